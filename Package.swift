@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "owl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "owl", targets: ["owl"]),
+        .library(name: "Warehouse", targets: ["Warehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system libsqlite3, seen from Swift.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // A thin, domain-free Swift layer over CSQLite.
+        .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+        // Turns Migrations/*.sql and the analyses' SQL into Swift source at build time,
+        // so the owl binary is self-contained.
+        .executableTarget(name: "embed-sql", path: "Plugins/EmbedSQLTool"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
+        // The domain: migrations, readers, ingest, analyses, export.
+        .target(name: "Warehouse", dependencies: ["SQLiteDB"], plugins: ["EmbedSQL"]),
+        // The command-line tool: parses arguments, calls Warehouse, prints.
+        .executableTarget(
+            name: "owl",
+            dependencies: ["Warehouse", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB"]),
+        .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
