@@ -1,0 +1,78 @@
+import Foundation
+import SQLiteDB
+
+/// An error the user can act on, worded for the command line.
+public struct WarehouseError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The owl database: a SQLite file brought to the latest schema on open.
+public final class Warehouse {
+    public let db: Database
+    public let path: String
+
+    /// The entities of the interchange format, in dependency order.
+    public static let entityTables = ["organizations", "releases", "models", "metrics", "observations"]
+
+    /// Opens (creating when needed) and migrates the database at `path`.
+    public init(path: String, migrator: Migrator = .embedded) throws {
+        try Warehouse.checkUsablePath(path, mustExist: false)
+        self.path = path
+        do {
+            db = try Database(path: path, mode: .readWriteCreate)
+            try migrator.migrate(db)
+        } catch let error as SQLiteError {
+            throw WarehouseError("\(path): \(error.message)")
+        }
+    }
+
+    /// Opens an existing database read-only, refusing every write: for ad-hoc SQL.
+    public static func openReadOnly(path: String) throws -> Database {
+        try checkUsablePath(path, mustExist: true)
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            try db.setQueryOnly(true)
+            return db
+        } catch let error as SQLiteError {
+            throw WarehouseError("\(path): \(error.message)")
+        }
+    }
+
+    static func checkUsablePath(_ path: String, mustExist: Bool) throws {
+        if path.hasPrefix("file:") { return }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw WarehouseError("\(path) is a directory; --db needs a database file path, e.g. \(path)/owl.sqlite")
+        }
+        if !exists {
+            if mustExist { throw WarehouseError("\(path): no such database; run `owl init --db \(path)` first") }
+            let folder = (path as NSString).deletingLastPathComponent
+            let parent = folder.isEmpty ? "." : folder
+            if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw WarehouseError("\(path): folder \(parent) does not exist")
+            }
+            if !FileManager.default.isWritableFile(atPath: parent) {
+                throw WarehouseError("\(path): cannot create the database, folder \(parent) is not writable")
+            }
+        } else if !mustExist && !FileManager.default.isWritableFile(atPath: path) {
+            throw WarehouseError("\(path): the database file is not writable")
+        }
+    }
+
+    public var schemaVersion: Int { (try? Migrator.currentVersion(of: db)) ?? 0 }
+
+    /// The schema version of the database at `path` as it is now, without migrating; 0 when new.
+    public static func schemaVersionWithoutMigrating(path: String) throws -> Int {
+        guard path.hasPrefix("file:") || FileManager.default.fileExists(atPath: path) else { return 0 }
+        try checkUsablePath(path, mustExist: true)
+        do {
+            return try Migrator.currentVersion(of: Database(path: path, mode: .readOnly))
+        } catch let error as SQLiteError {
+            throw WarehouseError("\(path): \(error.message)")
+        }
+    }
+
+    public static var sqliteVersion: String { Database.sqliteVersion }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Warehouse
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the database file and its schema.",
+        discussion: """
+            Creates the file if it does not exist and applies every migration. Running it on an
+            existing database is safe: it only applies what is pending.
+
+            Example:
+              owl init --db research/owl.sqlite
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let warehouse = try database.openWarehouse()
+        print("\(warehouse.path): ready, schema version \(warehouse.schemaVersion)")
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending schema migrations.",
+        discussion: """
+            Migrations are numbered SQL files built into owl. Each pending one runs in its own
+            transaction and is recorded in the schema_migrations table with its SHA-256; an applied
+            migration whose text has changed is reported as an error. Every other command migrates
+            first, so this is only needed to upgrade a database on purpose.
+
+            Example:
+              owl migrate --db owl.sqlite
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let before = try Warehouse.schemaVersionWithoutMigrating(path: database.path)
+            let warehouse = try Warehouse(path: database.path)
+            let after = warehouse.schemaVersion
+            if before == after {
+                print("\(warehouse.path): up to date at schema version \(after)")
+            } else {
+                print("\(warehouse.path): migrated from schema version \(before) to \(after)")
+            }
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the schema version, row counts and recent ingest batches.",
+        discussion: """
+            Example:
+              owl status --db owl.sqlite
+              owl status --batches 25
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "How many recent ingest batches to list.")
+    var batches: Int = 10
+
+    func validate() throws {
+        guard batches >= 0 else { throw ValidationError("--batches must be 0 or more") }
+    }
+
+    func run() throws {
+        let warehouse = try database.openWarehouse()
+        let status = try reportingErrors { try WarehouseStatus(of: warehouse, recent: batches) }
+        print("database:       \(status.path)")
+        print("schema version: \(status.schemaVersion) (latest \(status.latestVersion))")
+        print("")
+        let width = status.rowCounts.map(\.table.count).max() ?? 0
+        for (table, rows) in status.rowCounts {
+            print("\(table.padding(toLength: width, withPad: " ", startingAt: 0))  \(rows)")
+        }
+        print("")
+        print("ingest: \(status.batchCount) batches, \(status.rejectCount) rejected rows kept")
+        for batch in status.recentBatches {
+            print("  #\(batch.id) \(batch.startedAt) \(batch.entity) (\(batch.format)) \(batch.path): "
+                + "\(batch.read) read, \(batch.inserted) inserted, \(batch.updated) updated, "
+                + "\(batch.unchanged) unchanged, \(batch.skipped) skipped")
+        }
+    }
+}
