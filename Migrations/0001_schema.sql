@@ -1,4 +1,5 @@
 -- The warehouse schema: the five entities of the interchange format and the ingest lineage.
+-- (date(x, '+0 days') normalizes, so it equals x only for a date that exists.)
 -- CHECK constraints repeat the ingest validation so that no writer, owl or otherwise,
 -- can store a row the interchange format would reject.
 
@@ -20,7 +21,7 @@ CREATE TABLE releases (
     name         TEXT NOT NULL CHECK (name <> ''),
     released_on  TEXT NOT NULL
                  CHECK (released_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-                        AND date(released_on) = released_on),
+                        AND date(released_on, '+0 days') = released_on),
     url          TEXT
 );
 CREATE INDEX releases_by_organization ON releases (organization, released_on);
@@ -37,7 +38,7 @@ CREATE TABLE models (
     -- The release's date when the row gave none; never empty.
     released_on     TEXT NOT NULL
                     CHECK (released_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-                           AND date(released_on) = released_on),
+                           AND date(released_on, '+0 days') = released_on),
     family          TEXT,
     params_total_b  REAL CHECK (params_total_b > 0),
     params_active_b REAL CHECK (params_active_b > 0),
@@ -70,7 +71,7 @@ CREATE TABLE observations (
     metric      INTEGER NOT NULL REFERENCES metrics (key),
     observed_on TEXT NOT NULL
                 CHECK (observed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-                       AND date(observed_on) = observed_on),
+                       AND date(observed_on, '+0 days') = observed_on),
     value       REAL NOT NULL,
     source      TEXT,
     PRIMARY KEY (model, metric, observed_on)

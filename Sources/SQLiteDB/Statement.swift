@@ -25,14 +25,18 @@ public final class Statement {
 
     init(database: Database, sql: String) throws {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sql.withCString { sqlite3_prepare_v3(database.handle, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail) }
+        var rest = ""
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(database.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            rest = tail.map { String(cString: $0) } ?? ""
+            return code
+        }
         guard code == SQLITE_OK else { throw SQLiteError(connection: database.handle, code: code, sql: sql) }
         guard let statement else {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no SQL statement to prepare", sql: sql)
         }
-        let rest = tail.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";"))) } ?? ""
-        if !rest.isEmpty {
+        if !Statement.isOnlyWhitespaceOrComments(rest) {
             sqlite3_finalize(statement)
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "more than one statement given; run one at a time", sql: sql)
         }
@@ -42,6 +46,24 @@ public final class Statement {
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    /// True when what follows a statement holds nothing to run (blanks, `;`, comments).
+    static func isOnlyWhitespaceOrComments(_ sql: String) -> Bool {
+        var rest = Substring(sql)
+        while let first = rest.first {
+            if first.isWhitespace || first == ";" {
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("--") {
+                rest = rest.drop(while: { $0 != "\n" })
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.range(of: "*/") else { return true }
+                rest = rest[end.upperBound...]
+            } else {
+                return false
+            }
+        }
+        return true
+    }
 
     /// True when the statement does not write to the database (`sqlite3_stmt_readonly`).
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }

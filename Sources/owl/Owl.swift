@@ -22,6 +22,22 @@ struct Owl: ParsableCommand {
         version: OwlVersion.string,
         subcommands: [Init.self, Migrate.self, Status.self]
     )
+
+    /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error
+    /// (ArgumentParser's own default for usage errors is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum OwlVersion {

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import SQLiteDB
+@testable import Warehouse
+
+func temporaryFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appending(path: "owl-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+@Suite struct MigratorTests {
+    @Test func freshDatabaseReachesTheLatestVersion() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let warehouse = try Warehouse(path: folder.appending(path: "a.sqlite").path)
+        #expect(Migrator.embedded.latestVersion >= 1)
+        #expect(warehouse.schemaVersion == Migrator.embedded.latestVersion)
+        let recorded = try warehouse.db.rows("SELECT version, name, length(sha256) FROM schema_migrations ORDER BY version")
+        #expect(recorded.count == Migrator.embedded.migrations.count)
+        #expect(recorded.first == [.integer(1), .text("schema"), .integer(64)])
+        for table in Warehouse.entityTables + ["batches", "rejects"] {
+            #expect(try warehouse.db.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", [table]) != nil, "missing \(table)")
+        }
+    }
+
+    @Test func runningAgainIsANoOp() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "a.sqlite").path
+        let first = try Warehouse(path: path)
+        let applied = try Migrator.embedded.migrate(first.db)
+        #expect(applied.isEmpty)
+        #expect(try first.db.scalar("SELECT count(*) FROM schema_migrations")?.integerValue == Int64(Migrator.embedded.migrations.count))
+    }
+
+    @Test func aChangedMigrationIsReportedByName() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        let original = Migrator(migrations: [Migration(fileName: "0001_things.sql", sql: "CREATE TABLE things (a);")!])
+        try original.migrate(db)
+        let edited = Migrator(migrations: [Migration(fileName: "0001_things.sql", sql: "CREATE TABLE things (a, b);")!])
+        let error = #expect(throws: MigrationError.self) { try edited.migrate(db) }
+        #expect(error?.description.contains("0001_things.sql") == true)
+    }
+
+    @Test func aFailingMigrationLeavesNothingHalfApplied() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        let migrator = Migrator(migrations: [
+            Migration(fileName: "0001_ok.sql", sql: "CREATE TABLE ok (a);")!,
+            Migration(fileName: "0002_bad.sql", sql: "CREATE TABLE half (a); CREATE TABLE ok (a);")!,
+        ])
+        #expect(throws: SQLiteError.self) { try migrator.migrate(db) }
+        #expect(try Migrator.currentVersion(of: db) == 1)
+        #expect(try db.scalar("SELECT 1 FROM sqlite_master WHERE name = 'half'") == nil)
+    }
+
+    @Test func integrityAndForeignKeyChecksAreClean() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let warehouse = try Warehouse(path: folder.appending(path: "a.sqlite").path)
+        #expect(try warehouse.db.rows("PRAGMA integrity_check") == [[.text("ok")]])
+        #expect(try warehouse.db.rows("PRAGMA foreign_key_check").isEmpty)
+    }
+
+    @Test func schemaConstraintsRejectWhatTheFormatForbids() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Warehouse(path: folder.appending(path: "a.sqlite").path).db
+        try db.run("INSERT INTO organizations (id, name, country, kind) VALUES ('ai2', 'Ai2', 'US', 'nonprofit')")
+        let rejected = [
+            "INSERT INTO organizations (id, name, country, kind) VALUES ('Bad Id', 'x', 'US', 'company')",
+            "INSERT INTO organizations (id, name, country, kind) VALUES ('x', 'x', 'usa', 'company')",
+            "INSERT INTO organizations (id, name, country, kind) VALUES ('x', 'x', 'US', 'startup')",
+            "INSERT INTO releases (id, organization, name, released_on) VALUES ('r', 'ai2', 'R', '2025-02-30')",
+            "INSERT INTO releases (id, organization, name, released_on) VALUES ('r', 'ai2', 'R', '2025-2-3')",
+            "INSERT INTO releases (id, organization, name, released_on) VALUES ('r', 'nobody', 'R', '2025-02-03')",
+            "INSERT INTO models (id, organization, name, released_on, openness) VALUES ('m', 'ai2', 'M', '2025-01-01', 'free')",
+            "INSERT INTO models (id, organization, name, released_on, architecture) VALUES ('m', 'ai2', 'M', '2025-01-01', 'mlp')",
+            "INSERT INTO metrics (id, name, unit, kind) VALUES ('d', 'D', 'downloads', 'window')",
+            "INSERT INTO observations (model, metric, observed_on, value) VALUES (1, 1, '2025-01-01', 1)",
+        ]
+        for sql in rejected {
+            #expect(throws: SQLiteError.self, "accepted: \(sql)") { try db.run(sql) }
+        }
+    }
+}
