@@ -1,0 +1,101 @@
+/// The entities of the interchange format (DESIGN.md) and their fields, in dependency order.
+public enum Entity: String, CaseIterable, Sendable, Comparable {
+    case organizations, releases, models, metrics, observations
+
+    public struct Field: Sendable {
+        public let name: String
+        public let required: Bool
+        let kind: Kind
+    }
+
+    enum Kind: Sendable {
+        case slug, text, url, country, date, boolean, number, positiveNumber, positiveInteger, namespaces
+        case choice([String])
+        /// A reference to another entity's id (`organizations`, `releases`, `models`, `metrics`).
+        case reference(Entity)
+    }
+
+    public static let organizationKinds = ["company", "academic", "nonprofit", "community", "government"]
+    public static let opennessValues = ["open-source", "open-weights", "restricted-weights", "closed"]
+    public static let architectures = ["dense", "moe"]
+    public static let metricKinds = ["cumulative", "window", "score"]
+
+    public var fields: [Field] {
+        func f(_ name: String, _ kind: Kind, required: Bool = false) -> Field { Field(name: name, required: required, kind: kind) }
+        switch self {
+        case .organizations:
+            return [f("id", .slug, required: true), f("name", .text, required: true), f("country", .country, required: true),
+                    f("kind", .choice(Entity.organizationKinds), required: true), f("hf_namespaces", .namespaces), f("url", .url)]
+        case .releases:
+            return [f("id", .slug, required: true), f("organization", .reference(.organizations), required: true),
+                    f("name", .text, required: true), f("released_on", .date, required: true), f("url", .url)]
+        case .models:
+            return [f("id", .text, required: true), f("organization", .reference(.organizations), required: true),
+                    f("name", .text, required: true), f("release", .reference(.releases)), f("released_on", .date),
+                    f("family", .text), f("params_total_b", .positiveNumber), f("params_active_b", .positiveNumber),
+                    f("architecture", .choice(Entity.architectures)), f("modality", .text), f("license", .text),
+                    f("openness", .choice(Entity.opennessValues)), f("url", .url)]
+        case .metrics:
+            return [f("id", .slug, required: true), f("name", .text, required: true), f("unit", .text, required: true),
+                    f("kind", .choice(Entity.metricKinds), required: true), f("window_days", .positiveInteger),
+                    f("higher_is_better", .boolean), f("description", .text)]
+        case .observations:
+            return [f("model", .reference(.models), required: true), f("metric", .reference(.metrics), required: true),
+                    f("observed_on", .date, required: true), f("value", .number, required: true), f("source", .text)]
+        }
+    }
+
+    public var fieldNames: [String] { fields.map(\.name) }
+
+    /// The fields that identify a row: re-ingesting a row with the same key updates it.
+    public var keyFields: [String] { self == .observations ? ["model", "metric", "observed_on"] : ["id"] }
+
+    /// The entity a file's base name stands for: `models.csv`, `models.jsonl` → models.
+    public static func forFileName(_ name: String) -> Entity? {
+        guard let dot = name.firstIndex(of: ".") else { return nil }
+        return Entity(rawValue: String(name[..<dot]))
+    }
+
+    public static func < (a: Entity, b: Entity) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One problem with one row: rendered as `FILE:LINE: field NAME: message (got "VALUE")`.
+public struct RowProblem: Sendable, Equatable {
+    public let line: Int
+    public let field: String?
+    public let message: String
+    public let value: String?
+
+    public func rendered(file: String) -> String {
+        var text = "\(file):\(line): "
+        if let field { text += "field \(field): " }
+        text += message
+        if let value { text += " (got \"\(value)\")" }
+        return text
+    }
+}
+
+/// Edit distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a plausible typo.
+func closest(to word: String, in candidates: [String]) -> String? {
+    guard let best = candidates.min(by: { editDistance(word, $0) < editDistance(word, $1) }) else { return nil }
+    return editDistance(word, best) <= max(2, best.count / 3) ? best : nil
+}

@@ -1,0 +1,309 @@
+import Foundation
+
+/// A JSON value. Numbers keep their literal text, so `0.1` is read back exactly as written.
+indirect enum JSONValue: Equatable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The value as one interchange cell: nil for null, text for scalars; nil for containers.
+    var scalarText: String?? {
+        switch self {
+        case .null: return .some(nil)
+        case .bool(let b): return .some(b ? "true" : "false")
+        case .number(let n): return .some(n)
+        case .string(let s): return .some(s)
+        case .array, .object: return nil
+        }
+    }
+}
+
+/// Streams the objects of a JSON array (`[{…}, {…}]`) or of JSON Lines (one object a line),
+/// holding one object in memory at a time.
+final class JSONReader {
+    private let source: ByteSource
+    private let jsonLines: Bool
+    private var line = 1
+    private var started = false
+    private var finished = false
+
+    init(source: ByteSource, jsonLines: Bool) {
+        self.source = source
+        self.jsonLines = jsonLines
+    }
+
+    /// The next object and the line it starts on, or nil after the last one.
+    func next() throws -> (line: Int, object: [String: JSONValue])? {
+        if finished { return nil }
+        if !started {
+            started = true
+            try skipByteOrderMark()
+            if !jsonLines {
+                try skipWhitespace()
+                guard let first = try source.peek() else { throw error("the file is empty; expected a JSON array of objects") }
+                guard first == UInt8(ascii: "[") else {
+                    throw error("expected a JSON array of objects (starting with [), found \(describe(first))")
+                }
+                source.position += 1
+                try skipWhitespace()
+                if try source.peek() == UInt8(ascii: "]") {
+                    source.position += 1
+                    try expectEnd()
+                    return nil
+                }
+                return try nextElement()
+            }
+        }
+        if jsonLines {
+            try skipWhitespace()
+            guard try source.peek() != nil else {
+                finished = true
+                return nil
+            }
+            let startLine = line
+            let value = try parseValue()
+            try skipSpacesToLineEnd()
+            guard case .object(let object) = value else {
+                throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
+            }
+            return (startLine, object)
+        }
+        // Between array elements.
+        try skipWhitespace()
+        guard let byte = try source.peek() else { throw error("the JSON array is never closed (missing ])") }
+        if byte == UInt8(ascii: "]") {
+            source.position += 1
+            try expectEnd()
+            return nil
+        }
+        guard byte == UInt8(ascii: ",") else { throw error("expected , or ] after an array element, found \(describe(byte))") }
+        source.position += 1
+        try skipWhitespace()
+        return try nextElement()
+    }
+
+    private func nextElement() throws -> (line: Int, object: [String: JSONValue]) {
+        let startLine = line
+        let value = try parseValue()
+        guard case .object(let object) = value else {
+            throw WarehouseError("\(source.path):\(startLine): expected a JSON object as array element")
+        }
+        return (startLine, object)
+    }
+
+    private func expectEnd() throws {
+        try skipWhitespace()
+        if let byte = try source.peek() { throw error("unexpected \(describe(byte)) after the closing ]") }
+        finished = true
+    }
+
+    // MARK: Values
+
+    private func parseValue() throws -> JSONValue {
+        try skipWhitespace()
+        guard let byte = try source.peek() else { throw error("unexpected end of file; expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw error("unexpected \(describe(byte)); expected a JSON value")
+        }
+    }
+
+    private func parseObject() throws -> JSONValue {
+        source.position += 1
+        var object: [String: JSONValue] = [:]
+        try skipWhitespace()
+        if try source.peek() == UInt8(ascii: "}") {
+            source.position += 1
+            return .object(object)
+        }
+        while true {
+            try skipWhitespace()
+            guard try source.peek() == UInt8(ascii: "\"") else { throw error("expected a quoted field name") }
+            let key = try parseString()
+            try skipWhitespace()
+            guard try source.peek() == UInt8(ascii: ":") else { throw error("expected : after field name \"\(key)\"") }
+            source.position += 1
+            let value = try parseValue()
+            if object[key] != nil { throw error("field \"\(key)\" appears twice in one object") }
+            object[key] = value
+            try skipWhitespace()
+            guard let byte = try source.peek() else { throw error("unexpected end of file inside an object") }
+            source.position += 1
+            if byte == UInt8(ascii: "}") { return .object(object) }
+            guard byte == UInt8(ascii: ",") else { throw error("expected , or } in an object, found \(describe(byte))") }
+        }
+    }
+
+    private func parseArray() throws -> JSONValue {
+        source.position += 1
+        var array: [JSONValue] = []
+        try skipWhitespace()
+        if try source.peek() == UInt8(ascii: "]") {
+            source.position += 1
+            return .array(array)
+        }
+        while true {
+            array.append(try parseValue())
+            try skipWhitespace()
+            guard let byte = try source.peek() else { throw error("unexpected end of file inside an array") }
+            source.position += 1
+            if byte == UInt8(ascii: "]") { return .array(array) }
+            guard byte == UInt8(ascii: ",") else { throw error("expected , or ] in an array, found \(describe(byte))") }
+        }
+    }
+
+    private func parseString() throws -> String {
+        source.position += 1  // the opening quote
+        var bytes: [UInt8] = []
+        while true {
+            guard let byte = try source.peek() else { throw error("unterminated string") }
+            source.position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: bytes, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard let escape = try source.peek() else { throw error("unterminated string") }
+                source.position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
+                case UInt8(ascii: "b"): bytes.append(8)
+                case UInt8(ascii: "f"): bytes.append(12)
+                case UInt8(ascii: "n"): bytes.append(10)
+                case UInt8(ascii: "r"): bytes.append(13)
+                case UInt8(ascii: "t"): bytes.append(9)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard try source.peek() == UInt8(ascii: "\\") else { throw error("unpaired surrogate in \\u escape") }
+                        source.position += 1
+                        guard try source.peek() == UInt8(ascii: "u") else { throw error("unpaired surrogate in \\u escape") }
+                        source.position += 1
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default: throw error("invalid escape \\\(describe(escape)) in a string")
+                }
+            case 0..<0x20:
+                throw error("control character in a string; newlines and tabs must be escaped")
+            default:
+                bytes.append(byte)
+            }
+        }
+    }
+
+    private func parseHex4() throws -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = try source.peek(), let digit = hexDigit(byte) else { throw error("invalid \\u escape") }
+            source.position += 1
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    private func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
+    private func parseNumber() throws -> String {
+        var bytes: [UInt8] = []
+        func digits() throws -> Int {
+            var count = 0
+            while let byte = try source.peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                bytes.append(byte)
+                source.position += 1
+                count += 1
+            }
+            return count
+        }
+        func take(_ byte: UInt8) throws -> Bool {
+            if try source.peek() == byte {
+                bytes.append(byte)
+                source.position += 1
+                return true
+            }
+            return false
+        }
+        _ = try take(UInt8(ascii: "-"))
+        let firstDigit = bytes.count
+        let integerDigits = try digits()
+        guard integerDigits > 0 else { throw error("invalid number") }
+        if integerDigits > 1 && bytes[firstDigit] == UInt8(ascii: "0") {
+            throw error("invalid number: leading zeros are not allowed")
+        }
+        if try take(UInt8(ascii: ".")) {
+            guard try digits() > 0 else { throw error("invalid number: digits must follow the decimal point") }
+        }
+        if try take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
+            if try !take(UInt8(ascii: "+")) { _ = try take(UInt8(ascii: "-")) }
+            guard try digits() > 0 else { throw error("invalid number: digits must follow the exponent") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func expectWord(_ word: String) throws {
+        for expected in word.utf8 {
+            guard try source.peek() == expected else { throw error("invalid literal; expected \(word)") }
+            source.position += 1
+        }
+    }
+
+    // MARK: Whitespace and errors
+
+    private func skipByteOrderMark() throws {
+        while source.buffer.count - source.position < 3, try source.refill() {}
+        let b = source.buffer, p = source.position
+        if b.count - p >= 3, b[p] == 0xEF, b[p + 1] == 0xBB, b[p + 2] == 0xBF { source.position += 3 }
+    }
+
+    private func skipWhitespace() throws {
+        while let byte = try source.peek() {
+            switch byte {
+            case UInt8(ascii: "\n"): line += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            default: return
+            }
+            source.position += 1
+        }
+    }
+
+    /// In JSON Lines, only blanks may follow an object on its line.
+    private func skipSpacesToLineEnd() throws {
+        while let byte = try source.peek() {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                source.position += 1
+                return
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): source.position += 1
+            default: throw error("unexpected \(describe(byte)) after the object; JSON Lines holds one object per line")
+            }
+        }
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "byte 0x%02X", byte)
+    }
+
+    private func error(_ message: String) -> WarehouseError {
+        WarehouseError("\(source.path):\(line): JSON syntax error: \(message)")
+    }
+}
