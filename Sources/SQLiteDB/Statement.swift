@@ -79,8 +79,13 @@ public final class Statement {
 
     /// Binds by 1-based index.
     public func bind(_ value: SQLBindable?, at index: Int32) throws {
+        try bind(value?.sqlValue ?? .null, at: index)
+    }
+
+    /// Binds by 1-based index, without going through the protocol (the hot path).
+    public func bind(_ value: SQLValue, at index: Int32) throws {
         let code: Int32
-        switch value?.sqlValue ?? .null {
+        switch value {
         case .null: code = sqlite3_bind_null(handle, index)
         case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
         case .real(let v): code = sqlite3_bind_double(handle, index, v)

@@ -1,13 +1,138 @@
 import Foundation
 import SQLiteDB
 
-/// Checks one row of an entity and turns it into the values stored in its table, looking up
-/// references in the database (which already holds earlier files of the same run).
+/// Converts a row's cells into stored values, field by field. It needs no database, so it runs
+/// on the reading thread; references stay ids until `RowValidator` resolves them.
+struct FieldConverter: Sendable {
+    let fields: [Entity.Field]
+
+    init(entity: Entity) { fields = entity.fields }
+
+    func convert(_ record: inout SourceRecord) {
+        var values = [SQLValue](repeating: .null, count: fields.count)
+        let line = record.line
+        for (index, field) in fields.enumerated() {
+            let raw = record.cells[index] ?? ""
+            let text = raw.isEmpty ? raw : Self.trimmed(raw)
+            if text.isEmpty {
+                if field.required {
+                    record.problems.append(RowProblem(line: line, field: field.name, message: "is required", value: raw.isEmpty ? nil : raw))
+                }
+                continue
+            }
+            switch convert(text, field) {
+            case .value(let value): values[index] = value
+            case .problem(let message): record.problems.append(RowProblem(line: line, field: field.name, message: message, value: text))
+            }
+        }
+        record.values = values
+    }
+
+    private func convert(_ text: String, _ field: Entity.Field) -> Converted {
+        switch field.kind {
+        case .text, .reference:
+            // A reference stays an id here; RowValidator resolves it.
+            return .value(.text(text))
+        case .slug:
+            return Self.isSlug(text) ? .value(.text(text))
+                : .problem("must be a lower-case slug: letters a-z, digits and . _ -, starting with a letter or digit")
+        case .url:
+            return text.hasPrefix("https://") || text.hasPrefix("http://") ? .value(.text(text))
+                : .problem("must be a URL starting with https:// or http://")
+        case .country:
+            if Countries.codes.contains(text) { return .value(.text(text)) }
+            if Countries.codes.contains(text.uppercased()) { return .problem("country codes are upper case: use \(text.uppercased())") }
+            if let code = Countries.code(forName: text) { return .problem("must be an ISO 3166-1 alpha-2 code: use \(code)") }
+            return .problem("must be an ISO 3166-1 alpha-2 code such as US, CN or FR, or ZZ for unknown")
+        case .date:
+            return DateText.isValid(text) ? .value(.text(text))
+                : .problem(DateText.hasShape(text) ? "is not a date that exists" : "must be a date written YYYY-MM-DD")
+        case .boolean:
+            switch text {
+            case "true": return .value(.integer(1))
+            case "false": return .value(.integer(0))
+            default: return .problem("must be true or false")
+            }
+        case .number, .positiveNumber:
+            guard let number = Self.number(text) else {
+                return .problem(text.contains(",") ? "must be a plain number without thousands separators" : "must be a number")
+            }
+            if case .positiveNumber = field.kind, number <= 0 { return .problem("must be greater than 0") }
+            return .value(.real(number))
+        case .positiveInteger:
+            guard let number = Int64(text), number > 0 else { return .problem("must be a whole number greater than 0") }
+            return .value(.integer(number))
+        case .namespaces:
+            let parts = text.split(separator: ";").map { Self.trimmed(String($0)) }.filter { !$0.isEmpty }
+            if let bad = parts.first(where: { !Self.isNamespace($0) }) {
+                return .problem("holds \"\(bad)\", which is not a Hugging Face namespace (letters, digits, . _ -; separate several with ;)")
+            }
+            return .value(.text(parts.joined(separator: ";")))
+        case .choice(let allowed):
+            if allowed.contains(text) { return .value(.text(text)) }
+            var message = "must be one of " + allowed.joined(separator: ", ")
+            if let suggestion = closest(to: text, in: allowed) { message += "; did you mean \(suggestion)?" }
+            return .problem(message)
+        }
+    }
+
+    // MARK: Field shapes
+
+    static func trimmed(_ text: String) -> String {
+        // Checking the end bytes first keeps the common, untrimmed case cheap.
+        func isSpace(_ byte: UInt8?) -> Bool {
+            guard let byte else { return false }
+            return byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte >= 0x80
+        }
+        guard isSpace(text.utf8.first) || isSpace(text.utf8.last) else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func isSlug(_ text: String) -> Bool {
+        var first = true
+        for byte in text.utf8 {
+            let alphanumeric = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            if first {
+                guard alphanumeric else { return false }
+                first = false
+            } else if !alphanumeric && byte != UInt8(ascii: ".") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") {
+                return false
+            }
+        }
+        return !first
+    }
+
+    static func isNamespace(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// A finite decimal number; no thousands separators, no hex, no `nan` or `inf`.
+    static func number(_ text: String) -> Double? {
+        // Only digits, sign, point and exponent: Double() alone would also take hex, nan and inf.
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"): continue
+            default: return nil
+            }
+        }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+}
+
+/// Resolves a converted row's references against the database (which already holds earlier
+/// files of the same run) and checks the rules that span several fields.
 final class RowValidator {
     let entity: Entity
     private let fields: [Entity.Field]
     private let db: Database
     private var modelKeys: [String: Int64] = [:]
+    private var lastModel: (id: String, key: Int64) = ("", 0)
     private var metricKeys: [String: Int64] = [:]
     private var knownOrganizations: Set<String> = []
     private var releaseInfo: [String: (organization: String, date: String)] = [:]
@@ -19,115 +144,62 @@ final class RowValidator {
     }
 
     /// The stored values, in `entity.fields` order, or the row's problems.
-    func validate(_ cells: [String?], line: Int) throws -> RowOutcome {
-        var values = [SQLValue](repeating: .null, count: fields.count)
+    func validate(_ record: inout SourceRecord) throws -> RowOutcome {
+        if !record.problems.isEmpty { return .invalid(record.problems) }
+        var values: [SQLValue] = []
+        swap(&values, &record.values)  // keeps the array uniquely owned: no copy on write
         var problems: [RowProblem] = []
-        func problem(_ field: String, _ message: String, _ value: String?) {
-            problems.append(RowProblem(line: line, field: field, message: message, value: value))
-        }
         for (index, field) in fields.enumerated() {
-            guard let raw = cells[index], !raw.isEmpty else {
-                if field.required { problem(field.name, "is required", nil) }
-                continue
-            }
-            let text = Self.trimmed(raw)
-            if text.isEmpty {
-                if field.required { problem(field.name, "is required", raw) }
-                continue
-            }
-            switch try convert(text, field) {
-            case .success(let value): values[index] = value
-            case .failure(let message): problem(field.name, message.text, text)
+            guard case .reference(let target) = field.kind, case .text(let id) = values[index] else { continue }
+            switch try resolve(id, in: target) {
+            case .value(let value): values[index] = value
+            case .problem(let message): problems.append(RowProblem(line: record.line, field: field.name, message: message, value: id))
             }
         }
-        if problems.isEmpty { try checkRow(&values, line: line, into: &problems) }
+        if problems.isEmpty { try checkRow(&values, line: record.line, into: &problems) }
         return problems.isEmpty ? .valid(values) : .invalid(problems)
     }
 
-    private func convert(_ text: String, _ field: Entity.Field) throws -> Result<SQLValue, FieldMessage> {
-        switch field.kind {
-        case .text:
-            return .success(.text(text))
-        case .slug:
-            return Self.isSlug(text) ? .success(.text(text))
-                : .failure("must be a lower-case slug: letters a-z, digits and . _ -, starting with a letter or digit")
-        case .url:
-            return text.hasPrefix("https://") || text.hasPrefix("http://") ? .success(.text(text))
-                : .failure("must be a URL starting with https:// or http://")
-        case .country:
-            if Countries.codes.contains(text) { return .success(.text(text)) }
-            if Countries.codes.contains(text.uppercased()) { return .failure("country codes are upper case: use \(text.uppercased())") }
-            if let code = Countries.code(forName: text) { return .failure("must be an ISO 3166-1 alpha-2 code: use \(code)") }
-            return .failure("must be an ISO 3166-1 alpha-2 code such as US, CN or FR, or ZZ for unknown")
-        case .date:
-            return DateText.isValid(text) ? .success(.text(text))
-                : .failure(DateText.hasShape(text) ? "is not a date that exists" : "must be a date written YYYY-MM-DD")
-        case .boolean:
-            switch text {
-            case "true": return .success(.integer(1))
-            case "false": return .success(.integer(0))
-            default: return .failure("must be true or false")
-            }
-        case .number, .positiveNumber:
-            guard let number = Self.number(text) else {
-                return .failure(text.contains(",") ? "must be a plain number without thousands separators" : "must be a number")
-            }
-            if case .positiveNumber = field.kind, number <= 0 { return .failure("must be greater than 0") }
-            return .success(.real(number))
-        case .positiveInteger:
-            guard let number = Int64(text), number > 0 else { return .failure("must be a whole number greater than 0") }
-            return .success(.integer(number))
-        case .namespaces:
-            let parts = text.split(separator: ";").map { Self.trimmed(String($0)) }.filter { !$0.isEmpty }
-            if let bad = parts.first(where: { !Self.isNamespace($0) }) {
-                return .failure("holds \"\(bad)\", which is not a Hugging Face namespace (letters, digits, . _ -; separate several with ;)")
-            }
-            return .success(.text(parts.joined(separator: ";")))
-        case .choice(let allowed):
-            if allowed.contains(text) { return .success(.text(text)) }
-            var message = "must be one of " + allowed.joined(separator: ", ")
-            if let suggestion = closest(to: text, in: allowed) { message += "; did you mean \(suggestion)?" }
-            return .failure(FieldMessage(message))
-        case .reference(let target):
-            return try resolve(text, in: target)
-        }
-    }
-
     /// References resolve against the database, which holds earlier files of this run.
-    private func resolve(_ id: String, in target: Entity) throws -> Result<SQLValue, FieldMessage> {
+    private func resolve(_ id: String, in target: Entity) throws -> Converted {
         switch target {
         case .organizations:
-            if knownOrganizations.contains(id) { return .success(.text(id)) }
+            if knownOrganizations.contains(id) { return .value(.text(id)) }
             guard try db.scalar("SELECT 1 FROM organizations WHERE id = ?", [id]) != nil else {
-                return .failure("no organization with this id; load it in organizations first")
+                return .problem("no organization with this id; load it in organizations first")
             }
             knownOrganizations.insert(id)
-            return .success(.text(id))
+            return .value(.text(id))
         case .releases:
             if releaseInfo[id] == nil {
                 guard let row = try db.rows("SELECT organization, released_on FROM releases WHERE id = ?", [id]).first,
                       case .text(let organization) = row[0], case .text(let date) = row[1] else {
-                    return .failure("no release with this id; load it in releases first")
+                    return .problem("no release with this id; load it in releases first")
                 }
                 releaseInfo[id] = (organization, date)
             }
-            return .success(.text(id))
+            return .value(.text(id))
         case .models:
-            if let key = modelKeys[id] { return .success(.integer(key)) }
+            // Observation files usually list one model's rows together.
+            if id == lastModel.id { return .value(.integer(lastModel.key)) }
+            if let key = modelKeys[id] {
+                lastModel = (id, key)
+                return .value(.integer(key))
+            }
             guard let key = try db.scalar("SELECT key FROM models WHERE id = ?", [id])?.integerValue else {
-                return .failure("no model with this id; load it in models first")
+                return .problem("no model with this id; load it in models first")
             }
             modelKeys[id] = key
-            return .success(.integer(key))
+            return .value(.integer(key))
         case .metrics:
-            if let key = metricKeys[id] { return .success(.integer(key)) }
+            if let key = metricKeys[id] { return .value(.integer(key)) }
             guard let key = try db.scalar("SELECT key FROM metrics WHERE id = ?", [id])?.integerValue else {
-                return .failure("no metric with this id; load it in metrics first")
+                return .problem("no metric with this id; load it in metrics first")
             }
             metricKeys[id] = key
-            return .success(.integer(key))
+            return .value(.integer(key))
         case .observations:
-            return .failure("observations cannot be referenced")
+            return .problem("observations cannot be referenced")
         }
     }
 
@@ -169,46 +241,6 @@ final class RowValidator {
             break
         }
     }
-
-    // MARK: Field shapes
-
-    static func trimmed(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func isSlug(_ text: String) -> Bool {
-        var first = true
-        for byte in text.utf8 {
-            let alphanumeric = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-            if first {
-                guard alphanumeric else { return false }
-                first = false
-            } else if !alphanumeric && byte != UInt8(ascii: ".") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") {
-                return false
-            }
-        }
-        return !first
-    }
-
-    static func isNamespace(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-    }
-
-    /// A finite decimal number; no thousands separators, no hex, no `nan` or `inf`.
-    static func number(_ text: String) -> Double? {
-        guard let first = text.utf8.first,
-              first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
-              !text.contains("x"), !text.contains("X"),
-              let value = Double(text), value.isFinite else { return nil }
-        return value
-    }
 }
 
 enum RowOutcome {
@@ -216,15 +248,10 @@ enum RowOutcome {
     case invalid([RowProblem])
 }
 
-/// A validation message for one field.
-struct FieldMessage: Error, ExpressibleByStringLiteral {
-    let text: String
-    init(_ text: String) { self.text = text }
-    init(stringLiteral text: String) { self.text = text }
-}
-
-extension Result where Failure == FieldMessage {
-    static func failure(_ text: String) -> Self { .failure(FieldMessage(text)) }
+/// A field converted to its stored value, or what is wrong with it.
+enum Converted {
+    case value(SQLValue)
+    case problem(String)
 }
 
 /// Dates as the interchange format writes them: `YYYY-MM-DD`, and only days that exist.

@@ -120,6 +120,12 @@ public final class Ingester {
         // One transaction per file; inside a dry run's outer transaction, a savepoint.
         let atomically: (() throws -> Void) throws -> Void = options.dryRun
             ? { try db.savepoint("ingest_file", $0) } : { try db.transaction($0) }
+        // Every observation's model and metric key was just looked up in this transaction, so
+        // SQLite's own per-row foreign-key probes would only repeat that work. (The pragma is a
+        // no-op inside a dry run's transaction, which then keeps the checks.)
+        let skipForeignKeyProbes = file.entity == .observations && !db.isInTransaction
+        if skipForeignKeyProbes { try db.execute("PRAGMA foreign_keys = OFF") }
+        defer { if skipForeignKeyProbes { try? db.execute("PRAGMA foreign_keys = ON") } }
         do {
             try atomically {
                 try self.load(file, into: &report)
@@ -142,7 +148,9 @@ public final class Ingester {
         let db = warehouse.db
         let started = Date()
         let bytes = try ByteSource(path: file.path)
-        let records = try openRecordSource(bytes, format: file.format, entity: file.entity)
+        let records = PrefetchingRecordSource(
+            try openRecordSource(bytes, format: file.format, entity: file.entity), converter: FieldConverter(entity: file.entity))
+        defer { records.cancel() }
         let validator = RowValidator(entity: file.entity, db: db)
         let writer = try RowWriter(entity: file.entity, db: db)
         try db.run("""
@@ -152,15 +160,13 @@ public final class Ingester {
         let reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
         var lastTick = started
 
-        while let record = try records.next() {
+        while var record = try records.next() {
             report.read += 1
-            var problems = record.problems
+            var problems: [RowProblem] = []
             var values: [SQLValue] = []
-            if problems.isEmpty {
-                switch try validator.validate(record.cells, line: record.line) {
-                case .valid(let row): values = row
-                case .invalid(let found): problems = found
-                }
+            switch try validator.validate(&record) {
+            case .valid(let row): values = row
+            case .invalid(let found): problems = found
             }
             if problems.isEmpty, report.problemCount == 0 || options.skipInvalid {
                 do {

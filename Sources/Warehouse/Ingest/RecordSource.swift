@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 
 /// The source formats owl reads.
 public enum SourceFormat: String, CaseIterable, Sendable {
@@ -21,6 +22,8 @@ struct SourceRecord {
     var line: Int
     var cells: [String?]
     var problems: [RowProblem]
+    /// The cells converted to stored values by `FieldConverter`.
+    var values: [SQLValue] = []
 }
 
 /// Rows of one entity from one file, whatever the file's format.
@@ -62,7 +65,7 @@ final class CSVRecordSource: RecordSource {
         }
         var problems: [String] = []
         var columnByName: [String: Int] = [:]
-        let names = header.cells.map { RowValidator.trimmed($0) }
+        let names = header.cells.map { FieldConverter.trimmed($0) }
         for (column, name) in names.enumerated() {
             if entity.fieldNames.contains(name) {
                 if columnByName[name] != nil {
