@@ -31,6 +31,11 @@ let package = Package(
             name: "owl",
             dependencies: ["Warehouse", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmarks against the sqlite3 shell and DuckDB: swift run -c release owl-bench …
+        .executableTarget(
+            name: "owl-bench",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB"]),
         .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),

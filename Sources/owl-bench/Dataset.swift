@@ -1,0 +1,78 @@
+import Foundation
+
+/// The deterministic benchmark dataset: 1,000 organizations, 40,000 models, one weekly
+/// window metric, and up to 250 weekly observations per model (about 5 million rows).
+struct Dataset {
+    static let organizations = 1_000
+    static let models = 40_000
+    static let maxWeeks = 250
+    static let countries = ["CN", "US", "FR", "DE", "GB", "CA", "KR", "AE", "IL", "JP"]
+    static let kinds = ["company", "academic", "nonprofit", "community", "government"]
+    static let firstWeek = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2021, month: 1, day: 3).date!
+
+    let folder: String
+
+    var observationsPath: String { folder + "/observations.csv" }
+
+    /// Weeks of observations for model `m`: between 1 and 250, deterministic.
+    static func weeks(of model: Int) -> Int { maxWeeks - (model &* 7919) % maxWeeks }
+
+    static func modelID(_ m: Int) -> String { String(format: "org-%04d/model-%05d", m % organizations, m) }
+
+    /// Writes the four files unless they already exist; returns the number of observations.
+    @discardableResult
+    func generate() throws -> Int {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let expected = (0..<Dataset.models).reduce(0) { $0 + Dataset.weeks(of: $1) }
+        if fileSize(observationsPath) > 0 { return expected }
+        var text = "id,name,country,kind,hf_namespaces\n"
+        for o in 0..<Dataset.organizations {
+            text += String(format: "org-%04d,Organization %d,%@,%@,org-%04d\n", o, o, Dataset.countries[o % 10], Dataset.kinds[o % 5], o)
+        }
+        try text.write(toFile: folder + "/organizations.csv", atomically: true, encoding: .utf8)
+        text = "id,organization,name,released_on,params_total_b,architecture,openness\n"
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let openness = ["open-source", "open-weights", "restricted-weights", "closed"]
+        for m in 0..<Dataset.models {
+            let firstWeek = Dataset.maxWeeks - Dataset.weeks(of: m)
+            let released = formatter.string(from: Dataset.firstWeek.addingTimeInterval(Double(firstWeek * 7 - 3) * 86_400))
+            text += "\(Dataset.modelID(m)),org-\(String(format: "%04d", m % Dataset.organizations)),Model \(m),\(released),\(1 + m % 70),dense,\(openness[m % 4])\n"
+        }
+        try text.write(toFile: folder + "/models.csv", atomically: true, encoding: .utf8)
+        try """
+            id,name,unit,kind,window_days,higher_is_better
+            hf_downloads_7d,Hugging Face downloads in 7 days,downloads,window,7,true
+
+            """.write(toFile: folder + "/metrics.csv", atomically: true, encoding: .utf8)
+
+        var dates: [String] = []
+        for week in 0..<Dataset.maxWeeks {
+            dates.append(formatter.string(from: Dataset.firstWeek.addingTimeInterval(Double(week * 7) * 86_400)))
+        }
+        FileManager.default.createFile(atPath: observationsPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: observationsPath))
+        defer { try? handle.close() }
+        var chunk = "model,metric,observed_on,value\n"
+        var seed: UInt64 = 42
+        var rows = 0
+        for m in 0..<Dataset.models {
+            let id = Dataset.modelID(m)
+            let weeks = Dataset.weeks(of: m)
+            for week in (Dataset.maxWeeks - weeks)..<Dataset.maxWeeks {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                chunk += "\(id),hf_downloads_7d,\(dates[week]),\((seed >> 33) % 1_000_000)\n"
+                rows += 1
+            }
+            if chunk.utf8.count > 1 << 20 {
+                handle.write(Data(chunk.utf8))
+                chunk = ""
+            }
+        }
+        handle.write(Data(chunk.utf8))
+        precondition(rows == expected)
+        return rows
+    }
+}
