@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "embed-sql", path: "Plugins/EmbedSQLTool"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
         // The domain: migrations, readers, ingest, analyses, export.
-        .target(name: "Warehouse", dependencies: ["SQLiteDB"], plugins: ["EmbedSQL"]),
+        .target(name: "Warehouse", dependencies: ["SQLiteDB"], exclude: ["Analyses"], plugins: ["EmbedSQL"]),
         // The command-line tool: parses arguments, calls Warehouse, prints.
         .executableTarget(
             name: "owl",

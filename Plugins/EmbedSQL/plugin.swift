@@ -14,7 +14,7 @@ struct EmbedSQL: BuildToolPlugin {
         var inputs: [URL] = []
         for (group, folder) in folders {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".md") {
+            for name in names.sorted() where name.hasSuffix(".sql") || name.hasSuffix(".json") {
                 let file = folder.appending(path: name)
                 inputs.append(file)
                 arguments.append("\(group)=\(file.path)")

@@ -149,3 +149,29 @@ public final class Database {
     /// The version of the SQLite library in use.
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 }
+
+extension Database {
+    /// Pragmas that only read, allowed with an argument by `refuseAttachAndPragmaWrites`.
+    static let readingPragmas: Set<String> = [
+        "table_info", "table_xinfo", "table_list", "index_info", "index_xinfo", "index_list",
+        "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+    ]
+
+    /// Installs an authorizer that refuses ATTACH, DETACH and pragmas that set a value, on top
+    /// of what a read-only connection already refuses. Statements using them fail to prepare
+    /// with SQLITE_AUTH.
+    public func refuseAttachAndPragmaWrites() {
+        sqlite3_set_authorizer(handle, { _, action, first, second, _, _ in
+            switch action {
+            case SQLITE_ATTACH, SQLITE_DETACH:
+                return SQLITE_DENY
+            case SQLITE_PRAGMA:
+                guard second != nil else { return SQLITE_OK }
+                let name = first.map { String(cString: $0).lowercased() } ?? ""
+                return Database.readingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
+            default:
+                return SQLITE_OK
+            }
+        }, nil)
+    }
+}

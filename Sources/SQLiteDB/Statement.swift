@@ -153,7 +153,7 @@ public final class Statement {
     /// Returns the number of rows changed.
     @discardableResult
     public func run(_ values: [SQLBindable?] = []) throws -> Int {
-        reset()
+        if sqlite3_stmt_busy(handle) != 0 { reset() }
         if !values.isEmpty { try bind(values) }
         defer { reset() }
         while try step() {}

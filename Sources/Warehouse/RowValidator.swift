@@ -137,10 +137,17 @@ final class RowValidator {
     private var knownOrganizations: Set<String> = []
     private var releaseInfo: [String: (organization: String, date: String)] = [:]
 
+    /// The fields holding references: (index, field name, entity referred to).
+    private let references: [(index: Int, name: String, target: Entity)]
+
     init(entity: Entity, db: Database) {
         self.entity = entity
         self.fields = entity.fields
         self.db = db
+        references = entity.fields.enumerated().compactMap { index, field in
+            if case .reference(let target) = field.kind { return (index, field.name, target) }
+            return nil
+        }
     }
 
     /// The stored values, in `entity.fields` order, or the row's problems.
@@ -149,11 +156,11 @@ final class RowValidator {
         var values: [SQLValue] = []
         swap(&values, &record.values)  // keeps the array uniquely owned: no copy on write
         var problems: [RowProblem] = []
-        for (index, field) in fields.enumerated() {
-            guard case .reference(let target) = field.kind, case .text(let id) = values[index] else { continue }
-            switch try resolve(id, in: target) {
-            case .value(let value): values[index] = value
-            case .problem(let message): problems.append(RowProblem(line: record.line, field: field.name, message: message, value: id))
+        for reference in references {
+            guard case .text(let id) = values[reference.index] else { continue }
+            switch try resolve(id, in: reference.target) {
+            case .value(let value): values[reference.index] = value
+            case .problem(let message): problems.append(RowProblem(line: record.line, field: reference.name, message: message, value: id))
             }
         }
         if problems.isEmpty { try checkRow(&values, line: record.line, into: &problems) }
@@ -256,22 +263,29 @@ enum Converted {
 
 /// Dates as the interchange format writes them: `YYYY-MM-DD`, and only days that exist.
 enum DateText {
-    static func hasShape(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        return [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }
-    }
+    static func hasShape(_ text: String) -> Bool { components(text) != nil }
 
     static func isValid(_ text: String) -> Bool {
         guard let (year, month, day) = components(text) else { return false }
         return year >= 1 && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
     }
 
+    /// Year, month and day of a `YYYY-MM-DD` text, without checking their ranges.
     static func components(_ text: String) -> (Int, Int, Int)? {
-        guard hasShape(text) else { return nil }
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
-        return (number(0..<4), number(5..<7), number(8..<10))
+        var digits = (0, 0, 0)
+        var count = 0
+        for byte in text.utf8 {
+            switch count {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            default:
+                guard count < 10, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if count < 4 { digits.0 = digits.0 * 10 + digit } else if count < 7 { digits.1 = digits.1 * 10 + digit } else { digits.2 = digits.2 * 10 + digit }
+            }
+            count += 1
+        }
+        return count == 10 ? digits : nil
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

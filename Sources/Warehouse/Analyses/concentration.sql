@@ -1,0 +1,35 @@
+-- Concentration: HHI and top shares of a window metric among groups, per period.
+WITH in_range AS (
+    SELECT o.value,
+           CASE :period
+               WHEN 'month' THEN substr(o.observed_on, 1, 7)
+               WHEN 'quarter' THEN substr(o.observed_on, 1, 4) || '-Q' || ((CAST(substr(o.observed_on, 6, 2) AS INTEGER) + 2) / 3)
+               WHEN 'year' THEN substr(o.observed_on, 1, 4)
+               ELSE 'all'
+           END AS period,
+           CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp
+    FROM observations AS o
+    JOIN models AS m ON m.key = o.model
+    JOIN organizations AS org ON org.id = m.organization
+    WHERE o.metric = :metric_key
+      AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+),
+per_group AS (
+    SELECT period, grp, sum(value) AS value FROM in_range GROUP BY period, grp
+),
+shares AS (
+    SELECT period, grp, value,
+           100.0 * value / nullif(sum(value) OVER (PARTITION BY period), 0) AS share,
+           row_number() OVER (PARTITION BY period ORDER BY value DESC, grp) AS position
+    FROM per_group
+)
+SELECT period,
+       count(*) AS groups,
+       sum(value) AS total,
+       round(sum(share * share), 2) AS hhi,
+       max(CASE WHEN position = 1 THEN grp END) AS top1_group,
+       round(max(CASE WHEN position = 1 THEN share END), 2) AS top1_share_pct,
+       round(sum(CASE WHEN position <= 5 THEN share END), 2) AS top5_share_pct
+FROM shares
+GROUP BY period
+ORDER BY period

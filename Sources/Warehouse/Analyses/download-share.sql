@@ -1,0 +1,33 @@
+-- Download share: a window metric summed per group over an observation date range.
+WITH in_range AS (
+    SELECT o.model, o.value,
+           CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp
+    FROM observations AS o
+    JOIN models AS m ON m.key = o.model
+    JOIN organizations AS org ON org.id = m.organization
+    WHERE o.metric = :metric_key
+      AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+      AND (:released_from IS NULL OR m.released_on >= :released_from)
+),
+per_group AS (
+    SELECT grp, sum(value) AS value, count(DISTINCT model) AS models
+    FROM in_range GROUP BY grp
+),
+ranked AS (
+    SELECT grp, value, models, row_number() OVER (ORDER BY value DESC, grp) AS position,
+           sum(value) OVER () AS total
+    FROM per_group
+),
+collapsed AS (
+    SELECT CASE WHEN :top IS NOT NULL AND position > :top THEN 'other' ELSE grp END AS grp,
+           sum(value) AS value, sum(models) AS models, max(total) AS total,
+           min(position) AS position
+    FROM ranked
+    GROUP BY 1
+)
+SELECT grp AS "group", value,
+       round(100.0 * value / nullif(total, 0), 2) AS share_pct,
+       models
+FROM collapsed
+-- The rest goes last, whatever its size.
+ORDER BY grp = 'other' AND :top IS NOT NULL, value DESC, grp

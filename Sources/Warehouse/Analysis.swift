@@ -1,0 +1,196 @@
+import Foundation
+import SQLiteDB
+
+/// A prepared analysis: SQL plus what it means. Each lives as NAME.sql and NAME.json in
+/// Sources/Warehouse/Analyses/ and is embedded in the binary at build time.
+public struct Analysis: Decodable, Sendable {
+    public struct Parameter: Decodable, Sendable {
+        public enum Kind: String, Decodable, Sendable { case date, integer, choice, metric }
+        public let name: String
+        public let type: Kind
+        public let help: String
+        public var required: Bool? = false
+        /// A literal default, or "today" for a date.
+        public var `default`: String?
+        public var choices: [String]?
+        /// For a metric: the metric kinds the analysis accepts.
+        public var metricKinds: [String]?
+        public var minimum: Int?
+
+        /// The SQL parameter it binds: `released-from` → `:released_from`.
+        var sqlName: String { ":" + name.replacingOccurrences(of: "-", with: "_") }
+
+        public var isRequired: Bool { required ?? false }
+
+        /// How `owl analyses` shows it: `--by country|organization|kind (default country)`.
+        public var synopsis: String {
+            var text = "--\(name) "
+            switch type {
+            case .date: text += "YYYY-MM-DD"
+            case .integer: text += "N"
+            case .choice: text += (choices ?? []).joined(separator: "|")
+            case .metric: text += "METRIC"
+            }
+            return isRequired ? text : "[\(text)]"
+        }
+    }
+
+    public struct Column: Decodable, Sendable {
+        public let name: String
+        public let description: String
+    }
+
+    /// The columns shown for given parameter values, when they differ (leaderboard --by).
+    public struct Output: Decodable, Sendable {
+        public let when: [String: String]
+        public let columns: [String]
+    }
+
+    public let name: String
+    public let title: String
+    public let description: String
+    public let parameters: [Parameter]
+    public let columns: [Column]
+    public let outputs: [Output]?
+    /// The column `--chart` draws.
+    public let chart: String?
+    public internal(set) var sql: String = ""
+
+    enum CodingKeys: String, CodingKey { case name, title, description, parameters, columns, outputs, chart }
+
+    /// Every analysis embedded in this binary, by name.
+    public static let catalog: [Analysis] = {
+        var sqlByName: [String: String] = [:]
+        var metadata: [(String, Data)] = []
+        for file in EmbeddedFiles.analyses {
+            let stem = (file.name as NSString).deletingPathExtension
+            if file.name.hasSuffix(".sql") { sqlByName[stem] = file.text } else { metadata.append((stem, Data(file.text.utf8))) }
+        }
+        return metadata.map { stem, data in
+            do {
+                var analysis = try JSONDecoder().decode(Analysis.self, from: data)
+                guard let sql = sqlByName[stem], analysis.name == stem else { fatalError("analysis \(stem): missing \(stem).sql or mismatched name") }
+                analysis.sql = sql
+                return analysis
+            } catch {
+                fatalError("analysis \(stem).json is malformed: \(error)")
+            }
+        }.sorted { $0.name < $1.name }
+    }()
+
+    public static func named(_ name: String) throws -> Analysis {
+        if let analysis = catalog.first(where: { $0.name == name }) { return analysis }
+        var message = "no analysis named \(name); the analyses are: \(catalog.map(\.name).joined(separator: ", "))"
+        if let suggestion = closest(to: name, in: catalog.map(\.name)) { message = "no analysis named \(name); did you mean \(suggestion)?" }
+        throw WarehouseError(message)
+    }
+
+    /// Parses `--name value` pairs against this analysis's parameters.
+    public func arguments(from words: [String]) throws -> [String: String] {
+        var values: [String: String] = [:]
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            guard word.hasPrefix("--") else {
+                throw WarehouseError("unexpected \"\(word)\"; \(name) takes \(parameters.map(\.synopsis).joined(separator: " "))")
+            }
+            var key = String(word.dropFirst(2))
+            var value: String?
+            if let equals = key.firstIndex(of: "=") {
+                value = String(key[key.index(after: equals)...])
+                key = String(key[..<equals])
+            }
+            guard parameters.contains(where: { $0.name == key }) else {
+                var message = "\(name) has no parameter --\(key)"
+                if let suggestion = closest(to: key, in: parameters.map(\.name)) { message += "; did you mean --\(suggestion)?" }
+                throw WarehouseError(message + " (parameters: \(parameters.map(\.synopsis).joined(separator: " ")))")
+            }
+            if value == nil {
+                guard index + 1 < words.count, !words[index + 1].hasPrefix("--") else { throw WarehouseError("--\(key) needs a value") }
+                index += 1
+                value = words[index]
+            }
+            if values[key] != nil { throw WarehouseError("--\(key) is given twice") }
+            values[key] = value
+            index += 1
+        }
+        return values
+    }
+
+    /// The output columns for these arguments; nil means every column of the SQL.
+    public func outputColumns(for arguments: [String: String]) -> [String]? {
+        outputs?.first { output in
+            output.when.allSatisfy { key, value in
+                (arguments[key] ?? parameters.first { $0.name == key }?.default) == value
+            }
+        }?.columns
+    }
+
+    /// Prepares the analysis on `db` with its parameters checked and bound.
+    public func prepare(on db: Database, arguments: [String: String], today: String = Analysis.today()) throws -> Statement {
+        let statement = try db.prepare(sql)
+        for parameter in parameters {
+            let raw = arguments[parameter.name] ?? (parameter.default == "today" ? today : parameter.default)
+            guard let raw else {
+                if parameter.isRequired { throw WarehouseError("\(name) needs --\(parameter.name): \(parameter.help)") }
+                try bindIfUsed(statement, parameter.sqlName, .null)
+                continue
+            }
+            switch parameter.type {
+            case .date:
+                guard DateText.isValid(raw) else {
+                    throw WarehouseError("--\(parameter.name) must be a date that exists, written YYYY-MM-DD (got \"\(raw)\")")
+                }
+                try bindIfUsed(statement, parameter.sqlName, .text(raw))
+            case .integer:
+                guard let number = Int64(raw), number >= Int64(parameter.minimum ?? Int.min) else {
+                    throw WarehouseError("--\(parameter.name) must be a whole number\(parameter.minimum.map { " of at least \($0)" } ?? "") (got \"\(raw)\")")
+                }
+                try bindIfUsed(statement, parameter.sqlName, .integer(number))
+            case .choice:
+                let choices = parameter.choices ?? []
+                guard choices.contains(raw) else {
+                    throw WarehouseError("--\(parameter.name) must be one of \(choices.joined(separator: ", ")) (got \"\(raw)\")")
+                }
+                try bindIfUsed(statement, parameter.sqlName, .text(raw))
+            case .metric:
+                let metric = try Self.metric(raw, accepting: parameter.metricKinds ?? Entity.metricKinds, for: name, on: db)
+                try bindIfUsed(statement, parameter.sqlName, .text(raw))
+                try bindIfUsed(statement, parameter.sqlName + "_key", .integer(metric.key))
+                try bindIfUsed(statement, parameter.sqlName + "_kind", .text(metric.kind))
+                try bindIfUsed(statement, parameter.sqlName + "_sign", .integer(metric.higherIsBetter ? 1 : -1))
+            }
+        }
+        return statement
+    }
+
+    private func bindIfUsed(_ statement: Statement, _ name: String, _ value: SQLValue) throws {
+        if let index = try? statement.parameterIndex(named: name) { try statement.bind(value, at: index) }
+    }
+
+    static func metric(_ id: String, accepting kinds: [String], for analysis: String, on db: Database)
+        throws -> (key: Int64, kind: String, higherIsBetter: Bool) {
+        let fitting = try db.rows("SELECT id FROM metrics WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+                                  [String(data: try JSONEncoder().encode(kinds), encoding: .utf8)!]).compactMap { $0.first?.textValue }
+        let kindsText = kinds.joined(separator: " or ")
+        guard let row = try db.rows("SELECT key, kind, higher_is_better FROM metrics WHERE id = ?", [id]).first,
+              case .integer(let key) = row[0], case .text(let kind) = row[1] else {
+            throw WarehouseError("no metric named \(id); \(analysis) takes a \(kindsText) metric: "
+                + (fitting.isEmpty ? "none is loaded yet" : fitting.joined(separator: ", ")))
+        }
+        guard kinds.contains(kind) else {
+            throw WarehouseError("metric \(id) is a \(kind) metric; \(analysis) takes a \(kindsText) metric: "
+                + (fitting.isEmpty ? "none is loaded yet" : fitting.joined(separator: ", ")))
+        }
+        return (key, kind, row[2].integerValue != 0)
+    }
+
+    /// Today in UTC, YYYY-MM-DD: what a missing --to or --as-of means.
+    public static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+struct Analyses: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the prepared analyses, or show one in full.",
+        discussion: """
+            Examples:
+              owl analyses
+              owl analyses download-share
+            """)
+
+    @Argument(help: "An analysis to describe: its parameters and output columns.")
+    var name: String?
+
+    func run() throws {
+        guard let name else {
+            let width = Analysis.catalog.map(\.name.count).max() ?? 0
+            for analysis in Analysis.catalog {
+                print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
+                print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
+            }
+            print("\nRun one with `owl query NAME --param value …`; `owl analyses NAME` explains it.")
+            return
+        }
+        let analysis = try reportingErrors { try Analysis.named(name) }
+        print("\(analysis.name): \(analysis.title)\n")
+        print(wrap(analysis.description, indent: ""))
+        print("\nParameters:")
+        for parameter in analysis.parameters {
+            var line = "  \(parameter.synopsis)\n      \(parameter.help)"
+            if let value = parameter.default, value != "today", !parameter.help.contains("default") { line += " (default \(value))" }
+            print(line)
+        }
+        print("\nColumns:")
+        let width = analysis.columns.map(\.name.count).max() ?? 0
+        for column in analysis.columns {
+            print("  \(column.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(column.description)")
+        }
+        let example = analysis.parameters.filter(\.isRequired).map { "--\($0.name) \($0.type == .metric ? "METRIC" : "VALUE")" }
+        print("\nExample:\n  owl query \(analysis.name) \(example.joined(separator: " "))")
+    }
+
+    private func wrap(_ text: String, indent: String, width: Int = 88) -> String {
+        var lines: [String] = [], line = indent
+        for word in text.split(separator: " ") {
+            if line.count + word.count + 1 > width && line != indent {
+                lines.append(line)
+                line = indent
+            }
+            line += (line == indent ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Output options shared by query and export.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"))
+    var format: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Replace the --output file if it exists.")
+    var force = false
+
+    func validate() throws {
+        if let format, OutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(format)")
+        }
+    }
+
+    func resolvedFormat(fallback: OutputFormat) -> OutputFormat {
+        if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
+        if let output { return OutputFormat.forFileName(output) ?? .csv }
+        return fallback
+    }
+
+    func sink() throws -> OutputSink {
+        guard let output else { return OutputSink() }
+        return try OutputSink(path: output, overwrite: force)
+    }
+}
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a prepared analysis, or one read-only SQL statement.",
+        discussion: """
+            A prepared analysis takes its own parameters (see `owl analyses NAME`); its SQL runs as
+            a prepared statement with the values bound, never pasted in. --sql runs one read-only
+            statement on a read-only connection: statements that write, ATTACH, and pragmas that
+            set a value are refused. Named parameters (:name) take --param name=value.
+
+            Examples:
+              owl query download-share --metric hf_downloads_30d --from 2025-01-01 --to 2025-12-31
+              owl query leaderboard --metric hf_likes --by organization --chart
+              owl query timeline --period year --by openness --format markdown
+              owl query --sql "SELECT country, count(*) FROM organizations GROUP BY 1"
+              owl query --sql "SELECT * FROM models WHERE organization = :org" --param org=deepseek
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
+    var sql: String?
+
+    @Option(help: ArgumentHelp("A value for a named SQL parameter, with --sql.", valueName: "name=value"))
+    var param: [String] = []
+
+    @Flag(help: "Draw a bar chart of the main numeric column under the table.")
+    var chart = false
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
+    var analysisArguments: [String] = []
+
+    func validate() throws {
+        if sql == nil && name == nil { throw ValidationError("name an analysis (see owl analyses) or give --sql") }
+        if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
+        if sql != nil && !analysisArguments.isEmpty {
+            throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
+        }
+    }
+
+    func run() throws {
+        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+        let format = outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+        try reportingErrors {
+            if let sql {
+                let db = try Warehouse.openReadOnly(path: database.path)
+                let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
+                let chartColumn = chart ? statement.columnNames.last : nil
+                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chartColumn)
+                return
+            }
+            let analysis = try Analysis.named(name!)
+            let arguments = try analysis.arguments(from: analysisArguments)
+            let warehouse = try database.openWarehouse()
+            let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
+            try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format,
+                                   to: try outputOptions.sink(), chart: chart ? analysis.chart : nil)
+        }
+    }
+}
