@@ -91,7 +91,7 @@ struct Ingest: ParsableCommand {
         var line = "\(report.file.path) → \(report.file.entity.rawValue): \(status), \(report.read) read"
         if report.loaded {
             line += ", \(report.inserted) \(verb.isEmpty ? "" : verb + " ")inserted, \(report.updated) \(verb.isEmpty ? "" : verb + " ")updated, \(report.unchanged) unchanged, \(report.skipped) skipped"
-        } else {
+        } else if report.problemCount > 0 {
             line += ", \(report.problemCount) problems"
         }
         return line + String(format: " (%.2f s)", report.seconds)

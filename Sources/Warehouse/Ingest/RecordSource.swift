@@ -66,8 +66,13 @@ final class CSVRecordSource: RecordSource {
         var problems: [String] = []
         var columnByName: [String: Int] = [:]
         let names = header.cells.map { FieldConverter.trimmed($0) }
+        if let bad = header.invalidUTF8Cell {
+            throw WarehouseError("\(source.path):1: the header row is not valid UTF-8 (column \(bad + 1)); save the file as UTF-8")
+        }
         for (column, name) in names.enumerated() {
-            if entity.fieldNames.contains(name) {
+            if name.isEmpty {
+                problems.append("\(source.path):1: column \(column + 1) has no name in the header (a trailing comma?)")
+            } else if entity.fieldNames.contains(name) {
                 if columnByName[name] != nil {
                     problems.append("\(source.path):1: field \(name): the column appears twice (columns \(columnByName[name]! + 1) and \(column + 1))")
                 }
