@@ -75,4 +75,7 @@ public final class Warehouse {
     }
 
     public static var sqliteVersion: String { Database.sqliteVersion }
+
+    /// True for a `YYYY-MM-DD` date that exists.
+    public static func isValidDate(_ text: String) -> Bool { DateText.isValid(text) }
 }

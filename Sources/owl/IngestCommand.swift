@@ -17,11 +17,21 @@ struct Ingest: ParsableCommand {
             model + metric + observed_on for observations). Each load is recorded as a batch
             that `owl status` lists.
 
+            Real-world files load through the same checks: Hugging Face Hub listings
+            (--format hf-models, with --observed-on) and Epoch AI's models CSV (--format epoch),
+            both recognised from their content when --format is left out; and any CSV through
+            a column mapping (--map FILE, or --column and --set with --into).
+
             Examples:
               owl ingest Seeds/
               owl ingest downloads-2025-06.csv --into observations
               owl ingest models.jsonl --dry-run
               owl ingest big.csv --skip-invalid      # load the valid rows, keep the rest as rejects
+              owl ingest models-2025-06-01.json --observed-on 2025-06-01
+              owl ingest notable-ai-models.csv --skip-invalid
+              owl ingest snapshots/ --into observations --set metric=hf_downloads_30d \\
+                  --column "model=model_url|strip-prefix:https://huggingface.co/" \\
+                  --column observed_on=date --column "value=downloads|number"
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -32,8 +42,23 @@ struct Ingest: ParsableCommand {
     @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"))
     var into: String?
 
-    @Option(help: ArgumentHelp("The source format: csv, json or jsonl (default: from the file extension).", valueName: "format"))
+    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"))
     var format: String?
+
+    @Option(name: .customLong("observed-on"), help: ArgumentHelp("For hf-models: the day the listing was fetched (its downloads cover the 30 days before).", valueName: "date"))
+    var observedOn: String?
+
+    @Option(help: ArgumentHelp("Map the columns of CSV files of another shape with this file (.json or .toml).", valueName: "file"))
+    var map: String?
+
+    @Option(help: ArgumentHelp("Map a source column onto a field: FIELD=COLUMN, with optional transforms |strip-prefix:TEXT |number |date:DD/MM/YYYY |lowercase |uppercase.", valueName: "field=column"))
+    var column: [String] = []
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Give a field the same value in every row: FIELD=VALUE (with --column or --map).", valueName: "field=value"))
+    var constants: [String] = []
+
+    @Flag(help: "Only add new rows; leave rows already stored as they are.")
+    var insertOnly = false
 
     @Flag(help: "Validate and report what would change, then roll everything back.")
     var dryRun = false
@@ -48,19 +73,34 @@ struct Ingest: ParsableCommand {
         if let into, Entity(rawValue: into) == nil {
             throw ValidationError("--into must be one of \(Entity.allCases.map(\.rawValue).joined(separator: ", ")), not \(into)")
         }
+        if let observedOn, !Warehouse.isValidDate(observedOn) {
+            throw ValidationError("--observed-on must be a date that exists, written YYYY-MM-DD (got \(observedOn))")
+        }
+        if map != nil && (!column.isEmpty || !constants.isEmpty) {
+            throw ValidationError("give a --map file or --column/--set options, not both")
+        }
         if let format, SourceFormat(rawValue: format) == nil {
             throw ValidationError("--format must be one of \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(format)")
         }
     }
 
     func run() throws {
-        let files = try reportingErrors {
-            try Ingester.plan(paths: paths, into: into.flatMap(Entity.init(rawValue:)), format: format.flatMap(SourceFormat.init(rawValue:)))
+        let entity = into.flatMap(Entity.init(rawValue:))
+        let (files, mapping) = try reportingErrors { () -> ([IngestFile], ColumnMapping?) in
+            var mapping: ColumnMapping?
+            if let map {
+                mapping = try ColumnMapping.load(path: map, into: entity)
+            } else if !column.isEmpty || !constants.isEmpty {
+                guard let entity else { throw WarehouseError("--column and --set need --into ENTITY (or a --map file naming it)") }
+                mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
+            }
+            return (try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping), mapping)
         }
         let warehouse = try database.openWarehouse()
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        let ingester = Ingester(warehouse: warehouse, options: IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid),
-                                progress: bar.enabled ? bar.show : nil)
+        var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
+        options.insertOnly = insertOnly
+        let ingester = Ingester(warehouse: warehouse, options: options, progress: bar.enabled ? bar.show : nil)
         let reports = try reportingErrors {
             try ingester.ingest(files) { report in
                 bar.clear()
@@ -86,15 +126,22 @@ struct Ingest: ParsableCommand {
     }
 
     private func summary(of report: FileReport) -> String {
-        let verb = dryRun ? "would be" : ""
+        let verb = dryRun ? "would be " : ""
         let status = report.loaded ? (dryRun ? "checked" : "loaded") : "FAILED"
-        var line = "\(report.file.path) → \(report.file.entity.rawValue): \(status), \(report.read) read"
-        if report.loaded {
-            line += ", \(report.inserted) \(verb.isEmpty ? "" : verb + " ")inserted, \(report.updated) \(verb.isEmpty ? "" : verb + " ")updated, \(report.unchanged) unchanged, \(report.skipped) skipped"
-        } else if report.problemCount > 0 {
-            line += ", \(report.problemCount) problems"
+        let time = String(format: " (%.2f s)", report.seconds)
+        guard report.loaded else {
+            let problems = report.problemCount > 0 ? ", \(report.read) read, \(report.problemCount) problems" : ""
+            return "\(report.file.path) → \(report.file.describedEntity): FAILED\(problems)\(time)"
         }
-        return line + String(format: " (%.2f s)", report.seconds)
+        var lines = report.entities.map { c in
+            "\(report.file.path) → \(c.entity.rawValue): \(status), \(c.read) read, \(c.inserted) \(verb)inserted, "
+                + "\(c.updated) \(verb)updated, \(c.unchanged) unchanged, \(c.skipped) skipped"
+        }
+        if lines.isEmpty {
+            lines = ["\(report.file.path) → \(report.file.describedEntity): \(status), 0 read, 0 \(verb)inserted, 0 \(verb)updated, 0 unchanged, 0 skipped"]
+        }
+        lines[lines.count - 1] += time
+        return (lines + report.notes.map { "  note: \($0)" }).joined(separator: "\n")
     }
 }
 

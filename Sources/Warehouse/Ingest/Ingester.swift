@@ -4,8 +4,18 @@ import SQLiteDB
 /// A file to load, the entity it holds and the format it is written in.
 public struct IngestFile: Sendable, Equatable {
     public let path: String
-    public let entity: Entity
+    /// nil for formats whose rows map into several entities (hf-models, epoch).
+    public let entity: Entity?
     public let format: SourceFormat
+
+    public init(path: String, entity: Entity?, format: SourceFormat) {
+        self.path = path
+        self.entity = entity
+        self.format = format
+    }
+
+    /// How the summary names what the file holds.
+    public var describedEntity: String { entity?.rawValue ?? format.rawValue }
 }
 
 public struct IngestOptions: Sendable {
@@ -13,26 +23,50 @@ public struct IngestOptions: Sendable {
     public var skipInvalid = false
     /// How many row problems a failed file reports before summing up the rest.
     public var problemLimit = 20
-    public init(dryRun: Bool = false, skipInvalid: Bool = false) {
+    /// For hf-models: the date of the snapshot.
+    public var observedOn: String?
+    /// For CSV files of another shape: how their columns map onto an entity's fields.
+    public var mapping: ColumnMapping?
+    /// Only add new rows; leave rows already stored as they are.
+    public var insertOnly = false
+    public init(dryRun: Bool = false, skipInvalid: Bool = false, observedOn: String? = nil, mapping: ColumnMapping? = nil) {
         self.dryRun = dryRun
         self.skipInvalid = skipInvalid
+        self.observedOn = observedOn
+        self.mapping = mapping
     }
+}
+
+/// Rows of one entity loaded from one file: one batch.
+public struct EntityCounts: Sendable {
+    public let entity: Entity
+    public var read = 0, inserted = 0, updated = 0, unchanged = 0, skipped = 0
+    public var batch: Int64?
 }
 
 /// What happened to one file.
 public struct FileReport: Sendable {
     public let file: IngestFile
-    public var read = 0, inserted = 0, updated = 0, unchanged = 0, skipped = 0
+    /// Per entity, in dependency order.
+    public var entities: [EntityCounts] = []
     /// Rendered problems, at most `problemLimit` of them.
     public var problems: [String] = []
     public var problemCount = 0
     /// Set when the file could not be read through (a syntax error), or had invalid rows
     /// without --skip-invalid: then nothing of it was loaded.
     public var failure: String?
+    /// What the user should know, such as organizations created with an unknown country.
+    public var notes: [String] = []
     public var seconds = 0.0
-    public var batch: Int64?
 
     public var loaded: Bool { failure == nil }
+    public var read: Int { entities.reduce(0) { $0 + $1.read } }
+    public var inserted: Int { entities.reduce(0) { $0 + $1.inserted } }
+    public var updated: Int { entities.reduce(0) { $0 + $1.updated } }
+    public var unchanged: Int { entities.reduce(0) { $0 + $1.unchanged } }
+    public var skipped: Int { entities.reduce(0) { $0 + $1.skipped } }
+    /// The batch of a single-entity file.
+    public var batch: Int64? { entities.count == 1 ? entities[0].batch : nil }
 }
 
 /// Progress of the file being loaded, for a progress bar.
@@ -58,8 +92,10 @@ public final class Ingester {
     }
 
     /// Resolves paths (files or directories) to files in dependency order. Every file name
-    /// that names no entity is reported at once, before anything loads.
-    public static func plan(paths: [String], into: Entity? = nil, format: SourceFormat? = nil) throws -> [IngestFile] {
+    /// that names no entity is reported at once, before anything loads. Without `format`, a
+    /// file's format comes from its content (Hugging Face listings, Epoch AI's CSV) or extension.
+    public static func plan(paths: [String], into: Entity? = nil, format: SourceFormat? = nil,
+                            mapping: ColumnMapping? = nil) throws -> [IngestFile] {
         var files: [IngestFile] = []
         var problems: [String] = []
         for path in paths {
@@ -78,11 +114,17 @@ public final class Ingester {
             }
             for file in candidates {
                 let name = (file as NSString).lastPathComponent
-                guard let fileFormat = format ?? SourceFormat.forFileName(name) else {
+                // A file named after an entity is in the interchange format, whatever it holds.
+                let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: file) : nil
+                guard let fileFormat = format ?? detected ?? SourceFormat.forFileName(name) else {
                     problems.append("\(file): cannot tell the format from the extension; use .csv, .json or .jsonl, or give --format")
                     continue
                 }
-                guard let entity = into ?? Entity.forFileName(name) else {
+                if !fileFormat.isInterchange {
+                    files.append(IngestFile(path: file, entity: nil, format: fileFormat))
+                    continue
+                }
+                guard let entity = mapping?.entity ?? into ?? Entity.forFileName(name) else {
                     let stem = name.split(separator: ".").first.map(String.init) ?? name
                     var message = "\(file): the file name does not name an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", ")))"
                     if let suggestion = closest(to: stem, in: Entity.allCases.map(\.rawValue)) { message += "; did you mean \(suggestion)?" }
@@ -93,8 +135,10 @@ public final class Ingester {
             }
         }
         if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
-        // A stable sort keeps the given order within one entity.
-        return files.enumerated().sorted { ($0.element.entity, $0.offset) < ($1.element.entity, $1.offset) }.map(\.element)
+        // Dependency order; files that feed several entities come last. A stable sort keeps
+        // the given order otherwise.
+        func rank(_ file: IngestFile) -> Int { file.entity.map { Entity.allCases.firstIndex(of: $0)! } ?? Entity.allCases.count }
+        return files.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// Loads the files in order, stopping at the first that fails. Files loaded before it stay
@@ -120,9 +164,9 @@ public final class Ingester {
         // One transaction per file; inside a dry run's outer transaction, a savepoint.
         let atomically: (() throws -> Void) throws -> Void = options.dryRun
             ? { try db.savepoint("ingest_file", $0) } : { try db.transaction($0) }
-        // Every observation's model and metric key was just looked up in this transaction, so
-        // SQLite's own per-row foreign-key probes would only repeat that work. (The pragma is a
-        // no-op inside a dry run's transaction, which then keeps the checks.)
+        // Every observation's model and metric key is looked up in the same transaction that
+        // writes it, so SQLite's own per-row foreign-key probes would only repeat that work.
+        // (The pragma is a no-op inside a dry run's transaction, which then keeps the checks.)
         let skipForeignKeyProbes = file.entity == .observations && !db.isInTransaction
         if skipForeignKeyProbes { try db.execute("PRAGMA foreign_keys = OFF") }
         defer { if skipForeignKeyProbes { try? db.execute("PRAGMA foreign_keys = ON") } }
@@ -132,11 +176,14 @@ public final class Ingester {
                 if report.failure != nil { throw RollBack() }
             }
         } catch is RollBack {
-            // The savepoint rolled back: nothing of this file is stored.
+            // Rolled back: nothing of this file is stored.
         } catch let error as WarehouseError {
             report.failure = error.description
         } catch let error as SQLiteError {
             report.failure = "\(file.path): \(error.message)"
+        }
+        if !report.loaded {
+            for index in report.entities.indices { report.entities[index].batch = nil }
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -144,72 +191,99 @@ public final class Ingester {
 
     private struct RollBack: Error {}
 
+    /// The validator, writer and counts of one entity within a file.
+    private final class EntityLoad {
+        let validator: RowValidator
+        let writer: RowWriter
+        var counts: EntityCounts
+        init(entity: Entity, db: Database, batch: Int64) throws {
+            validator = RowValidator(entity: entity, db: db)
+            writer = try RowWriter(entity: entity, db: db)
+            counts = EntityCounts(entity: entity, batch: batch)
+        }
+    }
+
     private func load(_ file: IngestFile, into report: inout FileReport) throws {
         let db = warehouse.db
         let started = Date()
         let bytes = try ByteSource(path: file.path)
-        let records = PrefetchingRecordSource(
-            try openRecordSource(bytes, format: file.format, entity: file.entity), converter: FieldConverter(entity: file.entity))
+        let context = try SourceContext(db: db, options: options, fileName: (file.path as NSString).lastPathComponent, format: file.format)
+        let source = try openRecordSource(bytes, file: file, context: context)
+        let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
+        let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }
         defer { records.cancel() }
-        let validator = RowValidator(entity: file.entity, db: db)
-        let writer = try RowWriter(entity: file.entity, db: db)
-        try db.run("""
-            INSERT INTO batches (path, sha256, entity, format, started_at) VALUES (?, ?, ?, ?, ?)
-            """, [file.path, String(repeating: "0", count: 64), file.entity.rawValue, file.format.rawValue, Timestamp.now()])
-        let batch = db.lastInsertRowID
+        var loads: [Entity: EntityLoad] = [:]
+        func startBatch(_ entity: Entity) throws -> EntityLoad {
+            try db.run("INSERT INTO batches (path, sha256, entity, format, started_at) VALUES (?, ?, ?, ?, ?)",
+                       [file.path, String(repeating: "0", count: 64), entity.rawValue, file.format.rawValue, Timestamp.now()])
+            let load = try EntityLoad(entity: entity, db: db, batch: db.lastInsertRowID)
+            loads[entity] = load
+            return load
+        }
+        // A one-entity file is a batch even when it holds no rows.
+        if let entity = file.entity { _ = try startBatch(entity) }
         let reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
         var lastTick = started
+        var rowsSeen = 0
 
         while var record = try records.next() {
-            report.read += 1
+            rowsSeen += 1
+            let load = try loads[record.entity] ?? startBatch(record.entity)
+            load.counts.read += 1
             var problems: [RowProblem] = []
             var values: [SQLValue] = []
-            switch try validator.validate(&record) {
+            switch try load.validator.validate(&record) {
             case .valid(let row): values = row
             case .invalid(let found): problems = found
             }
-            if problems.isEmpty, report.problemCount == 0 || options.skipInvalid {
+            // Valid rows are written even after an invalid one (the file then rolls back), so
+            // later rows that refer to them are not reported as dangling.
+            if problems.isEmpty {
                 do {
-                    switch try writer.write(values) {
-                    case .inserted: report.inserted += 1
-                    case .updated: report.updated += 1
-                    case .unchanged: report.unchanged += 1
+                    switch try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly) {
+                    case .inserted: load.counts.inserted += 1
+                    case .updated: load.counts.updated += 1
+                    case .unchanged: load.counts.unchanged += 1
                     }
                 } catch let error as SQLiteError where error.code == 19 {  // SQLITE_CONSTRAINT
                     problems = [RowProblem(line: record.line, field: nil, message: "rejected by the database: \(error.message)", value: nil)]
                 }
             }
             if !problems.isEmpty {
-                report.skipped += 1
+                load.counts.skipped += 1
                 report.problemCount += problems.count
                 for problem in problems where report.problems.count < options.problemLimit {
                     report.problems.append(problem.rendered(file: file.path))
                 }
                 if options.skipInvalid {
                     for problem in problems {
-                        try reject.run([batch, file.path, problem.line, problem.field, problem.value, problem.message])
+                        try reject.run([load.counts.batch, file.path, problem.line, problem.field, problem.value, problem.message])
                     }
                 }
             }
-            if report.read & 4095 == 0, let progress {
+            if rowsSeen & 4095 == 0, let progress {
                 let now = Date()
                 if now.timeIntervalSince(lastTick) >= 0.1 {
                     lastTick = now
                     progress(IngestProgress(file: file, bytesRead: records.bytesRead, bytesTotal: bytes.size,
-                                            rows: report.read, seconds: now.timeIntervalSince(started)))
+                                            rows: rowsSeen, seconds: now.timeIntervalSince(started)))
                 }
             }
         }
+        report.entities = loads.values.map(\.counts).sorted { $0.entity < $1.entity }
+        report.notes = source.notes
         if report.problemCount > 0 && !options.skipInvalid {
-            report.failure = "\(file.path): \(report.skipped) of \(report.read) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
-            report.skipped = 0
+            let invalid = report.skipped
+            for index in report.entities.indices { report.entities[index].skipped = 0 }
+            report.failure = "\(file.path): \(invalid) of \(report.read) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
             return
         }
-        try db.run("""
-            UPDATE batches SET sha256 = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, finished_at = ?
-            WHERE id = ?
-            """, [try bytes.finishHash(), report.read, report.inserted, report.updated, report.unchanged, report.skipped,
-                  Timestamp.now(), batch])
-        report.batch = batch
+        let sha256 = try bytes.finishHash()
+        for counts in report.entities {
+            try db.run("""
+                UPDATE batches SET sha256 = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, finished_at = ?
+                WHERE id = ?
+                """, [sha256, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.skipped, Timestamp.now(), counts.batch])
+        }
     }
 }

@@ -20,7 +20,7 @@ final class PrefetchingRecordSource: RecordSource {
     private var finished = false
     private(set) var bytesRead: Int64 = 0
 
-    init(_ inner: RecordSource, converter: FieldConverter, batchSize: Int = 2048) {
+    init(_ inner: RecordSource, batchSize: Int = 2048, prepare: @escaping (inout SourceRecord) -> Void) {
         let thread = Thread { [condition] in
             var done = false
             while !done {
@@ -32,7 +32,7 @@ final class PrefetchingRecordSource: RecordSource {
                             batch.isLast = true
                             break
                         }
-                        converter.convert(&record)
+                        prepare(&record)
                         record.cells = []  // freed on this thread, not the writer's
                         batch.records.append(record)
                     }

@@ -3,7 +3,14 @@ import SQLiteDB
 
 /// The source formats owl reads.
 public enum SourceFormat: String, CaseIterable, Sendable {
+    /// The interchange format of DESIGN.md: one entity per file.
     case csv, json, jsonl
+    /// Hugging Face Hub `/api/models` listings (JSON array or JSON Lines).
+    case hfModels = "hf-models"
+    /// Epoch AI's "Notable AI Models" CSV.
+    case epoch
+
+    public var isInterchange: Bool { self == .csv || self == .json || self == .jsonl }
 
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
@@ -14,29 +21,125 @@ public enum SourceFormat: String, CaseIterable, Sendable {
         default: return nil
         }
     }
+
+    /// A real-world format recognised from the start of the file, nil for anything else.
+    public static func detect(path: String) -> SourceFormat? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 16_384)) ?? Data(), as: UTF8.self)
+        let firstLine = head.prefix { $0 != "\n" && $0 != "\r\n" }
+        if firstLine.contains("Model,") && firstLine.contains("Organization") && firstLine.contains("Publication date") {
+            return .epoch
+        }
+        // A Hub listing's objects carry these keys; interchange files never do.
+        let trimmed = head.drop { $0.isWhitespace || $0 == "[" || $0 == "\u{FEFF}" }
+        func hasKey(_ key: String) -> Bool {
+            head.range(of: "\"\(key)\"\\s*:", options: .regularExpression) != nil
+        }
+        if trimmed.hasPrefix("{"), hasKey("id") || hasKey("modelId"), hasKey("downloads") || hasKey("likes") {
+            return .hfModels
+        }
+        return nil
+    }
 }
 
-/// One row read from a file, its cells aligned with `entity.fields` (nil: absent or empty),
-/// with the problems found while reading it (unknown fields, invalid UTF-8, wrong cell count).
+/// One row read from a file, for one entity: its cells aligned with `entity.fields` (nil:
+/// absent or empty), and the problems found while reading it (unknown fields, invalid UTF-8,
+/// wrong cell count).
 struct SourceRecord {
+    var entity: Entity
     var line: Int
     var cells: [String?]
     var problems: [RowProblem]
     /// The cells converted to stored values by `FieldConverter`.
     var values: [SQLValue] = []
+    /// Insert when new, never update: importers do not overwrite rows curated by hand.
+    var insertOnly = false
+
+    init(entity: Entity, line: Int, cells: [String?], problems: [RowProblem] = [], insertOnly: Bool = false) {
+        self.entity = entity
+        self.line = line
+        self.cells = cells
+        self.problems = problems
+        self.insertOnly = insertOnly
+    }
+
+    /// A record built from field names, as importers produce them.
+    init(entity: Entity, line: Int, fields: [String: String?], insertOnly: Bool = true) {
+        self.init(entity: entity, line: line, cells: entity.fieldNames.map { fields[$0] ?? nil }, insertOnly: insertOnly)
+    }
 }
 
-/// Rows of one entity from one file, whatever the file's format.
+/// Rows from one file, whatever its format.
 protocol RecordSource: AnyObject {
     func next() throws -> SourceRecord?
     var bytesRead: Int64 { get }
+    /// What the user should know once the file is read (read after the last row).
+    var notes: [String] { get }
 }
 
-func openRecordSource(_ source: ByteSource, format: SourceFormat, entity: Entity) throws -> RecordSource {
-    switch format {
-    case .csv: return try CSVRecordSource(reader: CSVReader(source: source), entity: entity, source: source)
-    case .json: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: false), entity: entity, source: source)
-    case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: entity, source: source)
+extension RecordSource {
+    var notes: [String] { [] }
+}
+
+/// What a source may need to know of the database, read before the file is (sources run on
+/// a reading thread and never touch the connection).
+struct SourceContext {
+    let fileName: String
+    let observedOn: String?
+    let mapping: ColumnMapping?
+    /// Lower-cased Hugging Face namespace → organization id.
+    let organizationByNamespace: [String: String]
+    /// Organization ids, and lower-cased organization names → id.
+    let organizationIDs: Set<String>
+    let organizationByName: [String: String]
+    /// Model ids already stored (read for hf-models only, which adds only new models).
+    let existingModels: Set<String>
+    /// "organization id, lower-cased model name" → model id (read for epoch only, to find
+    /// models already stored under their Hugging Face id).
+    let modelByOrganizationAndName: [String: String]
+
+    static func modelKey(organization: String, name: String) -> String { organization + "\u{1}" + name.lowercased() }
+
+    init(db: Database, options: IngestOptions, fileName: String, format: SourceFormat) throws {
+        self.fileName = fileName
+        observedOn = options.observedOn
+        mapping = options.mapping
+        var byNamespace: [String: String] = [:], byName: [String: String] = [:], ids: Set<String> = []
+        for row in try db.rows("SELECT id, name, hf_namespaces FROM organizations") {
+            guard case .text(let id) = row[0] else { continue }
+            ids.insert(id)
+            if case .text(let name) = row[1] { byName[name.lowercased()] = id }
+            if case .text(let namespaces) = row[2] {
+                for namespace in namespaces.split(separator: ";") { byNamespace[namespace.lowercased()] = id }
+            }
+        }
+        organizationByNamespace = byNamespace
+        organizationIDs = ids
+        organizationByName = byName
+        existingModels = format == .hfModels
+            ? Set(try db.rows("SELECT id FROM models").compactMap { $0.first?.textValue }) : []
+        var modelsByName: [String: String] = [:]
+        if format == .epoch {
+            for row in try db.rows("SELECT id, organization, name FROM models") {
+                guard case .text(let id) = row[0], case .text(let organization) = row[1], case .text(let name) = row[2] else { continue }
+                modelsByName[Self.modelKey(organization: organization, name: name)] = id
+            }
+        }
+        modelByOrganizationAndName = modelsByName
+    }
+}
+
+func openRecordSource(_ source: ByteSource, file: IngestFile, context: SourceContext) throws -> RecordSource {
+    switch file.format {
+    case .csv:
+        let reader = CSVReader(source: source)
+        if let mapping = context.mapping { return try MappedCSVSource(reader: reader, mapping: mapping, source: source) }
+        return try CSVRecordSource(reader: reader, entity: file.entity!, source: source)
+    case .json: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: false), entity: file.entity!, source: source)
+    case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: file.entity!, source: source)
+    case .hfModels: return try HFModelsSource(source: source, context: context)
+    case .epoch: return try EpochSource(reader: CSVReader(source: source), source: source, context: context)
     }
 }
 
@@ -108,7 +211,7 @@ final class CSVRecordSource: RecordSource {
             let cell = row.cells[column]
             return cell.isEmpty ? nil : cell
         }
-        return SourceRecord(line: row.line, cells: cells, problems: problems)
+        return SourceRecord(entity: entity, line: row.line, cells: cells, problems: problems)
     }
 }
 
@@ -144,6 +247,6 @@ final class JSONRecordSource: RecordSource {
                 problems.append(RowProblem(line: line, field: key, message: "must be a single value, not an array or object", value: nil))
             }
         }
-        return SourceRecord(line: line, cells: cells, problems: problems)
+        return SourceRecord(entity: entity, line: line, cells: cells, problems: problems)
     }
 }

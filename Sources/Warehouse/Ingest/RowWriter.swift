@@ -28,9 +28,12 @@ final class RowWriter {
             """)
     }
 
-    func write(_ values: [SQLValue]) throws -> Outcome {
+    /// With `insertOnly`, an existing row is left as it is (importers never overwrite rows
+    /// that may have been curated by hand).
+    func write(_ values: [SQLValue], insertOnly: Bool = false) throws -> Outcome {
         for (offset, value) in values.enumerated() { try insert.bind(value, at: Int32(offset + 1)) }
         if try insert.run() == 1 { return .inserted }
+        if insertOnly { return .unchanged }
         for (offset, value) in values.enumerated() { try update.bind(value, at: Int32(offset + 1)) }
         return try update.run() == 1 ? .updated : .unchanged
     }

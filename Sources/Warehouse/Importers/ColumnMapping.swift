@@ -1,0 +1,263 @@
+import Foundation
+
+/// How the columns of a CSV file of another shape map onto an entity's fields, with the small
+/// transforms such files need. Written as `--column FIELD=SOURCE[|transform…]` and
+/// `--set FIELD=VALUE`, or as a mapping file (JSON, or TOML with [columns] and [set] tables).
+///
+/// Transforms: `strip-prefix:TEXT` (e.g. a URL prefix, leaving a Hugging Face repo id),
+/// `number` (drops thousands separators: 1,234,567 → 1234567), `date:PATTERN` (a date in
+/// another layout: DD/MM/YYYY, MM/DD/YYYY, YYYY.MM.DD, …), `lowercase`, `uppercase`.
+public struct ColumnMapping: Sendable, Equatable {
+    public enum Transform: Sendable, Equatable {
+        case stripPrefix(String)
+        case number
+        case date(String)
+        case lowercase
+        case uppercase
+    }
+
+    public struct Column: Sendable, Equatable {
+        public let field: String
+        public let source: String
+        public let transforms: [Transform]
+    }
+
+    public let entity: Entity
+    public let columns: [Column]
+    public let constants: [String: String]
+
+    public init(entity: Entity, columns: [String], constants: [String]) throws {
+        self.entity = entity
+        self.columns = try columns.map { try Self.parseColumn($0, entity: entity) }
+        var values: [String: String] = [:]
+        for pair in constants {
+            guard let equals = pair.firstIndex(of: "=") else { throw WarehouseError("--set takes FIELD=VALUE (got \"\(pair)\")") }
+            let field = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
+            try Self.checkField(field, entity: entity, option: "--set")
+            values[field] = String(pair[pair.index(after: equals)...])
+        }
+        self.constants = values
+        let mapped = Set(self.columns.map(\.field))
+        if let both = mapped.intersection(values.keys).first {
+            throw WarehouseError("field \(both) is given by both --column and --set")
+        }
+        let missing = entity.fields.filter { $0.required && !mapped.contains($0.name) && values[$0.name] == nil }.map(\.name)
+        // models.released_on may come from the release; every other required field must be mapped.
+        if !missing.isEmpty {
+            throw WarehouseError("the mapping onto \(entity.rawValue) gives no \(missing.joined(separator: ", ")); add --column FIELD=SOURCE or --set FIELD=VALUE")
+        }
+    }
+
+    /// Reads a mapping file: JSON `{"into": …, "columns": {FIELD: SPEC}, "set": {FIELD: VALUE}}`
+    /// or the same in TOML (`into = "…"`, then `[columns]` and `[set]` tables of strings).
+    public static func load(path: String, into: Entity?) throws -> ColumnMapping {
+        guard let data = FileManager.default.contents(atPath: path) else { throw WarehouseError("\(path): cannot read the mapping file") }
+        let text = String(decoding: data, as: UTF8.self)
+        var table: [String: [String: String]] = [:]
+        var target: String?
+        if path.lowercased().hasSuffix(".json") {
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw WarehouseError("\(path): not a JSON object")
+            }
+            target = object["into"] as? String
+            for key in ["columns", "set"] {
+                guard let value = object[key] else { continue }
+                guard let strings = value as? [String: String] else { throw WarehouseError("\(path): \"\(key)\" must map field names to strings") }
+                table[key] = strings
+            }
+        } else {
+            var section = ""
+            for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                if line.hasPrefix("[") && line.hasSuffix("]") {
+                    section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                    guard section == "columns" || section == "set" else {
+                        throw WarehouseError("\(path):\(number + 1): unknown table [\(section)]; use [columns] and [set]")
+                    }
+                    continue
+                }
+                guard let equals = line.firstIndex(of: "=") else { throw WarehouseError("\(path):\(number + 1): expected key = \"value\"") }
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else {
+                    throw WarehouseError("\(path):\(number + 1): the value of \(key) must be a quoted string")
+                }
+                let unquoted = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                if section.isEmpty {
+                    guard key == "into" else { throw WarehouseError("\(path):\(number + 1): unknown key \(key); put fields under [columns] or [set]") }
+                    target = unquoted
+                } else {
+                    table[section, default: [:]][key] = unquoted
+                }
+            }
+        }
+        guard let entity = into ?? target.flatMap(Entity.init(rawValue:)) else {
+            throw WarehouseError("\(path): say which entity the file maps onto, with into = \"observations\" (or --into)")
+        }
+        return try ColumnMapping(entity: entity,
+                                 columns: (table["columns"] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+                                 constants: (table["set"] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+    }
+
+    private static func checkField(_ field: String, entity: Entity, option: String) throws {
+        guard entity.fieldNames.contains(field) else {
+            throw WarehouseError("\(option) \(field): \(unknownFieldMessage(field, entity: entity))")
+        }
+    }
+
+    static func parseColumn(_ spec: String, entity: Entity) throws -> Column {
+        guard let equals = spec.firstIndex(of: "=") else { throw WarehouseError("--column takes FIELD=SOURCE_COLUMN (got \"\(spec)\")") }
+        let field = String(spec[..<equals]).trimmingCharacters(in: .whitespaces)
+        try checkField(field, entity: entity, option: "--column")
+        let parts = spec[spec.index(after: equals)...].split(separator: "|", omittingEmptySubsequences: false).map { String($0) }
+        let source = parts[0].trimmingCharacters(in: .whitespaces)
+        guard !source.isEmpty else { throw WarehouseError("--column \(field): name the source column after =") }
+        let transforms = try parts.dropFirst().map { word -> Transform in
+            let trimmed = word.trimmingCharacters(in: .whitespaces)
+            let name = trimmed.prefix { $0 != ":" }
+            let argument = trimmed.contains(":") ? String(trimmed[trimmed.index(after: trimmed.firstIndex(of: ":")!)...]) : nil
+            switch (name, argument) {
+            case ("strip-prefix", let text?): return .stripPrefix(text)
+            case ("number", nil): return .number
+            case ("date", let pattern?):
+                guard DatePattern.isValid(pattern) else { throw WarehouseError("--column \(field): date:\(pattern) needs YYYY, MM and DD, e.g. date:DD/MM/YYYY") }
+                return .date(pattern)
+            case ("lowercase", nil): return .lowercase
+            case ("uppercase", nil): return .uppercase
+            default:
+                throw WarehouseError("--column \(field): unknown transform \"\(trimmed)\"; use strip-prefix:TEXT, number, date:PATTERN, lowercase or uppercase")
+            }
+        }
+        return Column(field: field, source: source, transforms: transforms)
+    }
+
+    /// Applies a column's transforms; a problem message when the value does not fit.
+    static func apply(_ transforms: [Transform], to value: String) -> Result<String, FieldMessage> {
+        var text = value
+        for transform in transforms {
+            switch transform {
+            case .stripPrefix(let prefix):
+                if text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+            case .number:
+                text = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")
+                    .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
+            case .date(let pattern):
+                guard let date = DatePattern.parse(text, pattern: pattern) else {
+                    return .failure(FieldMessage("is not a date written \(pattern)"))
+                }
+                text = date
+            case .lowercase: text = text.lowercased()
+            case .uppercase: text = text.uppercased()
+            }
+        }
+        return .success(text)
+    }
+}
+
+struct FieldMessage: Error {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
+
+/// Dates in another layout: a pattern of YYYY, MM, DD and literal separators. With
+/// separators, months and days may have one digit (1/2/2025).
+enum DatePattern {
+    static func isValid(_ pattern: String) -> Bool {
+        pattern.contains("YYYY") && pattern.contains("MM") && pattern.contains("DD")
+    }
+
+    static func parse(_ text: String, pattern: String) -> String? {
+        let p = Array(pattern), s = Array(text)
+        func token(at index: Int) -> (kind: Character, width: Int)? {
+            for (name, kind) in [("YYYY", Character("Y")), ("MM", "M"), ("DD", "D")]
+            where index + name.count <= p.count && String(p[index..<index + name.count]) == name {
+                return (kind, name.count)
+            }
+            return nil
+        }
+        var i = 0, j = 0
+        var parts: [Character: Int] = [:]
+        while i < p.count {
+            guard let (kind, width) = token(at: i) else {
+                guard j < s.count, s[j] == p[i] else { return nil }
+                i += 1
+                j += 1
+                continue
+            }
+            i += width
+            var digits = 0, value = 0
+            while j < s.count, digits < width, s[j].isASCII, let digit = s[j].wholeNumberValue {
+                value = value * 10 + digit
+                j += 1
+                digits += 1
+            }
+            // A short month or day is fine before a separator, not before another field.
+            guard digits > 0, digits == width || (kind != "Y" && token(at: i) == nil) else { return nil }
+            parts[kind] = value
+        }
+        guard j == s.count, let year = parts["Y"], let month = parts["M"], let day = parts["D"] else { return nil }
+        let date = String(format: "%04d-%02d-%02d", year, month, day)
+        return DateText.isValid(date) ? date : nil
+    }
+}
+
+/// A CSV file of another shape, read through a `ColumnMapping` into one entity.
+final class MappedCSVSource: RecordSource {
+    private let reader: CSVReader
+    private let source: ByteSource
+    private let mapping: ColumnMapping
+    /// For each of the entity's fields: the source column and its transforms, or a constant.
+    private let plan: [(column: Int?, transforms: [ColumnMapping.Transform], constant: String?)]
+    private let width: Int
+
+    init(reader: CSVReader, mapping: ColumnMapping, source: ByteSource) throws {
+        self.reader = reader
+        self.source = source
+        self.mapping = mapping
+        guard let header = try reader.next() else { throw WarehouseError("\(source.path):1: the file is empty; expected a header row") }
+        let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces) }
+        var problems: [String] = []
+        plan = mapping.entity.fieldNames.map { field in
+            if let constant = mapping.constants[field] { return (nil, [], constant) }
+            guard let column = mapping.columns.first(where: { $0.field == field }) else { return (nil, [], nil) }
+            guard let index = names.firstIndex(of: column.source) else {
+                var message = "\(source.path):1: column \(column.source) (for field \(field)) is not in the header"
+                if let suggestion = closest(to: column.source, in: names) { message += "; did you mean \(suggestion)?" }
+                problems.append(message + " (columns: \(names.joined(separator: ", ")))")
+                return (nil, [], nil)
+            }
+            return (index, column.transforms, nil)
+        }
+        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
+        width = names.count
+    }
+
+    var bytesRead: Int64 { source.bytesRead }
+
+    func next() throws -> SourceRecord? {
+        guard let row = try reader.next() else { return nil }
+        var problems: [RowProblem] = []
+        if row.cells.count != width {
+            problems.append(RowProblem(line: row.line, field: nil, message: "the row has \(row.cells.count) cells but the header has \(width)", value: nil))
+        }
+        var cells: [String?] = []
+        for (field, step) in zip(mapping.entity.fieldNames, plan) {
+            if let constant = step.constant {
+                cells.append(constant)
+                continue
+            }
+            guard let column = step.column, column < row.cells.count, !row.cells[column].isEmpty else {
+                cells.append(nil)
+                continue
+            }
+            switch ColumnMapping.apply(step.transforms, to: row.cells[column]) {
+            case .success(let value): cells.append(value)
+            case .failure(let message):
+                problems.append(RowProblem(line: row.line, field: field, message: message.text, value: row.cells[column]))
+                cells.append(nil)
+            }
+        }
+        return SourceRecord(entity: mapping.entity, line: row.line, cells: cells, problems: problems, insertOnly: false)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Epoch AI's "Notable AI Models" CSV: each row becomes a model of its first listed
+/// organization, and every listed organization is created when new.
+final class EpochSource: RecordSource {
+    private let reader: CSVReader
+    private let source: ByteSource
+    private let context: SourceContext
+    private let column: [String: Int]
+    private var pending: [SourceRecord] = []
+    private var pendingIndex = 0
+    /// Organization names (lower-cased) → id, for names seen in this file.
+    private var organizationByName: [String: String]
+    private var usedOrganizationIDs: Set<String>
+    private var emittedOrganizations: Set<String> = []
+    private var emptyKinds = 0
+
+    static let requiredColumns = ["Model", "Organization", "Publication date"]
+
+    init(reader: CSVReader, source: ByteSource, context: SourceContext) throws {
+        self.reader = reader
+        self.source = source
+        self.context = context
+        guard let header = try reader.next() else { throw WarehouseError("\(source.path):1: the file is empty") }
+        var column: [String: Int] = [:]
+        for (index, name) in header.cells.enumerated() where column[name] == nil { column[name] = index }
+        let missing = Self.requiredColumns.filter { column[$0] == nil }
+        guard missing.isEmpty else {
+            throw WarehouseError("\(source.path):1: not an Epoch AI models file: the header lacks \(missing.joined(separator: ", "))")
+        }
+        self.column = column
+        organizationByName = context.organizationByName
+        usedOrganizationIDs = context.organizationIDs
+    }
+
+    var bytesRead: Int64 { source.bytesRead }
+
+    var notes: [String] {
+        emptyKinds == 0 ? [] : ["\(emptyKinds) organization(s) had no categorization in the file and were given kind community."]
+    }
+
+    func next() throws -> SourceRecord? {
+        while pendingIndex == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            guard let row = try reader.next() else { return nil }
+            records(for: row)
+        }
+        pendingIndex += 1
+        return pending[pendingIndex - 1]
+    }
+
+    private func cell(_ row: CSVRow, _ name: String) -> String? {
+        guard let index = column[name], index < row.cells.count else { return nil }
+        let text = row.cells[index].split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    private static func list(_ cell: String?) -> [String] {
+        (cell ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static let kindByCategory = [
+        "industry": "company", "academia": "academic", "government": "government",
+        "research collective": "community", "non-profit": "nonprofit", "nonprofit": "nonprofit",
+    ]
+
+    private func records(for row: CSVRow) {
+        let line = row.line
+        if row.invalidUTF8Cell != nil {
+            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in nil }, problems: [
+                RowProblem(line: line, field: nil, message: "the row is not valid UTF-8", value: nil)]))
+            return
+        }
+        let names = Self.list(cell(row, "Organization"))
+        let countries = Countries.codes(inCell: cell(row, "Country (of organization)") ?? "").codes
+        let categories = Self.list(cell(row, "Organization categorization"))
+        var organizationIDs: [String] = []
+        for (position, name) in names.enumerated() {
+            // Positions line up only when the cells list as many countries as organizations.
+            let country = countries.count == names.count ? countries[position] : (countries.first ?? "ZZ")
+            let category = categories.count == names.count ? categories[position] : categories.first
+            organizationIDs.append(organizationID(for: name, country: country, category: category, line: line))
+        }
+        let model = cell(row, "Model")
+        let link = cell(row, "Link")
+        // The Hugging Face repo id when the link gives one; else the model already stored
+        // under the same organization and name; else organization/model-name.
+        var id = model.map { (organizationIDs.first ?? "unknown") + "/" + Slug.make($0) }
+        if let link, let url = URL(string: link), url.host == "huggingface.co" {
+            let parts = url.path.split(separator: "/")
+            if parts.count >= 2 { id = parts[0] + "/" + parts[1] }
+        } else if let model, let organization = organizationIDs.first,
+                  let stored = context.modelByOrganizationAndName[SourceContext.modelKey(organization: organization, name: model)] {
+            id = stored
+        }
+        var parameters: String?
+        if let text = cell(row, "Parameters") {
+            parameters = Double(text).map { Numbers.text($0 / 1e9) } ?? text
+        }
+        pending.append(SourceRecord(entity: .models, line: line, fields: [
+            "id": id, "organization": organizationIDs.first, "name": model,
+            "released_on": cell(row, "Publication date"), "params_total_b": parameters,
+            "modality": Self.list(cell(row, "Domain")).first?.lowercased(),
+            "openness": Self.openness(access: cell(row, "Model accessibility"), trainingCode: cell(row, "Training code accessibility")),
+            "url": link.flatMap { $0.hasPrefix("http") ? $0 : nil }]))
+    }
+
+    /// "Open weights (unrestricted)" with open training code is open-source; unrestricted
+    /// weights are open-weights; restricted or non-commercial ones restricted-weights; API,
+    /// hosted or unreleased models closed.
+    static func openness(access: String?, trainingCode: String?) -> String? {
+        guard let access = access?.lowercased() else { return nil }
+        if access.hasPrefix("open weights (unrestricted)") {
+            return trainingCode?.lowercased() == "open source" ? "open-source" : "open-weights"
+        }
+        if access.hasPrefix("open weights") { return "restricted-weights" }
+        if access.hasPrefix("api") || access.hasPrefix("hosted") || access.hasPrefix("unreleased") { return "closed" }
+        return nil
+    }
+
+    private func organizationID(for name: String, country: String, category: String?, line: Int) -> String {
+        let key = name.lowercased()
+        let id: String
+        if let known = organizationByName[key] {
+            id = known
+        } else {
+            let slug = Slug.make(name)
+            id = slug
+            organizationByName[key] = id
+            usedOrganizationIDs.insert(id)
+        }
+        if !emittedOrganizations.contains(id) {
+            emittedOrganizations.insert(id)
+            let kind = category.flatMap { Self.kindByCategory[$0.lowercased()] }
+            if kind == nil { emptyKinds += 1 }
+            // Insert-only: an organization already stored keeps its own country and kind.
+            pending.append(SourceRecord(entity: .organizations, line: line, fields: [
+                "id": id, "name": name, "country": country, "kind": kind ?? "community"]))
+        }
+        return id
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Hugging Face Hub `/api/models` listings (a JSON array or JSON Lines): each model becomes
+/// a model row (with a release and, for an unknown namespace, an organization when new) and
+/// two observations on the snapshot date: hf_downloads_30d and hf_likes.
+final class HFModelsSource: RecordSource {
+    static let downloads = "hf_downloads_30d", likes = "hf_likes"
+
+    private let reader: JSONReader
+    private let source: ByteSource
+    private let context: SourceContext
+    private let observedOn: String
+    private var pending: [SourceRecord] = []
+    private var pendingIndex = 0
+    private var emittedMetrics = false
+    private var namespaces: [String: String]
+    private var createdOrganizations: [String] = []
+    private var usedOrganizationIDs: Set<String>
+    private var seenModels: Set<String> = []
+
+    init(source: ByteSource, context: SourceContext) throws {
+        guard let observedOn = context.observedOn else {
+            throw WarehouseError("\(source.path): a Hugging Face listing needs --observed-on DATE, the day it was fetched (downloads are the 30 days before it)")
+        }
+        self.source = source
+        self.context = context
+        self.observedOn = observedOn
+        namespaces = context.organizationByNamespace
+        usedOrganizationIDs = context.organizationIDs
+        reader = JSONReader(source: source, jsonLines: try Self.isJSONLines(source))
+    }
+
+    /// A listing is an array when its first non-blank byte is `[`, else JSON Lines.
+    private static func isJSONLines(_ source: ByteSource) throws -> Bool {
+        while true {
+            let buffer = source.buffer
+            if let first = buffer[source.position...].first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) {
+                return first != UInt8(ascii: "[")
+            }
+            if try !source.refill() { return true }
+        }
+    }
+
+    var bytesRead: Int64 { source.bytesRead }
+
+    var notes: [String] {
+        guard !createdOrganizations.isEmpty else { return [] }
+        let shown = createdOrganizations.prefix(20).joined(separator: ", ")
+        let more = createdOrganizations.count > 20 ? " and \(createdOrganizations.count - 20) more" : ""
+        return ["\(createdOrganizations.count) namespace(s) matched no organization's hf_namespaces and became organizations "
+            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind in organizations."]
+    }
+
+    func next() throws -> SourceRecord? {
+        while pendingIndex == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            guard let (line, object) = try reader.next() else { return nil }
+            records(for: object, line: line)
+        }
+        pendingIndex += 1
+        return pending[pendingIndex - 1]
+    }
+
+    private func string(_ value: JSONValue?) -> String? {
+        if case .string(let text)? = value, !text.isEmpty { return text }
+        return nil
+    }
+
+    private func records(for object: [String: JSONValue], line: Int) {
+        if !emittedMetrics {
+            emittedMetrics = true
+            pending.append(SourceRecord(entity: .metrics, line: line, fields: [
+                "id": Self.downloads, "name": "Hugging Face downloads, last 30 days", "unit": "downloads", "kind": "window",
+                "window_days": "30", "description": "The Hub API's downloads field: downloads in the 30 days before the snapshot"]))
+            pending.append(SourceRecord(entity: .metrics, line: line, fields: [
+                "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
+                "description": "The Hub API's likes field at the snapshot date"]))
+        }
+        guard let id = string(object["id"]) ?? string(object["modelId"]), let slash = id.firstIndex(of: "/") else {
+            let got = string(object["id"]) ?? string(object["modelId"])
+            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in nil }, problems: [
+                RowProblem(line: line, field: "id", message: got == nil ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]))
+            return
+        }
+        let namespace = string(object["author"]) ?? String(id[..<slash])
+        let organization = organizationID(for: namespace, line: line)
+
+        if !context.existingModels.contains(id) && !seenModels.contains(id) {
+            seenModels.insert(id)
+            let created = string(object["createdAt"]).map { String($0.prefix(10)) }
+            let release = "hf-" + Slug.make(id)
+            var license: String?
+            if case .array(let tags)? = object["tags"] {
+                license = tags.lazy.compactMap { tag -> String? in
+                    if case .string(let text) = tag, text.hasPrefix("license:") { return String(text.dropFirst(8)) }
+                    return nil
+                }.first
+            }
+            var parameters: String?
+            if case .object(let safetensors)? = object["safetensors"], case .number(let total)? = safetensors["total"], let count = Double(total) {
+                parameters = Numbers.text(count / 1e9)
+            }
+            let url = "https://huggingface.co/\(id)"
+            pending.append(SourceRecord(entity: .releases, line: line, fields: [
+                "id": release, "organization": organization, "name": id, "released_on": created, "url": url]))
+            pending.append(SourceRecord(entity: .models, line: line, fields: [
+                "id": id, "organization": organization, "name": String(id[id.index(after: slash)...]), "release": release,
+                "params_total_b": parameters, "modality": string(object["pipeline_tag"]), "license": license,
+                "openness": LicenseOpenness.openness(forLicense: license), "url": url]))
+        }
+        let source = "Hugging Face Hub API listing \(context.fileName)"
+        for (metric, key) in [(Self.downloads, "downloads"), (Self.likes, "likes")] {
+            guard let value = object[key], let text = value.scalarText ?? nil else { continue }
+            pending.append(SourceRecord(entity: .observations, line: line, fields: [
+                "model": id, "metric": metric, "observed_on": observedOn, "value": text, "source": source], insertOnly: false))
+        }
+    }
+
+    /// The organization owning a namespace, creating one (country ZZ) the first time an
+    /// unknown namespace appears.
+    private func organizationID(for namespace: String, line: Int) -> String {
+        if let id = namespaces[namespace.lowercased()] { return id }
+        var id = Slug.make(namespace)
+        if usedOrganizationIDs.contains(id) { id += "-hf" }
+        var suffix = 2
+        while usedOrganizationIDs.contains(id) {
+            id = Slug.make(namespace) + "-hf\(suffix)"
+            suffix += 1
+        }
+        usedOrganizationIDs.insert(id)
+        namespaces[namespace.lowercased()] = id
+        createdOrganizations.append(namespace)
+        pending.append(SourceRecord(entity: .organizations, line: line, fields: [
+            "id": id, "name": namespace, "country": "ZZ", "kind": "community", "hf_namespaces": namespace,
+            "url": "https://huggingface.co/\(namespace)"]))
+        return id
+    }
+}
