@@ -121,11 +121,13 @@ public enum Exporter {
         if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw WarehouseError("\(existing) already exists; give --force to replace the files in \(folder)")
         }
-        // A metrics or organization filter would leave references dangling; keep only what applies.
+        // Filters narrow the files only as far as references stay whole: --organization and
+        // --country apply to every entity but metrics; --from and --to to observations alone,
+        // so every release and model an exported observation refers to is exported too.
         return try zip(Entity.allCases, paths).map { entity, path in
             var scoped = filter
             if entity == .metrics { scoped = ExportFilter() }
-            if entity == .organizations { scoped.from = nil; scoped.to = nil }
+            if entity != .observations { scoped.from = nil; scoped.to = nil }
             let rows = try export(entity, from: db, filter: scoped, format: format, to: try OutputSink(path: path, overwrite: overwrite))
             return (entity, path, rows)
         }

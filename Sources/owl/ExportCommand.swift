@@ -9,7 +9,8 @@ struct Export: ParsableCommand {
             TARGET is an entity (organizations, releases, models, metrics, observations), all, or
             a prepared analysis with its parameters. Entities are written in the interchange
             format, so `owl ingest` reads them back unchanged; `all` writes one file per entity
-            into the --output folder. Files are written to a temporary file and renamed into
+            into the --output folder (there --from and --to narrow the observations only, so
+            every model they refer to is written too). Files are written to a temporary file and renamed into
             place when complete; an existing file is kept unless --force is given.
 
             Examples:

@@ -13,6 +13,16 @@ let builtOwl: URL = {
     return package.appending(path: ".build/debug/owl")
 }()
 
+/// One copy of the built binary outside the package, made once per test run.
+let stagedOwl: URL = {
+    let folder = FileManager.default.temporaryDirectory.appending(path: "owl-staged-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let copy = folder.appending(path: "owl")
+    try? FileManager.default.removeItem(at: copy)
+    try! FileManager.default.copyItem(at: builtOwl, to: copy)
+    return copy
+}()
+
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let sharedData = packageRoot.deletingLastPathComponent().appending(path: "shared/data")
 
@@ -32,7 +42,13 @@ final class Sandbox {
         folder = FileManager.default.temporaryDirectory.appending(path: "owl-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         owl = folder.appending(path: "owl")
-        try FileManager.default.copyItem(at: builtOwl, to: owl)
+        // A hard link to one staged copy: a copy per test would be written while parallel
+        // tests fork, and a child inheriting the open file makes exec fail with "text file busy".
+        do {
+            try FileManager.default.linkItem(at: stagedOwl, to: owl)
+        } catch {
+            try FileManager.default.copyItem(at: stagedOwl, to: owl)
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -72,7 +88,17 @@ final class Sandbox {
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        // ETXTBSY: another test's child briefly holds the staged copy open; try again.
+        var attempts = 0
+        while true {
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where attempts < 20 && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+                attempts += 1
+                usleep(50_000)
+            }
+        }
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()

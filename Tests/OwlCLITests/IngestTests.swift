@@ -758,7 +758,7 @@ extension IngestTests {
         #expect(bad.stderr.contains("--into must be one of organizations, releases, models, metrics, observations, not nonsense"), "\(bad.stderr)")
         let format = try box.owl("ingest", "seed/organizations.csv", "--format", "xml")
         #expect(format.status == 2)
-        #expect(format.stderr.contains("--format must be one of csv, json, jsonl, not xml"), "\(format.stderr)")
+        #expect(format.stderr.contains("--format must be one of csv, json, jsonl, hf-models, epoch, not xml"), "\(format.stderr)")
         #expect(try box.owl("ingest").status == 2)
         #expect(try box.owl("ingest", "seed", "--no-such-flag").status == 2)
         let missing = try box.owl("ingest", "nothing-here.csv")
