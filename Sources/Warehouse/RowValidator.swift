@@ -12,7 +12,7 @@ struct FieldConverter: Sendable {
         var values = [SQLValue](repeating: .null, count: fields.count)
         let line = record.line
         for (index, field) in fields.enumerated() {
-            let raw = record.cells[index] ?? ""
+            let raw = record.cells[index]
             let text = raw.isEmpty ? raw : Self.trimmed(raw)
             if text.isEmpty {
                 if field.required {
@@ -134,6 +134,7 @@ final class RowValidator {
     private var modelKeys: [String: Int64] = [:]
     private var lastModel: (id: String, key: Int64) = ("", 0)
     private var metricKeys: [String: Int64] = [:]
+    private var lastMetric: (id: String, key: Int64) = ("", 0)
     private var knownOrganizations: Set<String> = []
     private var releaseInfo: [String: (organization: String, date: String)] = [:]
 
@@ -199,7 +200,11 @@ final class RowValidator {
             modelKeys[id] = key
             return .value(.integer(key))
         case .metrics:
-            if let key = metricKeys[id] { return .value(.integer(key)) }
+            if id == lastMetric.id { return .value(.integer(lastMetric.key)) }
+            if let key = metricKeys[id] {
+                lastMetric = (id, key)
+                return .value(.integer(key))
+            }
             guard let key = try db.scalar("SELECT key FROM metrics WHERE id = ?", [id])?.integerValue else {
                 return .problem("no metric with this id; load it in metrics first")
             }

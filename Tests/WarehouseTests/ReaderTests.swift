@@ -243,7 +243,7 @@ extension ReaderTests {
 @Suite struct FieldConversion {
     /// Converts one row given as field → cell, returning its values (by field name) and problems.
     private func convert(_ entity: Entity, _ cells: [String: String], line: Int = 7) -> (values: [String: SQLValue], problems: [RowProblem]) {
-        var record = SourceRecord(entity: entity, line: line, cells: entity.fieldNames.map { cells[$0] }, problems: [])
+        var record = SourceRecord(entity: entity, line: line, cells: entity.fieldNames.map { cells[$0] ?? "" }, problems: [])
         FieldConverter(entity: entity).convert(&record)
         return (Dictionary(uniqueKeysWithValues: zip(entity.fieldNames, record.values)), record.problems)
     }

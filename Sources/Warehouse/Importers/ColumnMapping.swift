@@ -241,21 +241,21 @@ final class MappedCSVSource: RecordSource {
         if row.cells.count != width {
             problems.append(RowProblem(line: row.line, field: nil, message: "the row has \(row.cells.count) cells but the header has \(width)", value: nil))
         }
-        var cells: [String?] = []
+        var cells: [String] = []
         for (field, step) in zip(mapping.entity.fieldNames, plan) {
             if let constant = step.constant {
                 cells.append(constant)
                 continue
             }
             guard let column = step.column, column < row.cells.count, !row.cells[column].isEmpty else {
-                cells.append(nil)
+                cells.append("")
                 continue
             }
             switch ColumnMapping.apply(step.transforms, to: row.cells[column]) {
             case .success(let value): cells.append(value)
             case .failure(let message):
                 problems.append(RowProblem(line: row.line, field: field, message: message.text, value: row.cells[column]))
-                cells.append(nil)
+                cells.append("")
             }
         }
         return SourceRecord(entity: mapping.entity, line: row.line, cells: cells, problems: problems, insertOnly: false)

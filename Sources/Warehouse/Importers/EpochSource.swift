@@ -68,7 +68,7 @@ final class EpochSource: RecordSource {
     private func records(for row: CSVRow) {
         let line = row.line
         if row.invalidUTF8Cell != nil {
-            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in nil }, problems: [
+            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in "" }, problems: [
                 RowProblem(line: line, field: nil, message: "the row is not valid UTF-8", value: nil)]))
             return
         }

@@ -79,7 +79,7 @@ final class HFModelsSource: RecordSource {
         }
         guard let id = string(object["id"]) ?? string(object["modelId"]), let slash = id.firstIndex(of: "/") else {
             let got = string(object["id"]) ?? string(object["modelId"])
-            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in nil }, problems: [
+            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in "" }, problems: [
                 RowProblem(line: line, field: "id", message: got == nil ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]))
             return
         }

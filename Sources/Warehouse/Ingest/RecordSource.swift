@@ -43,20 +43,20 @@ public enum SourceFormat: String, CaseIterable, Sendable {
     }
 }
 
-/// One row read from a file, for one entity: its cells aligned with `entity.fields` (nil:
-/// absent or empty), and the problems found while reading it (unknown fields, invalid UTF-8,
+/// One row read from a file, for one entity: its cells aligned with `entity.fields` (empty:
+/// absent, empty or null — not known), and the problems found while reading it (unknown fields, invalid UTF-8,
 /// wrong cell count).
 struct SourceRecord {
     var entity: Entity
     var line: Int
-    var cells: [String?]
+    var cells: [String]
     var problems: [RowProblem]
     /// The cells converted to stored values by `FieldConverter`.
     var values: [SQLValue] = []
     /// Insert when new, never update: importers do not overwrite rows curated by hand.
     var insertOnly = false
 
-    init(entity: Entity, line: Int, cells: [String?], problems: [RowProblem] = [], insertOnly: Bool = false) {
+    init(entity: Entity, line: Int, cells: [String], problems: [RowProblem] = [], insertOnly: Bool = false) {
         self.entity = entity
         self.line = line
         self.cells = cells
@@ -66,7 +66,7 @@ struct SourceRecord {
 
     /// A record built from field names, as importers produce them.
     init(entity: Entity, line: Int, fields: [String: String?], insertOnly: Bool = true) {
-        self.init(entity: entity, line: line, cells: entity.fieldNames.map { fields[$0] ?? nil }, insertOnly: insertOnly)
+        self.init(entity: entity, line: line, cells: entity.fieldNames.map { (fields[$0] ?? nil) ?? "" }, insertOnly: insertOnly)
     }
 }
 
@@ -158,6 +158,7 @@ final class CSVRecordSource: RecordSource {
     private let columnOfField: [Int?]
     private let headerWidth: Int
     private let headerNames: [String]
+    private let inFieldOrder: Bool
 
     init(reader: CSVReader, entity: Entity, source: ByteSource) throws {
         self.reader = reader
@@ -190,6 +191,7 @@ final class CSVRecordSource: RecordSource {
         if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
         columnOfField = entity.fieldNames.map { columnByName[$0] }
         headerWidth = names.count
+        inFieldOrder = names == entity.fieldNames
         headerNames = names
     }
 
@@ -206,10 +208,10 @@ final class CSVRecordSource: RecordSource {
             problems.append(RowProblem(line: row.line, field: bad < headerNames.count ? headerNames[bad] : "column \(bad + 1)",
                 message: "is not valid UTF-8 text", value: nil))
         }
-        let cells = columnOfField.map { column -> String? in
-            guard let column, column < row.cells.count else { return nil }
-            let cell = row.cells[column]
-            return cell.isEmpty ? nil : cell
+        // Columns already in field order (the common case, and owl's own exports) pass as they are.
+        let cells = inFieldOrder && row.cells.count == headerWidth ? row.cells : columnOfField.map { column -> String in
+            guard let column, column < row.cells.count else { return "" }
+            return row.cells[column]
         }
         return SourceRecord(entity: entity, line: row.line, cells: cells, problems: problems)
     }
@@ -232,7 +234,7 @@ final class JSONRecordSource: RecordSource {
 
     func next() throws -> SourceRecord? {
         guard let (line, object) = try reader.next() else { return nil }
-        var cells = [String?](repeating: nil, count: fieldIndex.count)
+        var cells = [String](repeating: "", count: fieldIndex.count)
         var problems: [RowProblem] = []
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {
             guard let index = fieldIndex[key] else {
@@ -240,7 +242,7 @@ final class JSONRecordSource: RecordSource {
                 continue
             }
             if let scalar = value.scalarText {
-                cells[index] = scalar
+                cells[index] = scalar ?? ""
             } else if key == "hf_namespaces", case .array(let items) = value, items.allSatisfy({ if case .string = $0 { true } else { false } }) {
                 cells[index] = items.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ";")
             } else {
