@@ -1,21 +1,25 @@
 -- Concentration: HHI and top shares of a window metric among groups, per period.
-WITH in_range AS (
-    SELECT o.value,
+-- Summing per model and period first joins each model once per period, not once per observation.
+WITH per_model AS (
+    SELECT o.model,
            CASE :period
                WHEN 'month' THEN substr(o.observed_on, 1, 7)
                WHEN 'quarter' THEN substr(o.observed_on, 1, 4) || '-Q' || ((CAST(substr(o.observed_on, 6, 2) AS INTEGER) + 2) / 3)
                WHEN 'year' THEN substr(o.observed_on, 1, 4)
                ELSE 'all'
            END AS period,
-           CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp
+           sum(o.value) AS value
     FROM observations AS o
-    JOIN models AS m ON m.key = o.model
-    JOIN organizations AS org ON org.id = m.organization
     WHERE o.metric = :metric_key
       AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    GROUP BY o.model, period
 ),
 per_group AS (
-    SELECT period, grp, sum(value) AS value FROM in_range GROUP BY period, grp
+    SELECT p.period, CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp, sum(p.value) AS value
+    FROM per_model AS p
+    JOIN models AS m ON m.key = p.model
+    JOIN organizations AS org ON org.id = m.organization
+    GROUP BY p.period, grp
 ),
 shares AS (
     SELECT period, grp, value,

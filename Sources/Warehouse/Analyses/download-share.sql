@@ -1,16 +1,23 @@
 -- Download share: a window metric summed per group over an observation date range.
-WITH in_range AS (
-    SELECT o.model, o.value,
-           CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp
+-- Summing per model first joins each model once, not once per observation.
+WITH per_model AS (
+    SELECT o.model, sum(o.value) AS value
     FROM observations AS o
-    JOIN models AS m ON m.key = o.model
-    JOIN organizations AS org ON org.id = m.organization
     WHERE o.metric = :metric_key
       AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
-      AND (:released_from IS NULL OR m.released_on >= :released_from)
+    GROUP BY o.model
+),
+in_range AS (
+    SELECT p.model, p.value,
+           CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp
+    FROM per_model AS p
+    JOIN models AS m ON m.key = p.model
+    JOIN organizations AS org ON org.id = m.organization
+    WHERE :released_from IS NULL OR m.released_on >= :released_from
 ),
 per_group AS (
-    SELECT grp, sum(value) AS value, count(DISTINCT model) AS models
+    -- Each per_model row is one model with an observation in range.
+    SELECT grp, sum(value) AS value, count(*) AS models
     FROM in_range GROUP BY grp
 ),
 ranked AS (
