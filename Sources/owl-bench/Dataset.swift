@@ -13,6 +13,8 @@ struct Dataset {
     let folder: String
 
     var observationsPath: String { folder + "/observations.csv" }
+    /// Likes (monthly, cumulative) and one score per model, for the analyses benchmark.
+    var extraObservationsPath: String { folder + "/extra-observations.csv" }
 
     /// Weeks of observations for model `m`: between 1 and 250, deterministic.
     static func weeks(of model: Int) -> Int { maxWeeks - (model &* 7919) % maxWeeks }
@@ -24,7 +26,7 @@ struct Dataset {
     func generate() throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let expected = (0..<Dataset.models).reduce(0) { $0 + Dataset.weeks(of: $1) }
-        if fileSize(observationsPath) > 0 { return expected }
+        if fileSize(observationsPath) > 0 && fileSize(extraObservationsPath) > 0 { return expected }
         var text = "id,name,country,kind,hf_namespaces\n"
         for o in 0..<Dataset.organizations {
             text += String(format: "org-%04d,Organization %d,%@,%@,org-%04d\n", o, o, Dataset.countries[o % 10], Dataset.kinds[o % 5], o)
@@ -45,6 +47,8 @@ struct Dataset {
         try """
             id,name,unit,kind,window_days,higher_is_better
             hf_downloads_7d,Hugging Face downloads in 7 days,downloads,window,7,true
+            hf_likes,Hugging Face likes,likes,cumulative,,true
+            bench_score,Benchmark score,points,score,,true
 
             """.write(toFile: folder + "/metrics.csv", atomically: true, encoding: .utf8)
 
@@ -73,6 +77,20 @@ struct Dataset {
         }
         handle.write(Data(chunk.utf8))
         precondition(rows == expected)
+
+        var extra = "model,metric,observed_on,value\n"
+        for m in 0..<Dataset.models {
+            let id = Dataset.modelID(m)
+            var likes = 0
+            for month in stride(from: Dataset.maxWeeks - Dataset.weeks(of: m), to: Dataset.maxWeeks, by: 4) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                likes += Int((seed >> 33) % 500)
+                extra += "\(id),hf_likes,\(dates[month]),\(likes)\n"
+            }
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            extra += "\(id),bench_score,\(dates[Dataset.maxWeeks - 1]),\(Double((seed >> 33) % 10_000) / 100)\n"
+        }
+        try extra.write(toFile: extraObservationsPath, atomically: true, encoding: .utf8)
         return rows
     }
 }

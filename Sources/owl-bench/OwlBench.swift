@@ -11,10 +11,12 @@ struct OwlBench: ParsableCommand {
             weekly observations each: about 5 million rows) in --folder, then times owl and its
             peer on the same files. Figures are ratios against the peer, since machines differ.
 
-            Example:
-              swift run -c release owl-bench ingest
+            Examples:
+              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import
+              swift run -c release owl-bench analyses     # owl's analyses vs DuckDB
+              swift run -c release owl-bench export       # owl export vs sqlite3 -csv and DuckDB COPY
             """,
-        subcommands: [IngestBench.self]
+        subcommands: [IngestBench.self, AnalysesBench.self, ExportBench.self]
     )
 }
 

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// The owl database of the ingest benchmark, with the extra observations the analyses need.
+func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset: Dataset) {
+    let dataset = Dataset(folder: options.folder)
+    try dataset.generate()
+    let path = options.folder + "/owl-analyses.sqlite"
+    let marker = path + ".complete"
+    if !FileManager.default.fileExists(atPath: marker) {
+        print("loading the dataset into \(path) …")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let run = try measure(options.owl, ["ingest", "--db", path, "-q", options.folder + "/organizations.csv", options.folder + "/models.csv",
+                                            options.folder + "/metrics.csv", dataset.observationsPath])
+        guard run.status == 0 else { throw BenchError("owl could not load the dataset") }
+        let extra = try measure(options.owl, ["ingest", "--db", path, "-q", dataset.extraObservationsPath, "--into", "observations"])
+        guard extra.status == 0 else { throw BenchError("owl could not load the extra observations") }
+        FileManager.default.createFile(atPath: marker, contents: nil)
+    }
+    return (path, dataset)
+}
+
+/// A virtual environment with DuckDB, made once in the bench folder; its python.
+func duckdbPython(_ options: BenchOptions) throws -> String {
+    let venv = options.folder + "/duckdb-venv"
+    let python = venv + "/bin/python3"
+    if !FileManager.default.fileExists(atPath: python) {
+        print("installing duckdb into \(venv) (the benchmark's own; owl does not depend on it) …")
+        guard try measure("python3", ["-m", "venv", venv]).status == 0,
+              try measure(python, ["-m", "pip", "install", "--quiet", "duckdb"]).status == 0 else {
+            throw BenchError("could not install duckdb with pip")
+        }
+    }
+    return python
+}
+
+/// Runs Benchmarks/duckdb_peer.py and parses its JSON timings.
+func runDuckDB(_ options: BenchOptions, _ arguments: [String]) throws -> [String: Double] {
+    let python = try duckdbPython(options)
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Benchmarks/duckdb_peer.py").path
+    let output = options.folder + "/duckdb-result.json"
+    let run = try measure(python, [script] + arguments, stdout: output)
+    guard run.status == 0, let data = FileManager.default.contents(atPath: output),
+          let object = try JSONSerialization.jsonObject(with: data) as? [String: Double] else {
+        throw BenchError("the DuckDB peer failed (status \(run.status))")
+    }
+    return object
+}
+
+struct AnalysesBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyses",
+        abstract: "Each prepared analysis in owl vs the same question in DuckDB, on the same 5 million observations.")
+
+    @OptionGroup var options: BenchOptions
+
+    static let cases: [(name: String, arguments: [String: String])] = [
+        ("download-share", ["metric": "hf_downloads_7d", "from": "2021-01-01", "to": "2025-12-31"]),
+        ("leaderboard", ["metric": "hf_likes", "as-of": "2025-12-31"]),
+        ("concentration", ["metric": "hf_downloads_7d", "from": "2021-01-01", "to": "2025-12-31"]),
+        ("efficiency", ["metric": "bench_score", "as-of": "2025-12-31"]),
+        ("timeline", ["to": "2025-12-31"]),
+        ("openness", ["to": "2025-12-31"]),
+        ("cadence", ["to": "2025-12-31"]),
+    ]
+
+    func run() throws {
+        let (path, _) = try preparedDatabase(options)
+        let warehouse = try Warehouse(path: path)
+        var owlTimes: [String: Double] = [:]
+        for (name, arguments) in Self.cases {
+            let analysis = try Analysis.named(name)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = Date()
+                let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
+                while try statement.step() {}
+                best = min(best, Date().timeIntervalSince(start))
+            }
+            owlTimes[name] = best
+        }
+        var duckArguments: [String: [String: String]] = [:]
+        for (name, arguments) in Self.cases {
+            duckArguments[name] = Dictionary(uniqueKeysWithValues: arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })
+        }
+        let json = String(data: try JSONSerialization.data(withJSONObject: duckArguments), encoding: .utf8)!
+        let duck = try runDuckDB(options, ["analyses", options.folder, json])
+        print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
+        print("  analysis          owl        DuckDB     owl time / DuckDB time")
+        for (name, _) in Self.cases {
+            let owl = owlTimes[name]!
+            let peer = duck[name]
+            let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
+            let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
+            print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)")
+        }
+        print("  (a ratio of 1.00 or less meets the target for download-share, leaderboard and concentration)")
+    }
+}
+
+struct ExportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "owl export of 5 million observations to CSV vs sqlite3 -csv of the same SELECT and DuckDB's COPY … TO.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let (path, dataset) = try preparedDatabase(options)
+        let rows = try dataset.generate()
+        let owlOutput = options.folder + "/owl-export.csv"
+        try? FileManager.default.removeItem(atPath: owlOutput)
+        let owl = try measure(options.owl, ["export", "observations", "--db", path, "--output", owlOutput, "--from", "2000-01-01", "--force"])
+        guard owl.status == 0 else { throw BenchError("owl export failed") }
+        // The same rows: observations of the weekly metric, with model and metric ids.
+        let exported = max(1, (try? String(contentsOfFile: owlOutput, encoding: .utf8).split(separator: "\n").count - 1) ?? rows)
+        let shellOutput = options.folder + "/sqlite3-export.csv"
+        let shell = try measure("sqlite3", ["-csv", "-header", path, """
+            SELECT m.id AS model, mt.id AS metric, o.observed_on, o.value, o.source
+            FROM observations AS o JOIN models AS m ON m.key = o.model JOIN metrics AS mt ON mt.key = o.metric
+            ORDER BY o.model, o.metric, o.observed_on
+            """], stdout: shellOutput)
+        guard shell.status == 0 else { throw BenchError("sqlite3 -csv failed") }
+        let duck = try runDuckDB(options, ["export", options.folder, options.folder + "/duckdb-export.csv"])
+        let duckSeconds = duck["export_seconds"] ?? .nan
+        print("""
+
+            export of \(exported) observations to CSV
+              owl export              \(String(format: "%7.2f s", owl.seconds))  \(rate(exported, owl.seconds))  peak memory \(megabytes(owl.peakMemoryBytes))
+              sqlite3 -csv            \(String(format: "%7.2f s", shell.seconds))  \(rate(exported, shell.seconds))  peak memory \(megabytes(shell.peakMemoryBytes))
+              DuckDB COPY … TO        \(String(format: "%7.2f s", duckSeconds))  \(rate(rows, duckSeconds))  (in-memory table, after loading)
+              owl / sqlite3 rows/s    \(String(format: "%.2f", shell.seconds / owl.seconds))  (target ≥ 1.00)
+              owl / DuckDB rows/s     \(String(format: "%.2f", duckSeconds / owl.seconds))
+            """)
+    }
+}
