@@ -10,6 +10,11 @@ struct FieldConverter: Sendable {
 
     func convert(_ record: inout SourceRecord) {
         var values = [SQLValue](repeating: .null, count: fields.count)
+        // A row the reader already found broken is reported for that alone.
+        guard record.problems.isEmpty else {
+            record.values = values
+            return
+        }
         let line = record.line
         for (index, field) in fields.enumerated() {
             let raw = record.cells[index]

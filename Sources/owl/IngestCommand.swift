@@ -130,7 +130,7 @@ struct Ingest: ParsableCommand {
         let status = report.loaded ? (dryRun ? "checked" : "loaded") : "FAILED"
         let time = String(format: " (%.2f s)", report.seconds)
         guard report.loaded else {
-            let problems = report.problemCount > 0 ? ", \(report.read) read, \(report.problemCount) problems" : ""
+            let problems = report.problemCount > 0 ? ", \(report.rows) rows read, \(report.problemCount) problems" : ""
             return "\(report.file.path) → \(report.file.describedEntity): FAILED\(problems)\(time)"
         }
         var lines = report.entities.map { c in

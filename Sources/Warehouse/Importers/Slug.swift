@@ -1,12 +1,16 @@
 /// Ids for rows that importers create, derived from names found in the source.
 enum Slug {
-    /// `Google DeepMind` → `google-deepmind`, `deepseek-ai/DeepSeek-R1` → `deepseek-ai-deepseek-r1`.
+    /// `Google DeepMind` → `google-deepmind`, `deepseek-ai/DeepSeek-R1` → `deepseek-ai-deepseek-r1`,
+    /// `PointNet++` → `pointnet-plus-plus`.
     static func make(_ text: String) -> String {
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             let keep = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_"
             if keep {
                 slug.unicodeScalars.append(scalar)
+            } else if scalar == "+" {
+                // DeepLabV3+ and DeepLabV3 are different models.
+                slug += slug.isEmpty || slug.last == "-" ? "plus" : "-plus"
             } else if !slug.isEmpty && slug.last != "-" {
                 slug += "-"
             }

@@ -52,6 +52,9 @@ public struct FileReport: Sendable {
     /// Rendered problems, at most `problemLimit` of them.
     public var problems: [String] = []
     public var problemCount = 0
+    /// Rows of the file with at least one problem, and rows of the file in all.
+    public var invalidRows = 0
+    public var rows = 0
     /// Set when the file could not be read through (a syntax error), or had invalid rows
     /// without --skip-invalid: then nothing of it was loaded.
     public var failure: String?
@@ -225,9 +228,16 @@ public final class Ingester {
         let reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
         var lastTick = started
         var rowsSeen = 0
+        // Rows of the file, as opposed to records: one row of a real-world file may feed
+        // several entities, all with the row's line.
+        var fileRows = 0, lastLine = -1, lastInvalidLine = -1
 
         while var record = try records.next() {
             rowsSeen += 1
+            if record.line != lastLine {
+                fileRows += 1
+                lastLine = record.line
+            }
             let load = try loads[record.entity] ?? startBatch(record.entity)
             load.counts.read += 1
             var problems: [RowProblem] = []
@@ -251,6 +261,10 @@ public final class Ingester {
             }
             if !problems.isEmpty {
                 load.counts.skipped += 1
+                // Later records of a row already reported fail because of it: count, don't repeat.
+                if record.line == lastInvalidLine && file.entity == nil { continue }
+                lastInvalidLine = record.line
+                report.invalidRows += 1
                 report.problemCount += problems.count
                 for problem in problems where report.problems.count < options.problemLimit {
                     report.problems.append(problem.rendered(file: file.path))
@@ -271,11 +285,11 @@ public final class Ingester {
             }
         }
         report.entities = loads.values.map(\.counts).sorted { $0.entity < $1.entity }
+        report.rows = fileRows
         report.notes = source.notes
         if report.problemCount > 0 && !options.skipInvalid {
-            let invalid = report.skipped
             for index in report.entities.indices { report.entities[index].skipped = 0 }
-            report.failure = "\(file.path): \(invalid) of \(report.read) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
+            report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
             return
         }
         let sha256 = try bytes.finishHash()
