@@ -99,8 +99,8 @@ def main():
     elif command == "export":
         output = sys.argv[3]
         start = time.perf_counter()
-        con.execute(f"""COPY (SELECT model, metric, observed_on, value FROM observations
-                             WHERE metric = 'hf_downloads_7d') TO '{output}' (HEADER, DELIMITER ',')""")
+        con.execute(f"""COPY (SELECT model, metric, observed_on, value, NULL AS source FROM observations
+                             ORDER BY model, metric, observed_on) TO '{output}' (HEADER, DELIMITER ',')""")
         print(json.dumps({"export_seconds": time.perf_counter() - start}))
 
 

@@ -193,6 +193,26 @@ public final class Statement {
         return Data(bytes: bytes, count: count)
     }
 
+    public enum ColumnType { case null, integer, real, text, blob }
+
+    public func columnType(at index: Int32) -> ColumnType {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_TEXT: return .text
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
+
+    /// The column's text as UTF-8 bytes, valid only inside `body`: no String is built
+    /// (the export hot path).
+    public func withText<Result>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let text = sqlite3_column_text(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeRawBufferPointer(start: text, count: text == nil ? 0 : count))
+    }
+
     /// The column's value with the type SQLite stored it as.
     public func value(at index: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, index) {

@@ -57,7 +57,7 @@ public enum ResultWriter {
         if let chart { formatter.chartColumn = indices.firstIndex { names[Int($0)] == chart } }
         var rows = 0
         while try statement.step() {
-            formatter.write(indices.map(statement.value(at:)))
+            formatter.writeCurrentRow(of: statement, columns: indices)
             rows += 1
         }
         statement.reset()

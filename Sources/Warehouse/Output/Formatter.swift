@@ -58,6 +58,60 @@ public final class RowFormatter {
         }
     }
 
+    /// Writes the statement's current row (the given columns). CSV, TSV and JSON Lines go
+    /// straight from SQLite's bytes to the output, with no String or value built per cell.
+    public func writeCurrentRow(of statement: Statement, columns indices: [Int32]) {
+        guard format == .csv || format == .tsv else {
+            write(indices.map(statement.value(at:)))
+            return
+        }
+        let separator = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+        for (position, index) in indices.enumerated() {
+            if position > 0 { sink.append(separator) }
+            switch statement.columnType(at: index) {
+            case .null: break
+            case .integer: sink.append(statement.int64(at: index))
+            case .real:
+                let value = statement.double(at: index)
+                if value == value.rounded(), abs(value) < 9.2e18 { sink.append(Int64(value)) } else { sink.write(Numbers.text(value)) }
+            case .text:
+                statement.withText(at: index) { bytes in
+                    if format == .csv { appendCSVCell(bytes) } else { appendTSVCell(bytes) }
+                }
+            case .blob:
+                sink.write(Self.csvCell(Self.text(statement.value(at: index))))
+            }
+        }
+        if format == .csv { sink.append(UInt8(ascii: "\r")) }
+        sink.append(UInt8(ascii: "\n"))
+        sink.endRow()
+        rowCount += 1
+    }
+
+    private func appendCSVCell(_ bytes: UnsafeRawBufferPointer) {
+        let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+            || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
+        guard needsQuotes else { return sink.append(bytes) }
+        sink.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { sink.append(byte) }
+            sink.append(byte)
+        }
+        sink.append(UInt8(ascii: "\""))
+    }
+
+    private func appendTSVCell(_ bytes: UnsafeRawBufferPointer) {
+        for byte in bytes {
+            switch byte {
+            case 9: sink.append(UInt8(ascii: "\\")); sink.append(UInt8(ascii: "t"))
+            case 10: sink.append(UInt8(ascii: "\\")); sink.append(UInt8(ascii: "n"))
+            case 13: sink.append(UInt8(ascii: "\\")); sink.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\\"): sink.append(byte); sink.append(byte)
+            default: sink.append(byte)
+            }
+        }
+    }
+
     /// Writes what the format holds back (aligned tables, the closing bracket) and commits the sink.
     public func finish() throws {
         switch format {
