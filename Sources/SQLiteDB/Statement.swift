@@ -109,10 +109,12 @@ public final class Statement {
         try bind(value, at: try parameterIndex(named: name))
     }
 
-    /// Binds UTF-8 bytes as text without building a String (the ingest hot path).
-    public func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+    /// Binds UTF-8 bytes as text without building a String (the ingest hot path). With
+    /// `copy: false` SQLite reads the bytes in place: they must stay unchanged until the
+    /// statement has run and is bound anew.
+    public func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32, copy: Bool = true) throws {
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        try check(sqlite3_bind_text(handle, index, base ?? emptyText, Int32(bytes.count), SQLITE_TRANSIENT))
+        try check(sqlite3_bind_text(handle, index, base ?? emptyText, Int32(bytes.count), copy ? SQLITE_TRANSIENT : nil))
     }
 
     /// Binds values to `?1, ?2, …` in order.

@@ -174,7 +174,7 @@ final class RowValidator {
     }
 
     /// References resolve against the database, which holds earlier files of this run.
-    private func resolve(_ id: String, in target: Entity) throws -> Converted {
+    func resolve(_ id: String, in target: Entity) throws -> Converted {
         switch target {
         case .organizations:
             if knownOrganizations.contains(id) { return .value(.text(id)) }
@@ -280,11 +280,19 @@ enum DateText {
         return year >= 1 && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
     }
 
+    /// True for `YYYY-MM-DD` bytes naming a day that exists.
+    static func isValid<Bytes: Sequence>(bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        guard let (year, month, day) = components(bytes: bytes) else { return false }
+        return year >= 1 && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
+    }
+
     /// Year, month and day of a `YYYY-MM-DD` text, without checking their ranges.
-    static func components(_ text: String) -> (Int, Int, Int)? {
+    static func components(_ text: String) -> (Int, Int, Int)? { components(bytes: text.utf8) }
+
+    static func components<Bytes: Sequence>(bytes: Bytes) -> (Int, Int, Int)? where Bytes.Element == UInt8 {
         var digits = (0, 0, 0)
         var count = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             switch count {
             case 4, 7:
                 guard byte == UInt8(ascii: "-") else { return nil }

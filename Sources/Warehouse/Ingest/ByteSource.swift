@@ -1,12 +1,13 @@
 import Foundation
 
-/// Reads a file in large chunks, hashing every byte as it passes, so a file of any size
-/// streams with flat memory and its SHA-256 is known when the last row is read.
+/// Reads a file in large chunks, so a file of any size streams with flat memory. Its SHA-256
+/// is computed meanwhile on a second thread, from a second handle on the same file, so the
+/// hash costs the reading thread nothing.
 final class ByteSource {
     let path: String
     let size: Int64
     private let handle: FileHandle
-    private var hasher = SHA256()
+    private let hashing: FileHashing
     private(set) var buffer: [UInt8] = []
     /// Index of the next unread byte in `buffer`.
     var position = 0
@@ -26,11 +27,15 @@ final class ByteSource {
             throw WarehouseError("\(path): cannot be read (permission denied?)")
         }
         self.handle = handle
+        hashing = try FileHashing(path: path, chunkSize: chunkSize)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    deinit { try? handle.close() }
+    deinit {
+        try? handle.close()
+        hashing.cancel()
+    }
 
     /// Makes more bytes available, keeping the unread tail. Returns false at end of file.
     func refill() throws -> Bool {
@@ -40,7 +45,6 @@ final class ByteSource {
             atEnd = true
             return false
         }
-        chunk.withUnsafeBytes { hasher.update($0) }
         bytesRead += Int64(chunk.count)
         if position > 0 {
             buffer.removeFirst(position)
@@ -57,9 +61,64 @@ final class ByteSource {
         return try refill() ? buffer[position] : nil
     }
 
-    /// The SHA-256 of the whole file; reads what is left unread first.
+    /// The SHA-256 of the whole file (waits for the hashing thread).
     func finishHash() throws -> String {
-        while try refill() { position = buffer.count }
-        return hasher.finalizeHex()
+        try hashing.result()
+    }
+}
+
+/// Hashes a whole file on a thread of its own.
+final class FileHashing {
+    private let lock = NSCondition()
+    private var digest: String?
+    private var failure: Error?
+    private var cancelled = false
+
+    init(path: String, chunkSize: Int) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw WarehouseError("\(path): cannot be read (permission denied?)")
+        }
+        let thread = Thread { [self] in
+            var hasher = SHA256()
+            var outcome: Result<String, Error>
+            do {
+                while let chunk = try handle.read(upToCount: max(chunkSize, 1)), !chunk.isEmpty {
+                    if isCancelled { break }
+                    chunk.withUnsafeBytes { hasher.update($0) }
+                }
+                outcome = .success(hasher.finalizeHex())
+            } catch {
+                outcome = .failure(error)
+            }
+            try? handle.close()
+            lock.lock()
+            switch outcome {
+            case .success(let hex): digest = hex
+            case .failure(let error): failure = error
+            }
+            lock.broadcast()
+            lock.unlock()
+        }
+        thread.start()
+    }
+
+    private var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    func result() throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        while digest == nil && failure == nil { lock.wait() }
+        if let failure { throw failure }
+        return digest!
     }
 }

@@ -13,8 +13,11 @@ final class CSVReader {
     private let separator: UInt8
     private var line = 1
     private var startedFile = false
-    private var cells: [String] = []
-    private var scratch: [UInt8] = []
+    /// The last row read by `nextRaw`: every cell's bytes one after another (quotes undone),
+    /// and where each cell ends. Valid until the next read.
+    private(set) var rawBytes: [UInt8] = []
+    private(set) var cellEnds: [Int] = []
+    private(set) var rawLine = 0
 
     init(source: ByteSource, separator: UInt8 = UInt8(ascii: ",")) {
         self.source = source
@@ -26,15 +29,41 @@ final class CSVReader {
     /// The next row, or nil at end of file. Throws on an unterminated quote or a stray
     /// character after a closing quote, which leave the rest of the file unreadable.
     func next() throws -> CSVRow? {
+        guard try nextRaw() else { return nil }
+        return currentRow()
+    }
+
+    /// The last raw row as Strings.
+    func currentRow() -> CSVRow {
+        var cells: [String] = []
+        cells.reserveCapacity(cellEnds.count)
+        var invalid: Int?
+        rawBytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for (index, end) in cellEnds.enumerated() {
+                let cell = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                cells.append(String(validating: cell, as: UTF8.self) ?? {
+                    if invalid == nil { invalid = index }
+                    return String(decoding: cell, as: UTF8.self)
+                }())
+                start = end
+            }
+        }
+        return CSVRow(line: rawLine, cells: cells, invalidUTF8Cell: invalid)
+    }
+
+    /// Reads the next row into `rawBytes`, `cellEnds` and `rawLine` without building
+    /// Strings (the bulk-load hot path); false at end of file.
+    func nextRaw() throws -> Bool {
         if !startedFile {
             startedFile = true
             try skipByteOrderMark()
         }
         while true {
             switch try parseRecord() {
-            case .row(let row): return row
+            case .row: return true
             case .blank: continue
-            case .endOfFile: return nil
+            case .endOfFile: return false
             case .needMore:
                 // At the end of the file this sets atEnd, and the next parse finishes the record.
                 _ = try source.refill()
@@ -42,8 +71,15 @@ final class CSVReader {
         }
     }
 
+    /// The bytes of cell `index` of the last raw row.
+    func withCell<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try rawBytes.withUnsafeBufferPointer { bytes in
+            try body(UnsafeBufferPointer(rebasing: bytes[(index == 0 ? 0 : cellEnds[index - 1])..<cellEnds[index]]))
+        }
+    }
+
     private enum Outcome {
-        case row(CSVRow)
+        case row
         case blank
         case endOfFile
         case needMore
@@ -61,6 +97,15 @@ final class CSVReader {
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
         let separator = self.separator
         let atEnd = source.atEnd
+        // Local arrays, swapped back at the end: appending to a class's stored array would
+        // pay a dynamic exclusivity check per byte.
+        var rawBytes: [UInt8] = [], cellEnds: [Int] = []
+        swap(&rawBytes, &self.rawBytes)
+        swap(&cellEnds, &self.cellEnds)
+        defer {
+            swap(&rawBytes, &self.rawBytes)
+            swap(&cellEnds, &self.cellEnds)
+        }
         return try source.buffer.withUnsafeBufferPointer { buffer -> Outcome in
             let end = buffer.count
             var p = source.position
@@ -77,21 +122,19 @@ final class CSVReader {
             }
             let startLine = line
             var linesInside = 0
-            cells.removeAll(keepingCapacity: true)
-            var invalid: Int?
+            rawBytes.removeAll(keepingCapacity: true)
+            cellEnds.removeAll(keepingCapacity: true)
             while true {
                 // At the start of a cell.
-                var decoded: String
                 if p < end && buffer[p] == quote {
                     p += 1
-                    scratch.removeAll(keepingCapacity: true)
                     var closed = false
                     while p < end {
                         let byte = buffer[p]
                         if byte == quote {
                             if p + 1 == end && !atEnd { return .needMore }
                             if p + 1 < end && buffer[p + 1] == quote {
-                                scratch.append(quote)
+                                rawBytes.append(quote)
                                 p += 2
                                 continue
                             }
@@ -100,7 +143,7 @@ final class CSVReader {
                             break
                         }
                         if byte == newline { linesInside += 1 }
-                        scratch.append(byte)
+                        rawBytes.append(byte)
                         p += 1
                     }
                     if !closed {
@@ -108,12 +151,8 @@ final class CSVReader {
                         throw WarehouseError("\(source.path):\(startLine): unterminated quoted field: a \" opened here is never closed")
                     }
                     if p < end && buffer[p] != separator && buffer[p] != newline && buffer[p] != carriage {
-                        throw WarehouseError("\(source.path):\(startLine + linesInside): unexpected character after a closing quote in cell \(cells.count + 1); a quote inside a quoted cell must be doubled (\"\")")
+                        throw WarehouseError("\(source.path):\(startLine + linesInside): unexpected character after a closing quote in cell \(cellEnds.count + 1); a quote inside a quoted cell must be doubled (\"\")")
                     }
-                    decoded = scratch.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) } ?? {
-                        if invalid == nil { invalid = cells.count }
-                        return String(decoding: scratch, as: UTF8.self)
-                    }()
                 } else {
                     let start = p
                     while p < end {
@@ -122,13 +161,9 @@ final class CSVReader {
                         p += 1
                     }
                     if p == end && !atEnd { return .needMore }
-                    let bytes = UnsafeBufferPointer(rebasing: buffer[start..<p])
-                    decoded = String(validating: bytes, as: UTF8.self) ?? {
-                        if invalid == nil { invalid = cells.count }
-                        return String(decoding: bytes, as: UTF8.self)
-                    }()
+                    rawBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
                 }
-                cells.append(decoded)
+                cellEnds.append(rawBytes.count)
                 // After a cell: a separator, a line end, or the end of the file.
                 if p == end {
                     if !atEnd { return .needMore }
@@ -151,7 +186,8 @@ final class CSVReader {
             }
             source.position = p
             line = startLine + linesInside
-            return .row(CSVRow(line: startLine, cells: cells, invalidUTF8Cell: invalid))
+            rawLine = startLine
+            return .row
         }
     }
 }

@@ -206,98 +206,227 @@ public final class Ingester {
         }
     }
 
-    private func load(_ file: IngestFile, into report: inout FileReport) throws {
-        let db = warehouse.db
-        let started = Date()
-        let bytes = try ByteSource(path: file.path)
-        let context = try SourceContext(db: db, options: options, fileName: (file.path as NSString).lastPathComponent, format: file.format)
-        let source = try openRecordSource(bytes, file: file, context: context)
-        let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
-        let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }
-        defer { records.cancel() }
+    /// The state of one file's load: its batches per entity, counts, problems and rejects.
+    private final class FileLoad {
+        let file: IngestFile
+        let db: Database
+        let options: IngestOptions
+        var report: FileReport
         var loads: [Entity: EntityLoad] = [:]
-        func startBatch(_ entity: Entity) throws -> EntityLoad {
+        private let reject: Statement
+        /// Rows of the file, as opposed to records: one row of a real-world file may feed
+        /// several entities, all with the row's line.
+        var fileRows = 0
+        private var lastLine = -1, lastInvalidLine = -1
+
+        init(file: IngestFile, db: Database, options: IngestOptions) throws {
+            self.file = file
+            self.db = db
+            self.options = options
+            report = FileReport(file: file)
+            reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            // A one-entity file is a batch even when it holds no rows.
+            if let entity = file.entity { _ = try load(for: entity) }
+        }
+
+        func load(for entity: Entity) throws -> EntityLoad {
+            if let load = loads[entity] { return load }
             try db.run("INSERT INTO batches (path, sha256, entity, format, started_at) VALUES (?, ?, ?, ?, ?)",
                        [file.path, String(repeating: "0", count: 64), entity.rawValue, file.format.rawValue, Timestamp.now()])
             let load = try EntityLoad(entity: entity, db: db, batch: db.lastInsertRowID)
             loads[entity] = load
             return load
         }
-        // A one-entity file is a batch even when it holds no rows.
-        if let entity = file.entity { _ = try startBatch(entity) }
-        let reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
-        var lastTick = started
-        var rowsSeen = 0
-        // Rows of the file, as opposed to records: one row of a real-world file may feed
-        // several entities, all with the row's line.
-        var fileRows = 0, lastLine = -1, lastInvalidLine = -1
 
-        while var record = try records.next() {
-            rowsSeen += 1
-            if record.line != lastLine {
+        func startRecord(line: Int) {
+            if line != lastLine {
                 fileRows += 1
-                lastLine = record.line
+                lastLine = line
             }
-            let load = try loads[record.entity] ?? startBatch(record.entity)
+        }
+
+        func count(_ outcome: RowWriter.Outcome, in load: EntityLoad) {
+            switch outcome {
+            case .inserted: load.counts.inserted += 1
+            case .updated: load.counts.updated += 1
+            case .unchanged: load.counts.unchanged += 1
+            }
+        }
+
+        /// Validates and writes one converted record, or reports why it cannot be.
+        func handle(_ record: inout SourceRecord) throws {
+            startRecord(line: record.line)
+            let load = try self.load(for: record.entity)
             load.counts.read += 1
             var problems: [RowProblem] = []
-            var values: [SQLValue] = []
             switch try load.validator.validate(&record) {
-            case .valid(let row): values = row
-            case .invalid(let found): problems = found
-            }
-            // Valid rows are written even after an invalid one (the file then rolls back), so
-            // later rows that refer to them are not reported as dangling.
-            if problems.isEmpty {
+            case .valid(let values):
+                // Valid rows are written even after an invalid one (the file then rolls back),
+                // so later rows that refer to them are not reported as dangling.
                 do {
-                    switch try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly) {
-                    case .inserted: load.counts.inserted += 1
-                    case .updated: load.counts.updated += 1
-                    case .unchanged: load.counts.unchanged += 1
-                    }
+                    count(try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly), in: load)
                 } catch let error as SQLiteError where error.code == 19 {  // SQLITE_CONSTRAINT
                     problems = [RowProblem(line: record.line, field: nil, message: "rejected by the database: \(error.message)", value: nil)]
                 }
+            case .invalid(let found):
+                problems = found
             }
-            if !problems.isEmpty {
-                load.counts.skipped += 1
-                // Later records of a row already reported fail because of it: count, don't repeat.
-                if record.line == lastInvalidLine && file.entity == nil { continue }
-                lastInvalidLine = record.line
-                report.invalidRows += 1
-                report.problemCount += problems.count
-                for problem in problems where report.problems.count < options.problemLimit {
-                    report.problems.append(problem.rendered(file: file.path))
-                }
-                if options.skipInvalid {
-                    for problem in problems {
-                        try reject.run([load.counts.batch, file.path, problem.line, problem.field, problem.value, problem.message])
-                    }
-                }
+            guard !problems.isEmpty else { return }
+            load.counts.skipped += 1
+            // Later records of a row already reported fail because of it: count, don't repeat.
+            if record.line == lastInvalidLine && file.entity == nil { return }
+            lastInvalidLine = record.line
+            report.invalidRows += 1
+            report.problemCount += problems.count
+            for problem in problems where report.problems.count < options.problemLimit {
+                report.problems.append(problem.rendered(file: file.path))
             }
-            if rowsSeen & 4095 == 0, let progress {
-                let now = Date()
-                if now.timeIntervalSince(lastTick) >= 0.1 {
-                    lastTick = now
-                    progress(IngestProgress(file: file, bytesRead: records.bytesRead, bytesTotal: bytes.size,
-                                            rows: rowsSeen, seconds: now.timeIntervalSince(started)))
+            if options.skipInvalid {
+                for problem in problems {
+                    try reject.run([load.counts.batch, file.path, problem.line, problem.field, problem.value, problem.message])
                 }
             }
         }
-        report.entities = loads.values.map(\.counts).sorted { $0.entity < $1.entity }
-        report.rows = fileRows
-        report.notes = source.notes
-        if report.problemCount > 0 && !options.skipInvalid {
-            for index in report.entities.indices { report.entities[index].skipped = 0 }
-            report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
+
+        /// Closes the batches with the file's hash and counts, or marks the file failed.
+        func finish(sha256: () throws -> String) throws {
+            report.entities = loads.values.map(\.counts).sorted { $0.entity < $1.entity }
+            report.rows = fileRows
+            if report.problemCount > 0 && !options.skipInvalid {
+                for index in report.entities.indices { report.entities[index].skipped = 0 }
+                report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
+                return
+            }
+            let hash = try sha256()
+            for counts in report.entities {
+                try db.run("""
+                    UPDATE batches SET sha256 = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, finished_at = ?
+                    WHERE id = ?
+                    """, [hash, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.skipped, Timestamp.now(), counts.batch])
+            }
+        }
+    }
+
+    private func load(_ file: IngestFile, into report: inout FileReport) throws {
+        let db = warehouse.db
+        let started = Date()
+        let bytes = try ByteSource(path: file.path)
+        let state = try FileLoad(file: file, db: db, options: options)
+        defer { report = state.report }
+        var lastTick = started
+        func tick(rows: Int, bytesRead: Int64) {
+            guard let progress else { return }
+            let now = Date()
+            guard now.timeIntervalSince(lastTick) >= 0.1 else { return }
+            lastTick = now
+            progress(IngestProgress(file: file, bytesRead: bytesRead, bytesTotal: bytes.size, rows: rows, seconds: now.timeIntervalSince(started)))
+        }
+
+        if file.entity == .observations && file.format == .csv && options.mapping == nil {
+            try loadObservationsCSV(bytes, into: state, tick: tick)
+            try state.finish { try bytes.finishHash() }
             return
         }
-        let sha256 = try bytes.finishHash()
-        for counts in report.entities {
-            try db.run("""
-                UPDATE batches SET sha256 = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, finished_at = ?
-                WHERE id = ?
-                """, [sha256, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.skipped, Timestamp.now(), counts.batch])
+        let context = try SourceContext(db: db, options: options, fileName: (file.path as NSString).lastPathComponent, format: file.format)
+        let source = try openRecordSource(bytes, file: file, context: context)
+        let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
+        let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }
+        defer { records.cancel() }
+        var rowsSeen = 0
+        while var record = try records.next() {
+            try state.handle(&record)
+            rowsSeen += 1
+            if rowsSeen & 4095 == 0 { tick(rows: rowsSeen, bytesRead: records.bytesRead) }
         }
+        state.report.notes = source.notes
+        try state.finish { try bytes.finishHash() }
+    }
+
+    /// The bulk path for observation CSVs, the one entity with millions of rows: each row goes
+    /// from the file's bytes to bound parameters with no String or array built for it. Any
+    /// row it is not sure of (odd spacing, a new id, an unusual number, a problem) takes the
+    /// general path, so messages and outcomes are the same.
+    private func loadObservationsCSV(_ bytes: ByteSource, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
+        let reader = CSVReader(source: bytes)
+        let csv = try CSVRecordSource(reader: reader, entity: .observations, source: bytes)
+        let load = try state.load(for: .observations)
+        let converter = FieldConverter(entity: .observations)
+        let columns = csv.columnOfField  // model, metric, observed_on, value, source
+        let modelColumn = columns[0]!, metricColumn = columns[1]!, dateColumn = columns[2]!, valueColumn = columns[3]!
+        let sourceColumn = columns[4]
+        var lastModel: [UInt8] = [], lastModelKey: Int64 = 0
+        var lastMetric: [UInt8] = [], lastMetricKey: Int64 = 0
+        var rows = 0
+
+        /// The key of a model or metric id, or nil to leave the row to the general path.
+        func key(_ cell: UnsafeBufferPointer<UInt8>, _ entity: Entity, last: inout [UInt8], lastKey: inout Int64) throws -> Int64? {
+            if cell.count == last.count && !last.isEmpty,
+               last.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, cell.count) == 0 }) {
+                return lastKey
+            }
+            guard let first = cell.first, let end = cell.last, (0x21..<0x80).contains(first), (0x21..<0x80).contains(end),
+                  let id = String(validating: cell, as: UTF8.self),
+                  case .value(.integer(let key)) = try load.validator.resolve(id, in: entity) else { return nil }
+            last = Array(cell)
+            lastKey = key
+            return key
+        }
+
+        while try reader.nextRaw() {
+            rows += 1
+            if rows & 4095 == 0 { tick(rows, bytes.bytesRead) }
+            var written: RowWriter.Outcome?
+            if reader.cellEnds.count == csv.headerWidth,
+               let model = try reader.withCell(modelColumn, { try key($0, .models, last: &lastModel, lastKey: &lastModelKey) }),
+               let metric = try reader.withCell(metricColumn, { try key($0, .metrics, last: &lastMetric, lastKey: &lastMetricKey) }),
+               reader.withCell(dateColumn, { DateText.isValid(bytes: $0) }),
+               let value = reader.withCell(valueColumn, { Self.plainNumber($0) }),
+               sourceColumn.map({ reader.withCell($0) { Self.isPlainText($0) } }) ?? true {
+                do {
+                    written = try load.writer.write(insertOnly: options.insertOnly) { statement in
+                        try statement.bind(.integer(model), at: 1)
+                        try statement.bind(.integer(metric), at: 2)
+                        // In place, not copied: the row's bytes stay put until the next row is read.
+                        try reader.withCell(dateColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 3, copy: false) }
+                        try statement.bind(.real(value), at: 4)
+                        if let sourceColumn, reader.cellEnds[sourceColumn] > (sourceColumn == 0 ? 0 : reader.cellEnds[sourceColumn - 1]) {
+                            try reader.withCell(sourceColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 5, copy: false) }
+                        } else {
+                            try statement.bind(.null, at: 5)
+                        }
+                    }
+                } catch let error as SQLiteError where error.code == 19 {
+                    written = nil  // the general path reports it
+                }
+            }
+            if let written {
+                state.startRecord(line: reader.rawLine)
+                load.counts.read += 1
+                state.count(written, in: load)
+            } else {
+                var record = csv.record(from: reader.currentRow())
+                converter.convert(&record)
+                try state.handle(&record)
+            }
+        }
+    }
+
+    /// A number written plainly: digits with an optional sign and decimal point. Whole
+    /// numbers of up to 15 digits are read here exactly; others through `FieldConverter`.
+    private static func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !bytes.isEmpty else { return nil }
+        if bytes.count <= 15, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return Double(bytes.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) })
+        }
+        guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else { return nil }
+        return FieldConverter.number(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Text that needs no trimming and is valid UTF-8 (an empty cell is fine: not known).
+    private static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        // Anything that trimming could change goes the general way.
+        guard (0x21..<0x80).contains(first), (0x21..<0x80).contains(last) else { return false }
+        return bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
     }
 }

@@ -155,8 +155,8 @@ final class CSVRecordSource: RecordSource {
     private let source: ByteSource
     private let entity: Entity
     /// For each of the entity's fields, the CSV column holding it.
-    private let columnOfField: [Int?]
-    private let headerWidth: Int
+    let columnOfField: [Int?]
+    let headerWidth: Int
     private let headerNames: [String]
     private let inFieldOrder: Bool
 
@@ -199,6 +199,10 @@ final class CSVRecordSource: RecordSource {
 
     func next() throws -> SourceRecord? {
         guard let row = try reader.next() else { return nil }
+        return record(from: row)
+    }
+
+    func record(from row: CSVRow) -> SourceRecord {
         var problems: [RowProblem] = []
         if row.cells.count != headerWidth {
             problems.append(RowProblem(line: row.line, field: nil,

@@ -28,6 +28,16 @@ final class RowWriter {
             """)
     }
 
+    /// Writes a row whose values `bind` puts on a statement, by index (?1, ?2, …), straight
+    /// from the source's bytes: the bulk-load path.
+    func write(insertOnly: Bool = false, bind: (Statement) throws -> Void) throws -> Outcome {
+        try bind(insert)
+        if try insert.run() == 1 { return .inserted }
+        if insertOnly { return .unchanged }
+        try bind(update)
+        return try update.run() == 1 ? .updated : .unchanged
+    }
+
     /// With `insertOnly`, an existing row is left as it is (importers never overwrite rows
     /// that may have been curated by hand).
     func write(_ values: [SQLValue], insertOnly: Bool = false) throws -> Outcome {
