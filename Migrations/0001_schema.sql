@@ -69,10 +69,11 @@ CREATE TABLE metrics (
 CREATE TABLE observations (
     model       INTEGER NOT NULL REFERENCES models (key),
     metric      INTEGER NOT NULL REFERENCES metrics (key),
-    -- Shape only: date() per row would dominate bulk loads of this table, and ingest
-    -- already rejects days that do not exist.
+    -- owl's bulk load checks these itself and skips the CHECKs (see Ingester); they
+    -- guard every other writer.
     observed_on TEXT NOT NULL
-                CHECK (observed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                CHECK (observed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                       AND date(observed_on, '+0 days') = observed_on),
     value       REAL NOT NULL,
     source      TEXT,
     PRIMARY KEY (model, metric, observed_on)
