@@ -4,6 +4,28 @@ struct CSVRow {
     var cells: [String]
     /// 0-based index of the first cell that was not valid UTF-8 (decoded with replacement characters).
     var invalidUTF8Cell: Int?
+
+    init(line: Int, cells: [String], invalidUTF8Cell: Int? = nil) {
+        self.line = line
+        self.cells = cells
+        self.invalidUTF8Cell = invalidUTF8Cell
+    }
+
+    /// Decodes a raw row's cells, noting the first that is not valid UTF-8.
+    init(line: Int, cellCount: Int, withCell: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
+        var cells: [String] = []
+        cells.reserveCapacity(cellCount)
+        var invalid: Int?
+        for index in 0..<cellCount {
+            withCell(index) { bytes in
+                cells.append(String(validating: bytes, as: UTF8.self) ?? {
+                    if invalid == nil { invalid = index }
+                    return String(decoding: bytes, as: UTF8.self)
+                }())
+            }
+        }
+        self.init(line: line, cells: cells, invalidUTF8Cell: invalid)
+    }
 }
 
 /// A streaming RFC 4180 reader: quoted cells, doubled quotes, newlines inside quotes,
@@ -35,22 +57,9 @@ final class CSVReader {
 
     /// The last raw row as Strings.
     func currentRow() -> CSVRow {
-        var cells: [String] = []
-        cells.reserveCapacity(cellEnds.count)
-        var invalid: Int?
-        rawBytes.withUnsafeBufferPointer { bytes in
-            var start = 0
-            for (index, end) in cellEnds.enumerated() {
-                let cell = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                cells.append(String(validating: cell, as: UTF8.self) ?? {
-                    if invalid == nil { invalid = index }
-                    return String(decoding: cell, as: UTF8.self)
-                }())
-                start = end
-            }
-        }
-        return CSVRow(line: rawLine, cells: cells, invalidUTF8Cell: invalid)
+        CSVRow(line: rawLine, cellCount: cellEnds.count) { index, body in withCell(index, body) }
     }
+
 
     /// Reads the next row into `rawBytes`, `cellEnds` and `rawLine` without building
     /// Strings (the bulk-load hot path); false at end of file.

@@ -357,8 +357,9 @@ public final class Ingester {
     /// row it is not sure of (odd spacing, a new id, an unusual number, a problem) takes the
     /// general path, so messages and outcomes are the same.
     private func loadObservationsCSV(_ bytes: ByteSource, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
-        let reader = CSVReader(source: bytes)
-        let csv = try CSVRecordSource(reader: reader, entity: .observations, source: bytes)
+        let csv = try CSVRecordSource(reader: CSVReader(source: bytes), entity: .observations, source: bytes)
+        let reader = PrefetchingRawRows(reader: csv.reader, source: bytes)
+        defer { reader.cancel() }
         let load = try state.load(for: .observations)
         let converter = FieldConverter(entity: .observations)
         let columns = csv.columnOfField  // model, metric, observed_on, value, source
@@ -382,11 +383,11 @@ public final class Ingester {
             return key
         }
 
-        while try reader.nextRaw() {
+        while try reader.next() {
             rows += 1
-            if rows & 4095 == 0 { tick(rows, bytes.bytesRead) }
+            if rows & 4095 == 0 { tick(rows, reader.bytesRead) }
             var written: RowWriter.Outcome?
-            if reader.cellEnds.count == csv.headerWidth,
+            if reader.cellCount == csv.headerWidth,
                let model = try reader.withCell(modelColumn, { try key($0, .models, last: &lastModel, lastKey: &lastModelKey) }),
                let metric = try reader.withCell(metricColumn, { try key($0, .metrics, last: &lastMetric, lastKey: &lastMetricKey) }),
                reader.withCell(dateColumn, { DateText.isValid(bytes: $0) }),
@@ -396,10 +397,10 @@ public final class Ingester {
                     written = try load.writer.write(insertOnly: options.insertOnly) { statement in
                         try statement.bind(.integer(model), at: 1)
                         try statement.bind(.integer(metric), at: 2)
-                        // In place, not copied: the row's bytes stay put until the next row is read.
+                        // In place, not copied: the row's bytes stay put until the next batch.
                         try reader.withCell(dateColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 3, copy: false) }
                         try statement.bind(.real(value), at: 4)
-                        if let sourceColumn, reader.cellEnds[sourceColumn] > (sourceColumn == 0 ? 0 : reader.cellEnds[sourceColumn - 1]) {
+                        if let sourceColumn, !reader.withCell(sourceColumn, { $0.isEmpty }) {
                             try reader.withCell(sourceColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 5, copy: false) }
                         } else {
                             try statement.bind(.null, at: 5)
@@ -410,7 +411,7 @@ public final class Ingester {
                 }
             }
             if let written {
-                state.startRecord(line: reader.rawLine)
+                state.startRecord(line: reader.line)
                 load.counts.read += 1
                 state.count(written, in: load)
             } else {

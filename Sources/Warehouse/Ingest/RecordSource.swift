@@ -151,7 +151,7 @@ func unknownFieldMessage(_ name: String, entity: Entity) -> String {
 }
 
 final class CSVRecordSource: RecordSource {
-    private let reader: CSVReader
+    let reader: CSVReader
     private let source: ByteSource
     private let entity: Entity
     /// For each of the entity's fields, the CSV column holding it.

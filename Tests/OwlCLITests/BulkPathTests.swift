@@ -1,0 +1,115 @@
+import Foundation
+import SQLiteDB
+import Testing
+
+/// Observation CSVs load through a bulk path that binds the file's bytes directly; every
+/// other file through the general path. The same rows must give the same database and the
+/// same messages either way, so each case here is loaded as CSV (bulk) and as JSON Lines
+/// (general) and compared.
+@Suite struct BulkPathTests {
+    /// Rows as (CSV line, the same row as a JSON object).
+    static let awkward: [(csv: String, json: String)] = [
+        ("deepseek-ai/DeepSeek-R1,hf_likes,2025-06-01,12800,hf", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-01", "value": "12800", "source": "hf"}"#),
+        // The same model again: the bulk path reuses its key.
+        ("deepseek-ai/DeepSeek-R1,hf_likes,2025-07-01,13000,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-07-01", "value": "13000"}"#),
+        // Spaces to trim, a value with an exponent and a fraction, non-ASCII text.
+        (" meta-llama/Llama-3.1-8B , hf_downloads_30d , 2025-06-01 , 5e6 , Zürich notes ", #"{"model": " meta-llama/Llama-3.1-8B ", "metric": " hf_downloads_30d ", "observed_on": " 2025-06-01 ", "value": " 5e6 ", "source": " Zürich notes "}"#),
+        ("meta-llama/Llama-3.1-8B,hf_downloads_30d,2025-07-01,-0.25,\"quoted, with comma\"", #"{"model": "meta-llama/Llama-3.1-8B", "metric": "hf_downloads_30d", "observed_on": "2025-07-01", "value": "-0.25", "source": "quoted, with comma"}"#),
+        ("meta-llama/Llama-3.1-8B,hf_likes,2025-06-01,123456789012345678,", #"{"model": "meta-llama/Llama-3.1-8B", "metric": "hf_likes", "observed_on": "2025-06-01", "value": "123456789012345678"}"#),
+    ]
+
+    static let invalid: [(csv: String, json: String)] = [
+        ("deepseek-ai/DeepSeek-R1,hf_likes,2025-02-30,1,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-02-30", "value": "1"}"#),
+        ("nobody/none,hf_likes,2025-06-01,1,", #"{"model": "nobody/none", "metric": "hf_likes", "observed_on": "2025-06-01", "value": "1"}"#),
+        ("deepseek-ai/DeepSeek-R1,hf_likes,2025-06-02,1 000,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-02", "value": "1 000"}"#),
+        ("deepseek-ai/DeepSeek-R1,hf_likes,2025-06-03,,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-03"}"#),
+        ("deepseek-ai/DeepSeek-R1,no_metric,2025-06-04,1,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "no_metric", "observed_on": "2025-06-04", "value": "1"}"#),
+    ]
+
+    private func load(_ rows: [(csv: String, json: String)], extra: [String] = []) throws -> (csv: Run, json: Run, csvRows: [[SQLValue]], jsonRows: [[SQLValue]]) {
+        var results: [(Run, [[SQLValue]])] = []
+        for useCSV in [true, false] {
+            let box = try Sandbox()
+            try box.loadFixture()
+            // Drop the fixture's own observations so only these rows are compared.
+            _ = try Database(path: box.path("owl.sqlite")).run("DELETE FROM observations")
+            let name = useCSV ? "obs.csv" : "obs.jsonl"
+            let text = useCSV
+                ? "model,metric,observed_on,value,source\n" + rows.map(\.csv).joined(separator: "\n") + "\n"
+                : rows.map(\.json).joined(separator: "\n") + "\n"
+            try box.write(name, text)
+            let run = try box.run(["ingest", name, "--into", "observations"] + extra)
+            let stored = try box.rows("""
+                SELECT m.id, mt.id, o.observed_on, o.value, o.source FROM observations o
+                JOIN models m ON m.key = o.model JOIN metrics mt ON mt.key = o.metric ORDER BY 1, 2, 3
+                """)
+            results.append((run, stored))
+        }
+        return (results[0].0, results[1].0, results[0].1, results[1].1)
+    }
+
+    @Test func awkwardRowsLoadTheSameThroughBothPaths() throws {
+        let (csv, json, csvRows, jsonRows) = try load(Self.awkward)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(csvRows.count == Self.awkward.count)
+        #expect(csvRows == jsonRows)
+        #expect(csvRows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-06-01"), .real(5e6), .text("Zürich notes")]))
+        #expect(csvRows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-07-01"), .real(-0.25), .text("quoted, with comma")]))
+        #expect(csvRows.contains([.text("deepseek-ai/DeepSeek-R1"), .text("hf_likes"), .text("2025-07-01"), .real(13000), .null]))
+    }
+
+    @Test func invalidRowsGetTheSameMessagesThroughBothPaths() throws {
+        let (csv, json, csvRows, _) = try load(Self.awkward + Self.invalid)
+        #expect(csv.status == 1)
+        #expect(json.status == 1)
+        #expect(csvRows.isEmpty, "a failed file loads nothing")
+        func problems(_ run: Run, _ file: String) -> [String] {
+            run.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix(file + ":") }
+                .map { String($0.dropFirst(file.count)) }
+        }
+        let fromCSV = problems(csv, "obs.csv"), fromJSON = problems(json, "obs.jsonl")
+        #expect(fromCSV.count == 5)
+        // The CSV has a header, so each of its lines is one further down.
+        #expect(fromCSV.map { $0.drop { $0 != " " } } == fromJSON.map { $0.drop { $0 != " " } })
+        #expect(fromCSV.contains(":7: field observed_on: is not a date that exists (got \"2025-02-30\")"))
+        #expect(fromCSV.contains(":8: field model: no model with this id; load it in models first (got \"nobody/none\")"))
+    }
+
+    @Test func skipInvalidKeepsTheSameRowsAndRejectsThroughBothPaths() throws {
+        let (csv, json, csvRows, jsonRows) = try load(Self.awkward + Self.invalid, extra: ["--skip-invalid"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(csvRows == jsonRows)
+        #expect(csvRows.count == Self.awkward.count)
+        #expect(csv.stdout.contains("10 read, 5 inserted, 0 updated, 0 unchanged, 5 skipped"), "\(csv.stdout)")
+    }
+
+    @Test func reloadingAndChangingRowsCountTheSame() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        _ = try Database(path: box.path("owl.sqlite")).run("DELETE FROM observations")
+        try box.write("obs.csv", "model,metric,observed_on,value,source\n" + Self.awkward.map(\.csv).joined(separator: "\n") + "\n")
+        #expect(try box.owl("ingest", "obs.csv", "--into", "observations").stdout.contains("5 inserted, 0 updated, 0 unchanged"))
+        #expect(try box.owl("ingest", "obs.csv", "--into", "observations").stdout.contains("0 inserted, 0 updated, 5 unchanged"))
+        let changed = Self.awkward.map(\.csv).joined(separator: "\n").replacingOccurrences(of: "12800", with: "12801")
+        try box.write("obs.csv", "model,metric,observed_on,value,source\n" + changed + "\n")
+        #expect(try box.owl("ingest", "obs.csv", "--into", "observations").stdout.contains("0 inserted, 1 updated, 4 unchanged"))
+        #expect(try box.rows("SELECT value FROM observations WHERE observed_on = '2025-06-01' AND metric = (SELECT key FROM metrics WHERE id = 'hf_likes') AND model = (SELECT key FROM models WHERE id = 'deepseek-ai/DeepSeek-R1')") == [[.real(12801)]])
+        // The bulk load switches journal mode and checks only for its own transaction.
+        let db = try Database(path: box.path("owl.sqlite"))
+        #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
+        #expect(try db.rows("PRAGMA foreign_key_check").isEmpty)
+        #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
+    }
+
+    @Test func columnsInAnotherOrderAndWithoutSourceLoadTheSame() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        try box.write("obs.csv", "value,observed_on,metric,model\n7,2025-08-01,hf_likes,deepseek-ai/DeepSeek-R1\n8,2025-08-02,hf_likes,deepseek-ai/DeepSeek-R1\n")
+        let run = try box.owl("ingest", "obs.csv", "--into", "observations")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try box.rows("SELECT observed_on, value, source FROM observations WHERE observed_on >= '2025-08-01' ORDER BY 1") ==
+                [[.text("2025-08-01"), .real(7), .null], [.text("2025-08-02"), .real(8), .null]])
+    }
+}
