@@ -1,16 +1,22 @@
 -- Concentration: HHI and top shares of a window metric among groups, per period.
--- Summing per model and period first joins each model once per period, not once per observation.
+-- Summing per model (and period) first joins each model once per period, not once per
+-- observation. Without --period the sum runs in the primary key's order, with no sort.
 WITH per_model AS (
+    SELECT o.model, 'all' AS period, sum(o.value) AS value
+    FROM observations AS o
+    WHERE :period IS NULL AND o.metric = :metric_key
+      AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    GROUP BY o.model
+    UNION ALL
     SELECT o.model,
            CASE :period
                WHEN 'month' THEN substr(o.observed_on, 1, 7)
                WHEN 'quarter' THEN substr(o.observed_on, 1, 4) || '-Q' || ((CAST(substr(o.observed_on, 6, 2) AS INTEGER) + 2) / 3)
-               WHEN 'year' THEN substr(o.observed_on, 1, 4)
-               ELSE 'all'
+               ELSE substr(o.observed_on, 1, 4)
            END AS period,
            sum(o.value) AS value
     FROM observations AS o
-    WHERE o.metric = :metric_key
+    WHERE :period IS NOT NULL AND o.metric = :metric_key
       AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
     GROUP BY o.model, period
 ),
