@@ -148,52 +148,6 @@ extension Sandbox {
         let run = try self.run(["query"] + arguments + ["--format", "csv"])
         return (run, run.status == 0 ? parseCSV(run.stdout) : [])
     }
-
-    /// `sqlite3 FILE .dump`.
-    func analysisDump(_ db: String = "owl.sqlite") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path(db), ".dump"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// An RFC 4180 parser: quoted fields with "" escapes, commas and line breaks inside quotes,
-/// CRLF record separators. Returns the records, header first.
-func parseCSV(_ text: String) -> [[String]] {
-    var records: [[String]] = []
-    var record: [String] = []
-    var field = ""
-    var inQuotes = false
-    var fieldStarted = false
-    var chars = Array(text.unicodeScalars)[...]
-    while let c = chars.popFirst() {
-        if inQuotes {
-            if c == "\"" {
-                if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { inQuotes = false }
-            } else {
-                field.unicodeScalars.append(c)
-            }
-            continue
-        }
-        switch c {
-        case "\"": inQuotes = true; fieldStarted = true
-        case ",": record.append(field); field = ""; fieldStarted = true
-        case "\r":
-            if chars.first == "\n" { chars.removeFirst() }
-            record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
-        case "\n":
-            record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
-        default: field.unicodeScalars.append(c); fieldStarted = true
-        }
-    }
-    if fieldStarted || !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-    return records
 }
 
 /// Compares a parsed CSV table (header + rows) with expected rows, numbers compared as numbers.
@@ -870,7 +824,7 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         let box = try Sandbox()
         try box.loadAnalysisData()
         let bytesBefore = try Data(contentsOf: URL(fileURLWithPath: box.path("owl.sqlite")))
-        let dumpBefore = try box.analysisDump()
+        let dumpBefore = try box.dump()
         let filesBefore = try FileManager.default.contentsOfDirectory(atPath: box.folder.path).filter { !$0.hasPrefix(".std") }.sorted()
 
         let run = try box.owl("query", "--sql", sql, "--format", "csv")
@@ -879,7 +833,7 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         #expect(run.stdout.isEmpty)
 
         #expect(try Data(contentsOf: URL(fileURLWithPath: box.path("owl.sqlite"))) == bytesBefore, "\(sql) changed the file")
-        #expect(try box.analysisDump() == dumpBefore, "\(sql) changed the contents")
+        #expect(try box.dump() == dumpBefore, "\(sql) changed the contents")
         let filesAfter = try FileManager.default.contentsOfDirectory(atPath: box.folder.path).filter { !$0.hasPrefix(".std") }.sorted()
         #expect(filesAfter == filesBefore, "\(sql) created files: \(Set(filesAfter).subtracting(filesBefore))")
     }

@@ -112,3 +112,36 @@ final class Sandbox {
             stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
     }
 }
+
+/// An RFC 4180 parser: quoted fields with "" escapes, commas and line breaks inside quotes,
+/// CRLF record separators. Returns the records, header first.
+func parseCSV(_ text: String) -> [[String]] {
+    var records: [[String]] = []
+    var record: [String] = []
+    var field = ""
+    var inQuotes = false
+    var fieldStarted = false
+    var chars = Array(text.unicodeScalars)[...]
+    while let c = chars.popFirst() {
+        if inQuotes {
+            if c == "\"" {
+                if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { inQuotes = false }
+            } else {
+                field.unicodeScalars.append(c)
+            }
+            continue
+        }
+        switch c {
+        case "\"": inQuotes = true; fieldStarted = true
+        case ",": record.append(field); field = ""; fieldStarted = true
+        case "\r":
+            if chars.first == "\n" { chars.removeFirst() }
+            record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
+        case "\n":
+            record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
+        default: field.unicodeScalars.append(c); fieldStarted = true
+        }
+    }
+    if fieldStarted || !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    return records
+}

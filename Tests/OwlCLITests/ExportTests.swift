@@ -148,40 +148,9 @@ extension Sandbox {
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 }
 
-/// RFC 4180 CSV, read scalar by scalar (so that CR LF is two characters).
-func parseExportedCSV(_ text: String) -> [[String]] {
-    var rows: [[String]] = [], row: [String] = [], field = String.UnicodeScalarView()
-    var inQuotes = false
-    let scalars = Array(text.unicodeScalars)
-    var i = 0
-    while i < scalars.count {
-        let c = scalars[i]
-        if inQuotes {
-            if c == "\"" {
-                if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.append("\""); i += 1 } else { inQuotes = false }
-            } else {
-                field.append(c)
-            }
-        } else {
-            switch c {
-            case "\"": inQuotes = true
-            case ",": row.append(String(field)); field = String.UnicodeScalarView()
-            case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n": break
-            case "\n":
-                row.append(String(field)); rows.append(row)
-                row = []; field = String.UnicodeScalarView()
-            default: field.append(c)
-            }
-        }
-        i += 1
-    }
-    if !field.isEmpty || !row.isEmpty { row.append(String(field)); rows.append(row) }
-    return rows
-}
-
 /// Rows of a CSV as dictionaries keyed by the header.
 func exportedRecords(_ text: String) -> [[String: String]] {
-    let rows = parseExportedCSV(text)
+    let rows = parseCSV(text)
     guard let header = rows.first else { return [] }
     return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1) }) }
 }
@@ -347,7 +316,7 @@ let exportFieldNames: [String: [String]] = [
         try box.ingestFresh("a.sqlite", "awkward")
         for entity in exportEntities {
             let run = try box.exportOK(["export", entity, "--db", "a.sqlite"])
-            let rows = parseExportedCSV(run.stdout)
+            let rows = parseCSV(run.stdout)
             #expect(rows.first == exportFieldNames[entity], "\(entity) header \(rows.first ?? [])")
             #expect(rows.count - 1 == AwkwardExportData.counts[entity], "\(entity): \(rows.count - 1) records")
             #expect(rows.allSatisfy { $0.count == exportFieldNames[entity]!.count }, "\(entity) has a ragged row")
@@ -507,7 +476,7 @@ let exportFieldNames: [String: [String]] = [
         let box = try Sandbox()
         try box.ingestFresh("a.sqlite", seeds)
         let csv = try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes"])
-        let rows = parseExportedCSV(csv.stdout)
+        let rows = parseCSV(csv.stdout)
         #expect(rows.first?.contains("rank") == true, "\(csv.stdout)")
         #expect(rows.count > 1)
         try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes", "--output", "board.json"])

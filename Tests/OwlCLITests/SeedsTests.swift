@@ -80,43 +80,7 @@ func seedCell(_ value: SQLValue) -> String {
 /// header included.
 func seedCSV(_ name: String) throws -> [[String]] {
     let text = try String(contentsOf: seedFolder.appending(path: name), encoding: .utf8)
-    var records: [[String]] = []
-    var record: [String] = []
-    var field = ""
-    var quoted = false
-    var iterator = Array(text.unicodeScalars).makeIterator()
-    var pending: Unicode.Scalar? = nil
-    func next() -> Unicode.Scalar? {
-        if let p = pending { pending = nil; return p }
-        return iterator.next()
-    }
-    while let c = next() {
-        if quoted {
-            if c == "\"" {
-                if let d = next() {
-                    if d == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = d }
-                } else { quoted = false }
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        } else if c == "\"" {
-            quoted = true
-        } else if c == "," {
-            record.append(field); field = ""
-        } else if c == "\n" || c == "\r" {
-            if c == "\r", let d = next(), d != "\n" { pending = d }
-            record.append(field); field = ""
-            if record != [""] { records.append(record) }
-            record = []
-        } else {
-            field.unicodeScalars.append(c)
-        }
-    }
-    if !field.isEmpty || !record.isEmpty {
-        record.append(field)
-        records.append(record)
-    }
-    return records
+    return parseCSV(text).filter { $0 != [""] }
 }
 
 /// The text of Seeds/README.md.

@@ -17,61 +17,40 @@ final class PrefetchingRawRows {
         var count: Int { lines.count }
     }
 
-    private let condition = NSCondition()
-    private var queue: [Batch] = []
-    private var cancelled = false
+    private let batches: BackgroundBatches<Batch>
     private var current = Batch()
     private var row = -1
-    private var finished = false
     private(set) var bytesRead: Int64 = 0
 
     init(reader: CSVReader, source: ByteSource, rowsPerBatch: Int = 4096) {
-        let thread = Thread { [condition] in
-            var done = false
-            while !done {
-                var batch = Batch()
-                batch.bytes.reserveCapacity(rowsPerBatch * 64)
-                do {
-                    while batch.count < rowsPerBatch {
-                        guard try reader.nextRaw() else {
-                            batch.isLast = true
-                            break
-                        }
-                        batch.firstCell.append(batch.cellEnds.count)
-                        batch.firstByte.append(batch.bytes.count)
-                        batch.lines.append(reader.rawLine)
-                        let base = batch.bytes.count
-                        batch.bytes.append(contentsOf: reader.rawBytes)
-                        batch.cellEnds.append(contentsOf: reader.cellEnds.lazy.map { $0 + base })
+        batches = BackgroundBatches {
+            var batch = Batch()
+            batch.bytes.reserveCapacity(rowsPerBatch * 64)
+            do {
+                while batch.count < rowsPerBatch {
+                    guard try reader.nextRaw() else {
+                        batch.isLast = true
+                        break
                     }
-                } catch {
-                    batch.error = error
-                    batch.isLast = true
+                    batch.firstCell.append(batch.cellEnds.count)
+                    batch.firstByte.append(batch.bytes.count)
+                    batch.lines.append(reader.rawLine)
+                    let base = batch.bytes.count
+                    batch.bytes.append(contentsOf: reader.rawBytes)
+                    batch.cellEnds.append(contentsOf: reader.cellEnds.lazy.map { $0 + base })
                 }
-                batch.bytesRead = source.bytesRead
-                done = batch.isLast
-                condition.lock()
-                while self.queue.count >= 4 && !self.cancelled { condition.wait() }
-                if self.cancelled {
-                    condition.unlock()
-                    return
-                }
-                self.queue.append(batch)
-                condition.broadcast()
-                condition.unlock()
+            } catch {
+                batch.error = error
+                batch.isLast = true
             }
+            batch.bytesRead = source.bytesRead
+            return (batch, batch.isLast)
         }
-        thread.start()
     }
 
     deinit { cancel() }
 
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func cancel() { batches.cancel() }
 
     /// Moves to the next row; false after the last. Rows read before a syntax error come
     /// first, then the error.
@@ -82,14 +61,9 @@ final class PrefetchingRawRows {
                 current.error = nil
                 throw error
             }
-            if finished { return false }
-            condition.lock()
-            while queue.isEmpty { condition.wait() }
-            current = queue.removeFirst()
-            condition.broadcast()
-            condition.unlock()
+            if current.isLast { return false }
+            current = batches.take()
             bytesRead = current.bytesRead
-            finished = current.isLast
             row = 0
         }
         return true
