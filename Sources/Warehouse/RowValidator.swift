@@ -134,7 +134,6 @@ struct FieldConverter: Sendable {
 /// files of the same run) and checks the rules that span several fields.
 final class RowValidator {
     let entity: Entity
-    private let fields: [Entity.Field]
     private let db: Database
     private var modelKeys: [String: Int64] = [:]
     private var lastModel: (id: String, key: Int64) = ("", 0)
@@ -148,7 +147,6 @@ final class RowValidator {
 
     init(entity: Entity, db: Database) {
         self.entity = entity
-        self.fields = entity.fields
         self.db = db
         references = entity.fields.enumerated().compactMap { index, field in
             if case .reference(let target) = field.kind { return (index, field.name, target) }

@@ -56,7 +56,7 @@ struct Dataset {
         for week in 0..<Dataset.maxWeeks {
             dates.append(formatter.string(from: Dataset.firstWeek.addingTimeInterval(Double(week * 7) * 86_400)))
         }
-        FileManager.default.createFile(atPath: observationsPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: observationsPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: observationsPath))
         defer { try? handle.close() }
         var chunk = "model,metric,observed_on,value\n"

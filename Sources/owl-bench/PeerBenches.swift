@@ -16,7 +16,7 @@ func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset:
         guard run.status == 0 else { throw BenchError("owl could not load the dataset") }
         let extra = try measure(options.owl, ["ingest", "--db", path, "-q", dataset.extraObservationsPath, "--into", "observations"])
         guard extra.status == 0 else { throw BenchError("owl could not load the extra observations") }
-        FileManager.default.createFile(atPath: marker, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
     }
     return (path, dataset)
 }
