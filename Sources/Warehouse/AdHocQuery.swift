@@ -44,7 +44,8 @@ public enum AdHocQuery {
 
 /// Streams a prepared statement's rows through a formatter, optionally keeping only some columns.
 public enum ResultWriter {
-    /// Returns the number of rows written.
+    /// Returns the number of rows written. `chart` names the column to chart, or is "*" for
+    /// the last numeric one.
     @discardableResult
     public static func write(_ statement: Statement, columns wanted: [String]? = nil, format: OutputFormat,
                              to sink: OutputSink, chart: String? = nil) throws -> Int {
@@ -54,7 +55,7 @@ public enum ResultWriter {
             return Int32(index)
         }
         let formatter = RowFormatter(format: format, columns: indices.map { names[Int($0)] }, sink: sink)
-        if let chart { formatter.chartColumn = indices.firstIndex { names[Int($0)] == chart } }
+        if let chart { formatter.chartColumn = chart == "*" ? -1 : indices.firstIndex { names[Int($0)] == chart } }
         var rows = 0
         while try statement.step() {
             formatter.writeCurrentRow(of: statement, columns: indices)

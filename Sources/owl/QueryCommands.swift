@@ -135,8 +135,7 @@ struct Query: ParsableCommand {
             if let sql {
                 let db = try Warehouse.openReadOnly(path: database.path)
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
-                let chartColumn = chart ? statement.columnNames.last : nil
-                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chartColumn)
+                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
                 return
             }
             let analysis = try Analysis.named(name!)

@@ -223,6 +223,20 @@ import Testing
         #expect(!plain.stdout.contains("█"))
     }
 
+    // With --sql there is no declared chart column: the last numeric one is drawn, labelled by
+    // the first text column.
+    @Test func sqlChartDrawsTheLastNumericColumn() throws {
+        let box = try Sandbox()
+        try box.loadAnalysisData()
+        let run = try box.run(["query", "--sql", "SELECT 'wide' AS label, 2 AS small, 8 AS big, 'x' AS note UNION ALL SELECT 'narrow', 1, 4, 'y'",
+                               "--format", "table", "--chart"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let chart = run.stdout.components(separatedBy: "(2 rows)\n").last?.split(separator: "\n").map(String.init) ?? []
+        #expect(chart.first == "big", "\(run.stdout)")
+        #expect(chart.contains("wide   │" + String(repeating: "█", count: 40) + " 8"), "\(run.stdout)")
+        #expect(chart.contains("narrow │" + String(repeating: "█", count: 20) + " 4"), "\(run.stdout)")
+    }
+
     @Test func outputRefusesToOverwriteWithoutForce() throws {
         let box = try Sandbox()
         try box.loadAnalysisData()

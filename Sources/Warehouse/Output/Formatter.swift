@@ -27,7 +27,7 @@ public final class RowFormatter {
     private let sink: OutputSink
     private var buffered: [[SQLValue]] = []
     private var rowCount = 0
-    /// Draw a bar chart of this column under a table.
+    /// Draw a bar chart of this column under a table; -1 means the last numeric column.
     public var chartColumn: Int?
 
     public init(format: OutputFormat, columns: [String], sink: OutputSink) {
@@ -234,7 +234,10 @@ public final class RowFormatter {
             sink.write(row.enumerated().map { pad($1, to: widths[$0], right: numeric[$0]) }.joined(separator: "  ") + "\n")
         }
         sink.write("(\(buffered.count) row\(buffered.count == 1 ? "" : "s"))\n")
-        if let chartColumn { writeChart(column: chartColumn) }
+        if let chartColumn {
+            let column = chartColumn >= 0 ? chartColumn : columns.indices.last(where: isNumeric)
+            if let column { writeChart(column: column) }
+        }
     }
 
     private func writeMarkdown() {
