@@ -135,10 +135,8 @@ struct FieldConverter: Sendable {
 final class RowValidator {
     let entity: Entity
     private let db: Database
-    private var modelKeys: [String: Int64] = [:]
-    private var lastModel: (id: String, key: Int64) = ("", 0)
-    private var metricKeys: [String: Int64] = [:]
-    private var lastMetric: (id: String, key: Int64) = ("", 0)
+    private var modelKeys = KeyCache(entity: .models)
+    private var metricKeys = KeyCache(entity: .metrics)
     private var knownOrganizations: Set<String> = []
     private var releaseInfo: [String: (organization: String, date: String)] = [:]
 
@@ -191,28 +189,9 @@ final class RowValidator {
             }
             return .value(.text(id))
         case .models:
-            // Observation files usually list one model's rows together.
-            if id == lastModel.id { return .value(.integer(lastModel.key)) }
-            if let key = modelKeys[id] {
-                lastModel = (id, key)
-                return .value(.integer(key))
-            }
-            guard let key = try db.scalar("SELECT key FROM models WHERE id = ?", [id])?.integerValue else {
-                return .problem("no model with this id; load it in models first")
-            }
-            modelKeys[id] = key
-            return .value(.integer(key))
+            return try modelKeys.resolve(id, in: db)
         case .metrics:
-            if id == lastMetric.id { return .value(.integer(lastMetric.key)) }
-            if let key = metricKeys[id] {
-                lastMetric = (id, key)
-                return .value(.integer(key))
-            }
-            guard let key = try db.scalar("SELECT key FROM metrics WHERE id = ?", [id])?.integerValue else {
-                return .problem("no metric with this id; load it in metrics first")
-            }
-            metricKeys[id] = key
-            return .value(.integer(key))
+            return try metricKeys.resolve(id, in: db)
         case .observations:
             return .problem("observations cannot be referenced")
         }
@@ -255,6 +234,30 @@ final class RowValidator {
         default:
             break
         }
+    }
+}
+
+/// The integer keys of models or metrics by id. The last id looked up is kept apart:
+/// observation files usually list one model's rows together.
+private struct KeyCache {
+    let entity: Entity
+    var keys: [String: Int64] = [:]
+    var last: (id: String, key: Int64) = ("", 0)
+
+    init(entity: Entity) { self.entity = entity }
+
+    mutating func resolve(_ id: String, in db: Database) throws -> Converted {
+        if id == last.id { return .value(.integer(last.key)) }
+        if let key = keys[id] {
+            last = (id, key)
+            return .value(.integer(key))
+        }
+        guard let key = try db.scalar("SELECT key FROM \(entity.rawValue) WHERE id = ?", [id])?.integerValue else {
+            return .problem("no \(entity == .models ? "model" : "metric") with this id; load it in \(entity.rawValue) first")
+        }
+        keys[id] = key
+        last = (id, key)
+        return .value(.integer(key))
     }
 }
 
