@@ -66,11 +66,18 @@ public struct Analysis: Decodable, Sendable {
             let stem = (file.name as NSString).deletingPathExtension
             if file.name.hasSuffix(".sql") { sqlByName[stem] = file.text } else { metadata.append((stem, Data(file.text.utf8))) }
         }
+        // A line `-- @include NAME` takes the text of NAME.sql: SQL that analyses share.
+        func expand(_ sql: String) -> String {
+            sql.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                guard line.hasPrefix("-- @include "), let part = sqlByName[String(line.dropFirst(12))] else { return String(line) }
+                return part.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.joined(separator: "\n")
+        }
         return metadata.map { stem, data in
             do {
                 var analysis = try JSONDecoder().decode(Analysis.self, from: data)
                 guard let sql = sqlByName[stem], analysis.name == stem else { fatalError("analysis \(stem): missing \(stem).sql or mismatched name") }
-                analysis.sql = sql
+                analysis.sql = expand(sql)
                 return analysis
             } catch {
                 fatalError("analysis \(stem).json is malformed: \(error)")

@@ -76,6 +76,15 @@ public final class Warehouse {
 
     public static var sqliteVersion: String { Database.sqliteVersion }
 
+    /// Rebuilds the observation summaries from the observations.
+    public func rebuildSummaries() throws {
+        do {
+            try ObservationSummaries.rebuild(in: db)
+        } catch let error as SQLiteError {
+            throw WarehouseError("\(path): \(error.message)")
+        }
+    }
+
     /// True for a `YYYY-MM-DD` date that exists.
     public static func isValidDate(_ text: String) -> Bool { DateText.isValid(text) }
 }

@@ -29,11 +29,19 @@ struct Migrate: ParsableCommand {
             migration whose text has changed is reported as an error. Every other command migrates
             first, so this is only needed to upgrade a database on purpose.
 
-            Example:
+            owl ingest keeps the observation summaries (each model's latest value and yearly
+            totals, which the analyses read) in step with the observations. A tool other than owl
+            that writes observations directly leaves them behind: --rebuild-summaries rebuilds them.
+
+            Examples:
               owl migrate --db owl.sqlite
+              owl migrate --rebuild-summaries
             """)
 
     @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Rebuild the observation summaries the analyses read, from the observations (after another tool wrote observations directly).")
+    var rebuildSummaries = false
 
     func run() throws {
         try reportingErrors {
@@ -44,6 +52,10 @@ struct Migrate: ParsableCommand {
                 print("\(warehouse.path): up to date at schema version \(after)")
             } else {
                 print("\(warehouse.path): migrated from schema version \(before) to \(after)")
+            }
+            if rebuildSummaries {
+                try warehouse.rebuildSummaries()
+                print("\(warehouse.path): observation summaries rebuilt")
             }
         }
     }

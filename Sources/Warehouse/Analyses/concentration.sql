@@ -1,12 +1,11 @@
 -- Concentration: HHI and top shares of a window metric among groups, per period.
 -- Summing per model (and period) first joins each model once per period, not once per
--- observation. Without --period the sum runs in the primary key's order, with no sort.
-WITH per_model AS (
-    SELECT o.model, 'all' AS period, sum(o.value) AS value
-    FROM observations AS o
-    WHERE :period IS NULL AND o.metric = :metric_key
-      AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
-    GROUP BY o.model
+-- observation. Without --period the totals come from the yearly summaries.
+WITH
+-- @include _window_totals
+,
+per_model AS (
+    SELECT model, 'all' AS period, value FROM model_totals WHERE :period IS NULL
     UNION ALL
     SELECT o.model,
            CASE :period

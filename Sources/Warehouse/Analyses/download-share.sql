@@ -1,22 +1,16 @@
 -- Download share: a window metric summed per group over an observation date range.
--- Summing per model first joins each model once, not once per observation.
-WITH per_model AS (
-    SELECT o.model, sum(o.value) AS value
-    FROM observations AS o
-    WHERE o.metric = :metric_key
-      AND o.observed_on BETWEEN coalesce(:from, '0000-01-01') AND :to
-    GROUP BY o.model
-),
+WITH
+-- @include _window_totals
+,
 in_range AS (
-    SELECT p.model, p.value,
+    SELECT t.model, t.value,
            CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp
-    FROM per_model AS p
-    JOIN models AS m ON m.key = p.model
+    FROM model_totals AS t
+    JOIN models AS m ON m.key = t.model
     JOIN organizations AS org ON org.id = m.organization
     WHERE :released_from IS NULL OR m.released_on >= :released_from
 ),
 per_group AS (
-    -- Each per_model row is one model with an observation in range.
     SELECT grp, sum(value) AS value, count(*) AS models
     FROM in_range GROUP BY grp
 ),

@@ -1,11 +1,14 @@
 -- Efficiency: latest score per model and score per billion parameters.
 WITH latest AS (
-    -- One seek per model down the observations' primary key (model, metric, observed_on).
-    SELECT m.key,
-           (SELECT o.value FROM observations AS o
-            WHERE o.model = m.key AND o.metric = :metric_key AND o.observed_on <= :as_of
-            ORDER BY o.observed_on DESC LIMIT 1) AS value
-    FROM models AS m
+    -- observation_latest (Migrations/0002) holds each model's latest value; only a model
+    -- observed after --as-of needs a seek back into its observations.
+    SELECT l.model AS key,
+           CASE WHEN l.observed_on <= :as_of THEN l.value
+                ELSE (SELECT o.value FROM observations AS o
+                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_on <= :as_of
+                      ORDER BY o.observed_on DESC LIMIT 1) END AS value
+    FROM observation_latest AS l
+    WHERE l.metric = :metric_key
 ),
 sized AS (
     SELECT m.id AS model, m.organization, l.value AS score, m.params_total_b,

@@ -1,34 +1,46 @@
 -- Leaderboard: each model's latest observation on or before as-of, ranked.
 WITH latest AS (
-    -- One seek per model down the observations' primary key (model, metric, observed_on):
-    -- far fewer rows than scanning every observation of the metric.
-    SELECT m.id AS model, m.organization, org.country,
-           (SELECT o.value FROM observations AS o
-            WHERE o.model = m.key AND o.metric = :metric_key AND o.observed_on <= :as_of
-            ORDER BY o.observed_on DESC LIMIT 1) AS value
-    FROM models AS m
-    JOIN organizations AS org ON org.id = m.organization
+    -- observation_latest (Migrations/0002) holds each model's latest value; only a model
+    -- observed after --as-of needs a seek back into its observations.
+    SELECT l.model,
+           CASE WHEN l.observed_on <= :as_of THEN l.value
+                ELSE (SELECT o.value FROM observations AS o
+                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_on <= :as_of
+                      ORDER BY o.observed_on DESC LIMIT 1) END AS value
+    FROM observation_latest AS l
+    WHERE l.metric = :metric_key
+),
+ranked AS (
+    SELECT model, value, rank() OVER (ORDER BY value * :metric_sign DESC) AS rank
+    FROM latest WHERE value IS NOT NULL AND :by = 'model'
 ),
 by_model AS (
-    SELECT model, organization, country, value FROM latest WHERE value IS NOT NULL
+    -- Only the ranks shown are joined to their names; ties at the cut stay in for LIMIT.
+    SELECT r.rank, m.id AS model, m.organization, org.country, r.value
+    FROM ranked AS r
+    JOIN models AS m ON m.key = r.model
+    JOIN organizations AS org ON org.id = m.organization
+    WHERE r.rank <= :limit
 ),
 by_group AS (
-    SELECT CASE :by WHEN 'country' THEN country ELSE organization END AS grp,
+    SELECT CASE :by WHEN 'country' THEN org.country ELSE m.organization END AS grp,
            CASE :metric_kind WHEN 'score' THEN
-               CASE :metric_sign WHEN 1 THEN max(value) ELSE min(value) END
-           ELSE sum(value) END AS value,
+               CASE :metric_sign WHEN 1 THEN max(l.value) ELSE min(l.value) END
+           ELSE sum(l.value) END AS value,
            count(*) AS models
-    FROM by_model
+    FROM latest AS l
+    JOIN models AS m ON m.key = l.model
+    JOIN organizations AS org ON org.id = m.organization
+    WHERE :by <> 'model' AND l.value IS NOT NULL
     GROUP BY 1
 )
 SELECT rank, model, organization, country, "group", value, models FROM (
-    SELECT rank() OVER (ORDER BY value * :metric_sign DESC) AS rank,
-           model, organization, country, NULL AS "group", value, NULL AS models, model AS name
-    FROM by_model WHERE :by = 'model'
+    SELECT rank, model, organization, country, NULL AS "group", value, NULL AS models, model AS name
+    FROM by_model
     UNION ALL
     SELECT rank() OVER (ORDER BY value * :metric_sign DESC) AS rank,
            NULL, NULL, NULL, grp, value, models, grp AS name
-    FROM by_group WHERE :by <> 'model'
+    FROM by_group
 )
 ORDER BY rank, name
 LIMIT :limit

@@ -223,6 +223,7 @@ public final class Ingester {
         let options: IngestOptions
         var report: FileReport
         var loads: [Entity: EntityLoad] = [:]
+        let summaries = ObservationSummaries()
         private let reject: Statement
         /// Rows of the file, as opposed to records: one row of a real-world file may feed
         /// several entities, all with the row's line.
@@ -274,7 +275,12 @@ public final class Ingester {
                 // Valid rows are written even after an invalid one (the file then rolls back),
                 // so later rows that refer to them are not reported as dangling.
                 do {
-                    count(try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly), in: load)
+                    let outcome = try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly)
+                    count(outcome, in: load)
+                    if record.entity == .observations, case .integer(let model) = values[0], case .integer(let metric) = values[1],
+                       case .text(let date) = values[2], case .real(let value) = values[3] {
+                        summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
+                    }
                 } catch let error as SQLiteError where error.code == 19 {  // SQLITE_CONSTRAINT
                     problems = [RowProblem(line: record.line, field: nil, message: "rejected by the database: \(error.message)", value: nil)]
                 }
@@ -307,6 +313,7 @@ public final class Ingester {
                 report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
                 return
             }
+            try summaries.flush(to: db)
             let hash = try sha256()
             for counts in report.entities {
                 try db.run("""
@@ -390,7 +397,8 @@ public final class Ingester {
             if reader.cellCount == csv.headerWidth,
                let model = try reader.withCell(modelColumn, { try key($0, .models, last: &lastModel, lastKey: &lastModelKey) }),
                let metric = try reader.withCell(metricColumn, { try key($0, .metrics, last: &lastMetric, lastKey: &lastMetricKey) }),
-               reader.withCell(dateColumn, { DateText.isValid(bytes: $0) }),
+               let day = reader.withCell(dateColumn, { DateText.isValid(bytes: $0) ? DateText.components(bytes: $0) : nil })
+                   .map({ $0.0 * 10_000 + $0.1 * 100 + $0.2 }),
                let value = reader.withCell(valueColumn, { Self.plainNumber($0) }),
                sourceColumn.map({ reader.withCell($0) { Self.isPlainText($0) } }) ?? true {
                 do {
@@ -405,6 +413,9 @@ public final class Ingester {
                         } else {
                             try statement.bind(.null, at: 5)
                         }
+                    }
+                    if let written {
+                        state.summaries.record(metric: metric, model: model, day: day, value: value, outcome: written)
                     }
                 } catch let error as SQLiteError where error.code == 19 {
                     written = nil  // the general path reports it
