@@ -283,8 +283,14 @@ enum DateText {
 
     /// True for `YYYY-MM-DD` bytes naming a day that exists.
     static func isValid<Bytes: Sequence>(bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
-        guard let (year, month, day) = components(bytes: bytes) else { return false }
-        return year >= 1 && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
+        validComponents(bytes: bytes) != nil
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` bytes naming a day that exists, else nil.
+    static func validComponents<Bytes: Sequence>(bytes: Bytes) -> (Int, Int, Int)? where Bytes.Element == UInt8 {
+        guard let (year, month, day) = components(bytes: bytes),
+              year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return (year, month, day)
     }
 
     /// Year, month and day of a `YYYY-MM-DD` text, without checking their ranges.

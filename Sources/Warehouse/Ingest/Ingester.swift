@@ -223,7 +223,7 @@ public final class Ingester {
         let options: IngestOptions
         var report: FileReport
         var loads: [Entity: EntityLoad] = [:]
-        let summaries = ObservationSummaries()
+        var summaries = ObservationSummaries()
         private let reject: Statement
         /// Rows of the file, as opposed to records: one row of a real-world file may feed
         /// several entities, all with the row's line.
@@ -375,6 +375,9 @@ public final class Ingester {
         var lastModel: [UInt8] = [], lastModelKey: Int64 = 0
         var lastMetric: [UInt8] = [], lastMetricKey: Int64 = 0
         var rows = 0
+        // A local accumulator: a class's stored one would pay an exclusivity check per row.
+        var summaries = ObservationSummaries()
+        defer { state.summaries.absorb(summaries) }
 
         /// The key of a model or metric id, or nil to leave the row to the general path.
         func key(_ cell: UnsafeBufferPointer<UInt8>, _ entity: Entity, last: inout [UInt8], lastKey: inout Int64) throws -> Int64? {
@@ -390,43 +393,43 @@ public final class Ingester {
             return key
         }
 
-        while try reader.next() {
+        try reader.forEachRow { row in
             rows += 1
             if rows & 4095 == 0 { tick(rows, reader.bytesRead) }
             var written: RowWriter.Outcome?
-            if reader.cellCount == csv.headerWidth,
-               let model = try reader.withCell(modelColumn, { try key($0, .models, last: &lastModel, lastKey: &lastModelKey) }),
-               let metric = try reader.withCell(metricColumn, { try key($0, .metrics, last: &lastMetric, lastKey: &lastMetricKey) }),
-               let day = reader.withCell(dateColumn, { DateText.isValid(bytes: $0) ? DateText.components(bytes: $0) : nil })
-                   .map({ $0.0 * 10_000 + $0.1 * 100 + $0.2 }),
-               let value = reader.withCell(valueColumn, { Self.plainNumber($0) }),
-               sourceColumn.map({ reader.withCell($0) { Self.isPlainText($0) } }) ?? true {
+            if row.cellCount == csv.headerWidth,
+               let model = try key(row.cell(modelColumn), .models, last: &lastModel, lastKey: &lastModelKey),
+               let metric = try key(row.cell(metricColumn), .metrics, last: &lastMetric, lastKey: &lastMetricKey),
+               case let date = row.cell(dateColumn), let (year, month, dayOfMonth) = DateText.validComponents(bytes: date),
+               let value = Self.plainNumber(row.cell(valueColumn)),
+               sourceColumn.map({ Self.isPlainText(row.cell($0)) }) ?? true {
                 do {
                     written = try load.writer.write(insertOnly: options.insertOnly) { statement in
                         try statement.bind(.integer(model), at: 1)
                         try statement.bind(.integer(metric), at: 2)
-                        // In place, not copied: the row's bytes stay put until the next batch.
-                        try reader.withCell(dateColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 3, copy: false) }
+                        // In place, not copied: the row's bytes stay put while it is written.
+                        try statement.bindText(UnsafeRawBufferPointer(date), at: 3, copy: false)
                         try statement.bind(.real(value), at: 4)
-                        if let sourceColumn, !reader.withCell(sourceColumn, { $0.isEmpty }) {
-                            try reader.withCell(sourceColumn) { try statement.bindText(UnsafeRawBufferPointer($0), at: 5, copy: false) }
+                        if let sourceColumn, !row.cell(sourceColumn).isEmpty {
+                            try statement.bindText(UnsafeRawBufferPointer(row.cell(sourceColumn)), at: 5, copy: false)
                         } else {
                             try statement.bind(.null, at: 5)
                         }
                     }
                     if let written {
-                        state.summaries.record(metric: metric, model: model, day: day, value: value, outcome: written)
+                        summaries.record(metric: metric, model: model, day: year * 10_000 + month * 100 + dayOfMonth,
+                                         value: value, outcome: written)
                     }
                 } catch let error as SQLiteError where error.code == 19 {
                     written = nil  // the general path reports it
                 }
             }
             if let written {
-                state.startRecord(line: reader.line)
+                state.startRecord(line: row.line)
                 load.counts.read += 1
                 state.count(written, in: load)
             } else {
-                var record = csv.record(from: reader.currentRow())
+                var record = csv.record(from: row.csvRow())
                 converter.convert(&record)
                 try state.handle(&record)
             }

@@ -4,7 +4,7 @@ import SQLiteDB
 /// observations one file writes, in the same transaction. Rows arrive grouped by model in
 /// practice, so totals are kept for the current (metric, model, year) run and written once
 /// per run, not once per row. A pair with an updated row is recomputed from the table.
-final class ObservationSummaries {
+struct ObservationSummaries {
     private struct Pair: Hashable {
         let metric: Int64, model: Int64
     }
@@ -25,7 +25,7 @@ final class ObservationSummaries {
     private var dirty: Set<Pair> = []
 
     /// Notes one written observation; `day` is its date as yyyymmdd.
-    func record(metric: Int64, model: Int64, day: Int, value: Double, outcome: RowWriter.Outcome) {
+    mutating func record(metric: Int64, model: Int64, day: Int, value: Double, outcome: RowWriter.Outcome) {
         let pair = Pair(metric: metric, model: model)
         switch outcome {
         case .unchanged:
@@ -48,6 +48,13 @@ final class ObservationSummaries {
         }
     }
 
+    /// Takes over what another accumulator (the bulk path's) recorded.
+    mutating func absorb(_ other: ObservationSummaries) {
+        years += other.years
+        latest += other.latest
+        dirty.formUnion(other.dirty)
+    }
+
     /// yyyymmdd of a `YYYY-MM-DD` date already checked to exist.
     static func day(_ date: String) -> Int {
         guard let (year, month, day) = DateText.components(date) else { return 0 }
@@ -61,7 +68,7 @@ final class ObservationSummaries {
     }
 
     /// Writes what this file changed into the summary tables.
-    func flush(to db: Database) throws {
+    mutating func flush(to db: Database) throws {
         let addYear = try db.cachedStatement("""
             INSERT INTO observation_years (metric, model, year, total, observations) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (metric, model, year) DO UPDATE

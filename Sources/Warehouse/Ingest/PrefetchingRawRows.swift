@@ -18,8 +18,6 @@ final class PrefetchingRawRows {
     }
 
     private let batches: BackgroundBatches<Batch>
-    private var current = Batch()
-    private var row = -1
     private(set) var bytesRead: Int64 = 0
 
     init(reader: CSVReader, source: ByteSource, rowsPerBatch: Int = 4096) {
@@ -52,38 +50,45 @@ final class PrefetchingRawRows {
 
     func cancel() { batches.cancel() }
 
-    /// Moves to the next row; false after the last. Rows read before a syntax error come
-    /// first, then the error.
-    func next() throws -> Bool {
-        row += 1
-        while row >= current.count {
-            if let error = current.error {
-                current.error = nil
-                throw error
-            }
-            if current.isLast { return false }
-            current = batches.take()
-            bytesRead = current.bytesRead
-            row = 0
+    /// One row of a batch, valid only inside `forEachRow`'s body: its cells point into the
+    /// batch, which stays in place until the body returns.
+    struct Row {
+        let line: Int
+        fileprivate let bytes: UnsafeBufferPointer<UInt8>
+        fileprivate let ends: Slice<UnsafeBufferPointer<Int>>
+        fileprivate let firstByte: Int
+
+        var cellCount: Int { ends.count }
+
+        func cell(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+            let position = ends.startIndex + index
+            let start = index == 0 ? firstByte : ends.base[position - 1]
+            return UnsafeBufferPointer(rebasing: bytes[start..<ends.base[position]])
         }
-        return true
+
+        /// The row with its cells as Strings, for the general path.
+        func csvRow() -> CSVRow {
+            CSVRow(line: line, cellCount: cellCount) { index, body in body(cell(index)) }
+        }
     }
 
-    var line: Int { current.lines[row] }
-
-    var cellCount: Int {
-        (row + 1 < current.count ? current.firstCell[row + 1] : current.cellEnds.count) - current.firstCell[row]
-    }
-
-    /// The bytes of cell `index` of the current row; they stay in place until the next batch.
-    func withCell<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        let cell = current.firstCell[row] + index
-        let start = index == 0 ? current.firstByte[row] : current.cellEnds[cell - 1]
-        return try current.bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<current.cellEnds[cell]])) }
-    }
-
-    /// The current row with its cells as Strings, for the general path.
-    func currentRow() -> CSVRow {
-        CSVRow(line: line, cellCount: cellCount) { index, body in withCell(index, body) }
+    /// Calls `body` with every row in order. Rows read before a syntax error come first,
+    /// then the error. Batch by batch, so no row costs more than a pointer to its bytes.
+    func forEachRow(_ body: (Row) throws -> Void) throws {
+        while true {
+            let batch = batches.take()
+            bytesRead = batch.bytesRead
+            try batch.bytes.withUnsafeBufferPointer { bytes in
+                try batch.cellEnds.withUnsafeBufferPointer { ends in
+                    for row in 0..<batch.count {
+                        let first = batch.firstCell[row]
+                        let last = row + 1 < batch.count ? batch.firstCell[row + 1] : batch.cellEnds.count
+                        try body(Row(line: batch.lines[row], bytes: bytes, ends: ends[first..<last], firstByte: batch.firstByte[row]))
+                    }
+                }
+            }
+            if let error = batch.error { throw error }
+            if batch.isLast { return }
+        }
     }
 }
