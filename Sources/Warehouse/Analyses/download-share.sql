@@ -2,17 +2,20 @@
 WITH
 -- @include _window_totals
 ,
-in_range AS (
-    SELECT t.model, t.value,
-           CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp
+per_organization AS (
+    -- Organizations are few: summing per organization first joins each one once.
+    SELECT m.organization, sum(t.value) AS value, count(*) AS models
     FROM model_totals AS t
     JOIN models AS m ON m.key = t.model
-    JOIN organizations AS org ON org.id = m.organization
     WHERE :released_from IS NULL OR m.released_on >= :released_from
+    GROUP BY m.organization
 ),
 per_group AS (
-    SELECT grp, sum(value) AS value, count(*) AS models
-    FROM in_range GROUP BY grp
+    SELECT CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind ELSE org.country END AS grp,
+           sum(p.value) AS value, sum(p.models) AS models
+    FROM per_organization AS p
+    JOIN organizations AS org ON org.id = p.organization
+    GROUP BY grp
 ),
 ranked AS (
     SELECT grp, value, models, row_number() OVER (ORDER BY value DESC, grp) AS position,

@@ -10,9 +10,18 @@ WITH latest AS (
     FROM observation_latest AS l
     WHERE l.metric = :metric_key
 ),
+cut AS (
+    -- The value of the last row shown: every model at least as good ranks within the limit.
+    SELECT value * :metric_sign AS score FROM latest
+    WHERE value IS NOT NULL AND :by = 'model'
+    ORDER BY value * :metric_sign DESC LIMIT 1 OFFSET :limit - 1
+),
 ranked AS (
+    -- Ranks among the models at or above the cut equal their ranks among all models.
     SELECT model, value, rank() OVER (ORDER BY value * :metric_sign DESC) AS rank
-    FROM latest WHERE value IS NOT NULL AND :by = 'model'
+    FROM latest
+    WHERE value IS NOT NULL AND :by = 'model'
+      AND value * :metric_sign >= coalesce((SELECT score FROM cut), value * :metric_sign)
 ),
 by_model AS (
     -- Only the ranks shown are joined to their names; ties at the cut stay in for LIMIT.
