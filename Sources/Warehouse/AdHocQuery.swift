@@ -41,28 +41,3 @@ public enum AdHocQuery {
         return statement
     }
 }
-
-/// Streams a prepared statement's rows through a formatter, optionally keeping only some columns.
-public enum ResultWriter {
-    /// Returns the number of rows written. `chart` names the column to chart, or is "*" for
-    /// the last numeric one.
-    @discardableResult
-    public static func write(_ statement: Statement, columns wanted: [String]? = nil, format: OutputFormat,
-                             to sink: OutputSink, chart: String? = nil) throws -> Int {
-        let names = statement.columnNames
-        let indices: [Int32] = try (wanted ?? names).map { name in
-            guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
-            return Int32(index)
-        }
-        let formatter = RowFormatter(format: format, columns: indices.map { names[Int($0)] }, sink: sink)
-        if let chart { formatter.chartColumn = chart == "*" ? -1 : indices.firstIndex { names[Int($0)] == chart } }
-        var rows = 0
-        while try statement.step() {
-            formatter.writeCurrentRow(of: statement, columns: indices)
-            rows += 1
-        }
-        statement.reset()
-        try formatter.finish()
-        return rows
-    }
-}
