@@ -6,16 +6,17 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a table or an analysis result to a file or standard output.",
         discussion: """
-            TARGET is an entity (organizations, releases, models, metrics, observations), all, or
-            a prepared analysis with its parameters. Entities are written in the interchange
-            format, so `owl ingest` reads them back unchanged; `all` writes one file per entity
-            into the --output folder (there --from and --to narrow the observations only, so
-            every model they refer to is written too). Files are written to a temporary file and renamed into
-            place when complete; an existing file is kept unless --force is given.
+            TARGET is an entity (organizations, releases, models, metrics, observations),
+            all, or a prepared analysis with its parameters. Entities are written in the
+            interchange format, so `owl ingest` reads them back unchanged; `all` writes
+            one file per entity into the --output folder (there --from and --to narrow the
+            observations only, so every model they refer to is written too). Files are
+            written to a temporary file and renamed into place when complete; an existing
+            file is kept unless --force is given.
 
             Examples:
               owl export models --output models.csv
-              owl export observations --organization deepseek --from 2025-01-01 --format jsonl
+              owl export observations --organization deepseek --format jsonl
               owl export all --output backup/
               owl export leaderboard --metric hf_likes --by organization --format markdown
             """)

@@ -6,27 +6,28 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load files or directories of data into the database.",
         discussion: """
-            Each file holds one entity, named by its base name (organizations.csv, models.jsonl,
-            …) or by --into. A directory loads its files in dependency order: organizations,
-            releases, models, metrics, observations. Formats: CSV with a header row, a JSON array
-            of objects, or JSON Lines; the field names are those of the interchange format.
+            Each file holds one entity, named by its base name (organizations.csv,
+            models.jsonl, …) or by --into. A directory loads its files in dependency
+            order: organizations, releases, models, metrics, observations. Formats: CSV
+            with a header row, a JSON array of objects, or JSON Lines; the field names are
+            those of the interchange format.
 
-            Every file loads in one transaction: a file with an invalid row loads nothing, and
-            every problem is reported as FILE:LINE: field NAME: what is wrong (got "VALUE").
-            Re-loading a file changes nothing; a changed row is updated (keyed by id, or by
-            model + metric + observed_on for observations). Each load is recorded as a batch
-            that `owl status` lists.
+            Every file loads in one transaction: a file with an invalid row loads nothing,
+            and every problem is reported as FILE:LINE: field NAME: what is wrong (got
+            "VALUE"). Re-loading a file changes nothing; a changed row is updated (keyed
+            by id, or by model + metric + observed_on for observations). Each load is
+            recorded as a batch that `owl status` lists.
 
             Real-world files load through the same checks: Hugging Face Hub listings
-            (--format hf-models, with --observed-on) and Epoch AI's models CSV (--format epoch),
-            both recognised from their content when --format is left out; and any CSV through
-            a column mapping (--map FILE, or --column and --set with --into).
+            (--format hf-models, with --observed-on) and Epoch AI's models CSV (--format
+            epoch), both recognised from their content when --format is left out; and any
+            CSV through a column mapping (--map FILE, or --column and --set with --into).
 
             Examples:
               owl ingest Seeds/
               owl ingest downloads-2025-06.csv --into observations
               owl ingest models.jsonl --dry-run
-              owl ingest big.csv --skip-invalid      # load the valid rows, keep the rest as rejects
+              owl ingest big.csv --skip-invalid     # valid rows load, the rest: rejects
               owl ingest models-2025-06-01.json --observed-on 2025-06-01
               owl ingest notable-ai-models.csv --skip-invalid
               owl ingest snapshots/ --into observations --set metric=hf_downloads_30d \\

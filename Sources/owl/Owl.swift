@@ -8,16 +8,17 @@ struct Owl: ParsableCommand {
         commandName: "owl",
         abstract: "owl, the Open Weights Ledger: a SQLite warehouse of the open-weight AI model ecosystem.",
         discussion: """
-            owl stores organizations, releases, models and metrics (downloads, likes, benchmark
-            scores), ingests data files, runs prepared analyses and exports the results.
+            owl stores organizations, releases, models and metrics (downloads, likes,
+            benchmark scores), ingests data files, runs prepared analyses and exports the
+            results.
 
             Start with:
               owl init                     create owl.sqlite here
               owl ingest Seeds/            load the curated dataset
               owl status                   see what is stored
 
-            Every command takes --db PATH (default: $OWL_DB, else owl.sqlite in this folder)
-            and brings the database to the latest schema before it runs.
+            Every command takes --db PATH (default: $OWL_DB, else owl.sqlite in this
+            folder) and brings the database to the latest schema before it runs.
             """,
         version: OwlVersion.string,
         subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self]

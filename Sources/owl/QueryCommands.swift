@@ -89,17 +89,18 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a prepared analysis, or one read-only SQL statement.",
         discussion: """
-            A prepared analysis takes its own parameters (see `owl analyses NAME`); its SQL runs as
-            a prepared statement with the values bound, never pasted in. --sql runs one read-only
-            statement on a read-only connection: statements that write, ATTACH, and pragmas that
-            set a value are refused. Named parameters (:name) take --param name=value.
+            A prepared analysis takes its own parameters (see `owl analyses NAME`); its
+            SQL runs as a prepared statement with the values bound, never pasted in. --sql
+            runs one read-only statement on a read-only connection: statements that write,
+            ATTACH, and pragmas that set a value are refused. Named parameters (:name)
+            take --param name=value.
 
             Examples:
-              owl query download-share --metric hf_downloads_30d --from 2025-01-01 --to 2025-12-31
+              owl query download-share --metric hf_downloads_30d --from 2025-01-01
               owl query leaderboard --metric hf_likes --by organization --chart
               owl query timeline --period year --by openness --format markdown
               owl query --sql "SELECT country, count(*) FROM organizations GROUP BY 1"
-              owl query --sql "SELECT * FROM models WHERE organization = :org" --param org=deepseek
+              owl query --sql "SELECT * FROM models WHERE organization = :o" --param o=meta
             """)
 
     @OptionGroup var database: DatabaseOptions

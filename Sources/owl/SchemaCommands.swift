@@ -5,8 +5,8 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the database file and its schema.",
         discussion: """
-            Creates the file if it does not exist and applies every migration. Running it on an
-            existing database is safe: it only applies what is pending.
+            Creates the file if it does not exist and applies every migration. Running it
+            on an existing database is safe: it only applies what is pending.
 
             Example:
               owl init --db research/owl.sqlite
@@ -24,14 +24,16 @@ struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending schema migrations.",
         discussion: """
-            Migrations are numbered SQL files built into owl. Each pending one runs in its own
-            transaction and is recorded in the schema_migrations table with its SHA-256; an applied
-            migration whose text has changed is reported as an error. Every other command migrates
-            first, so this is only needed to upgrade a database on purpose.
+            Migrations are numbered SQL files built into owl. Each pending one runs in its
+            own transaction and is recorded in the schema_migrations table with its
+            SHA-256; an applied migration whose text has changed is reported as an error.
+            Every other command migrates first, so this is only needed to upgrade a
+            database on purpose.
 
-            owl ingest keeps the observation summaries (each model's latest value and yearly
-            totals, which the analyses read) in step with the observations. A tool other than owl
-            that writes observations directly leaves them behind: --rebuild-summaries rebuilds them.
+            owl ingest keeps the observation summaries (each model's latest value and
+            yearly totals, which the analyses read) in step with the observations. A tool
+            other than owl that writes observations directly leaves them behind:
+            --rebuild-summaries rebuilds them.
 
             Examples:
               owl migrate --db owl.sqlite
