@@ -1,15 +1,7 @@
 -- Leaderboard: each model's latest observation on or before as-of, ranked.
-WITH latest AS (
-    -- observation_latest (Migrations/0002) holds each model's latest value; only a model
-    -- observed after --as-of needs a seek back into its observations.
-    SELECT l.model,
-           CASE WHEN l.observed_on <= :as_of THEN l.value
-                ELSE (SELECT o.value FROM observations AS o
-                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_on <= :as_of
-                      ORDER BY o.observed_on DESC LIMIT 1) END AS value
-    FROM observation_latest AS l
-    WHERE l.metric = :metric_key
-),
+WITH
+-- @include _latest_values
+,
 cut AS (
     -- The value of the last row shown: every model at least as good ranks within the limit.
     SELECT value * :metric_sign AS score FROM latest

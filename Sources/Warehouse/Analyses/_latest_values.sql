@@ -1,0 +1,13 @@
+-- Each model's latest value of a metric on or before :as_of. observation_latest
+-- (Migrations/0002) holds each model's latest value; only a model observed after :as_of
+-- needs a seek back into its observations. Included by analyses as the CTE
+-- `latest (model, value)`; value is NULL for a model with nothing on or before :as_of.
+latest AS (
+    SELECT l.model,
+           CASE WHEN l.observed_on <= :as_of THEN l.value
+                ELSE (SELECT o.value FROM observations AS o
+                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_on <= :as_of
+                      ORDER BY o.observed_on DESC LIMIT 1) END AS value
+    FROM observation_latest AS l
+    WHERE l.metric = :metric_key
+)
