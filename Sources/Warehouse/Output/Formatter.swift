@@ -241,9 +241,10 @@ public final class RowFormatter {
     }
 
     private func writeMarkdown() {
-        let (cells, widths, numeric) = cellLines()
+        let (cells, _, numeric) = cellLines()
         func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
-        let escapedWidths = widths.enumerated().map { index, width in
+        // Widths after escaping; at least 3 so the separator row stays valid Markdown.
+        let escapedWidths = columns.indices.map { index in
             max(3, max(displayWidth(escape(columns[index])), cells.map { displayWidth(escape($0[index])) }.max() ?? 0))
         }
         sink.write("| " + columns.enumerated().map { pad(escape($1), to: escapedWidths[$0], right: false) }.joined(separator: " | ") + " |\n")
@@ -253,7 +254,6 @@ public final class RowFormatter {
         for row in cells {
             sink.write("| " + row.enumerated().map { pad(escape($1), to: escapedWidths[$0], right: numeric[$0]) }.joined(separator: " | ") + " |\n")
         }
-        _ = widths
     }
 
     /// A horizontal bar chart of one numeric column, labelled by the first text column.
