@@ -85,6 +85,11 @@ public final class Warehouse {
         }
     }
 
+    /// The closest of `candidates` to a mistyped `word`, for "did you mean" suggestions.
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
+        closest(to: word, in: candidates)
+    }
+
     /// True for a `YYYY-MM-DD` date that exists.
     public static func isValidDate(_ text: String) -> Bool { DateText.isValid(text) }
 }

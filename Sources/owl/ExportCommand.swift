@@ -62,7 +62,13 @@ struct Export: ParsableCommand {
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
                 if let output = outputOptions.output { printError("\(output): \(rows) rows") }
             } else {
-                let analysis = try Analysis.named(target)
+                guard let analysis = try? Analysis.named(target) else {
+                    var message = "\(target) is not something owl exports: give an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", "))), all, "
+                        + "or an analysis (\(Analysis.catalog.map(\.name).joined(separator: ", ")))"
+                    let names = Entity.allCases.map(\.rawValue) + ["all"] + Analysis.catalog.map(\.name)
+                    if let suggestion = Warehouse.suggestion(for: target, among: names) { message += "; did you mean \(suggestion)?" }
+                    throw WarehouseError(message)
+                }
                 guard organization == nil, country == nil else {
                     throw WarehouseError("--organization and --country filter entities; \(analysis.name) takes \(analysis.parameters.map(\.synopsis).joined(separator: " "))")
                 }
