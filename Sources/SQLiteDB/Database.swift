@@ -118,6 +118,7 @@ public final class Database {
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back when it throws.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
@@ -131,6 +132,7 @@ public final class Database {
     }
 
     /// Runs `body` inside a savepoint (nestable); rolls back to it when it throws.
+    @discardableResult
     public func savepoint<T>(_ name: String = "owl_savepoint", _ body: () throws -> T) throws -> T {
         let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         try execute("SAVEPOINT \(quoted)")
