@@ -61,6 +61,14 @@ final class ByteSource {
         return try refill() ? buffer[position] : nil
     }
 
+    /// Skips a UTF-8 byte-order mark at the current position, if there is one.
+    func skipByteOrderMark() throws {
+        while buffer.count - position < 3, try refill() {}
+        if buffer.count - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+            position += 3
+        }
+    }
+
     /// The SHA-256 of the whole file (waits for the hashing thread).
     func finishHash() throws -> String {
         try hashing.result()

@@ -66,7 +66,7 @@ final class CSVReader {
     func nextRaw() throws -> Bool {
         if !startedFile {
             startedFile = true
-            try skipByteOrderMark()
+            try source.skipByteOrderMark()
         }
         while true {
             switch try parseRecord() {
@@ -92,12 +92,6 @@ final class CSVReader {
         case blank
         case endOfFile
         case needMore
-    }
-
-    private func skipByteOrderMark() throws {
-        while source.buffer.count - source.position < 3, try source.refill() {}
-        let b = source.buffer, p = source.position
-        if b.count - p >= 3, b[p] == 0xEF, b[p + 1] == 0xBB, b[p + 2] == 0xBF { source.position += 3 }
     }
 
     /// Parses one record from the buffered bytes. Returns `.needMore` (consuming nothing)

@@ -40,7 +40,7 @@ final class JSONReader {
         if finished { return nil }
         if !started {
             started = true
-            try skipByteOrderMark()
+            try source.skipByteOrderMark()
             if !jsonLines {
                 try skipWhitespace()
                 guard let first = try source.peek() else { throw error("the file is empty; expected a JSON array of objects") }
@@ -267,12 +267,6 @@ final class JSONReader {
     }
 
     // MARK: Whitespace and errors
-
-    private func skipByteOrderMark() throws {
-        while source.buffer.count - source.position < 3, try source.refill() {}
-        let b = source.buffer, p = source.position
-        if b.count - p >= 3, b[p] == 0xEF, b[p + 1] == 0xBB, b[p + 2] == 0xBF { source.position += 3 }
-    }
 
     private func skipWhitespace() throws {
         while let byte = try source.peek() {
