@@ -20,7 +20,16 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     public static let architectures = ["dense", "moe"]
     public static let metricKinds = ["cumulative", "window", "score"]
 
-    public var fields: [Field] {
+    /// The fields, in the order files and tables list them (built once per entity: row
+    /// validation looks them up for every row).
+    public var fields: [Field] { Entity.fieldTable[self]! }
+
+    public var fieldNames: [String] { Entity.fieldNameTable[self]! }
+
+    private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeFields()) })
+    private static let fieldNameTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fields.map(\.name)) })
+
+    private func makeFields() -> [Field] {
         func f(_ name: String, _ kind: Kind, required: Bool = false) -> Field { Field(name: name, required: required, kind: kind) }
         switch self {
         case .organizations:
@@ -44,8 +53,6 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
                     f("observed_on", .date, required: true), f("value", .number, required: true), f("source", .text)]
         }
     }
-
-    public var fieldNames: [String] { fields.map(\.name) }
 
     /// The fields that identify a row: re-ingesting a row with the same key updates it.
     public var keyFields: [String] { self == .observations ? ["model", "metric", "observed_on"] : ["id"] }
