@@ -19,9 +19,14 @@ public final class Warehouse {
     public init(path: String, migrator: Migrator = .embedded) throws {
         try Warehouse.checkUsablePath(path, mustExist: false)
         self.path = path
+        db = try Warehouse.naming(path) { try Database(path: path, mode: .readWriteCreate) }
+        try Warehouse.naming(path) { try migrator.migrate(db) }
+    }
+
+    /// Runs `body`, turning SQLite's errors into messages that name the database file.
+    static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
-            db = try Database(path: path, mode: .readWriteCreate)
-            try migrator.migrate(db)
+            return try body()
         } catch let error as SQLiteError {
             throw WarehouseError("\(path): \(error.message)")
         }
@@ -30,12 +35,10 @@ public final class Warehouse {
     /// Opens an existing database read-only, refusing every write: for ad-hoc SQL.
     public static func openReadOnly(path: String) throws -> Database {
         try checkUsablePath(path, mustExist: true)
-        do {
+        return try naming(path) {
             let db = try Database(path: path, mode: .readOnly)
             try db.setQueryOnly(true)
             return db
-        } catch let error as SQLiteError {
-            throw WarehouseError("\(path): \(error.message)")
         }
     }
 
@@ -67,22 +70,14 @@ public final class Warehouse {
     public static func schemaVersionWithoutMigrating(path: String) throws -> Int {
         guard path.hasPrefix("file:") || FileManager.default.fileExists(atPath: path) else { return 0 }
         try checkUsablePath(path, mustExist: true)
-        do {
-            return try Migrator.currentVersion(of: Database(path: path, mode: .readOnly))
-        } catch let error as SQLiteError {
-            throw WarehouseError("\(path): \(error.message)")
-        }
+        return try naming(path) { try Migrator.currentVersion(of: Database(path: path, mode: .readOnly)) }
     }
 
     public static var sqliteVersion: String { Database.sqliteVersion }
 
     /// Rebuilds the observation summaries from the observations.
     public func rebuildSummaries() throws {
-        do {
-            try ObservationSummaries.rebuild(in: db)
-        } catch let error as SQLiteError {
-            throw WarehouseError("\(path): \(error.message)")
-        }
+        try Warehouse.naming(path) { try ObservationSummaries.rebuild(in: db) }
     }
 
     /// The closest of `candidates` to a mistyped `word`, for "did you mean" suggestions.
