@@ -7,8 +7,7 @@ final class EpochSource: RecordSource {
     private let source: ByteSource
     private let context: SourceContext
     private let column: [String: Int]
-    private var pending: [SourceRecord] = []
-    private var pendingIndex = 0
+    private var buffer = RecordBuffer()
     /// Organization names (lower-cased) → id, for names seen in this file.
     private var organizationByName: [String: String]
     private var usedOrganizationIDs: Set<String>
@@ -40,14 +39,10 @@ final class EpochSource: RecordSource {
     }
 
     func next() throws -> SourceRecord? {
-        while pendingIndex == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
+        try buffer.next {
             guard let row = try reader.next() else { return nil }
-            records(for: row)
+            return records(for: row)
         }
-        pendingIndex += 1
-        return pending[pendingIndex - 1]
     }
 
     private func cell(_ row: CSVRow, _ name: String) -> String? {
@@ -65,12 +60,11 @@ final class EpochSource: RecordSource {
         "research collective": "community", "non-profit": "nonprofit", "nonprofit": "nonprofit",
     ]
 
-    private func records(for row: CSVRow) {
+    private func records(for row: CSVRow) -> [SourceRecord] {
         let line = row.line
+        var records: [SourceRecord] = []
         if row.invalidUTF8Cell != nil {
-            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in "" }, problems: [
-                RowProblem(line: line, field: nil, message: "the row is not valid UTF-8", value: nil)]))
-            return
+            return [.invalid(.models, line: line, field: nil, message: "the row is not valid UTF-8")]
         }
         let names = Self.list(cell(row, "Organization"))
         let countries = Countries.codes(inCell: cell(row, "Country (of organization)") ?? "").codes
@@ -80,7 +74,7 @@ final class EpochSource: RecordSource {
             // Positions line up only when the cells list as many countries as organizations.
             let country = countries.count == names.count ? countries[position] : (countries.first ?? "ZZ")
             let category = categories.count == names.count ? categories[position] : categories.first
-            organizationIDs.append(organizationID(for: name, country: country, category: category, line: line))
+            organizationIDs.append(organizationID(for: name, country: country, category: category, line: line, into: &records))
         }
         let model = cell(row, "Model")
         let link = cell(row, "Link")
@@ -98,12 +92,13 @@ final class EpochSource: RecordSource {
         if let text = cell(row, "Parameters") {
             parameters = Double(text).map { Numbers.text($0 / 1e9) } ?? text
         }
-        pending.append(SourceRecord(entity: .models, line: line, fields: [
+        records.append(SourceRecord(entity: .models, line: line, fields: [
             "id": id, "organization": organizationIDs.first, "name": model,
             "released_on": cell(row, "Publication date"), "params_total_b": parameters,
             "modality": Self.list(cell(row, "Domain")).first?.lowercased(),
             "openness": Self.openness(access: cell(row, "Model accessibility"), trainingCode: cell(row, "Training code accessibility")),
             "url": link.flatMap { $0.hasPrefix("http") ? $0 : nil }]))
+        return records
     }
 
     /// "Open weights (unrestricted)" with open training code is open-source; unrestricted
@@ -119,7 +114,8 @@ final class EpochSource: RecordSource {
         return nil
     }
 
-    private func organizationID(for name: String, country: String, category: String?, line: Int) -> String {
+    private func organizationID(for name: String, country: String, category: String?, line: Int,
+                                into records: inout [SourceRecord]) -> String {
         let key = name.lowercased()
         let id: String
         if let known = organizationByName[key] {
@@ -135,7 +131,7 @@ final class EpochSource: RecordSource {
             let kind = category.flatMap { Self.kindByCategory[$0.lowercased()] }
             if kind == nil { emptyKinds += 1 }
             // Insert-only: an organization already stored keeps its own country and kind.
-            pending.append(SourceRecord(entity: .organizations, line: line, fields: [
+            records.append(SourceRecord(entity: .organizations, line: line, fields: [
                 "id": id, "name": name, "country": country, "kind": kind ?? "community"]))
         }
         return id

@@ -10,8 +10,7 @@ final class HFModelsSource: RecordSource {
     private let source: ByteSource
     private let context: SourceContext
     private let observedOn: String
-    private var pending: [SourceRecord] = []
-    private var pendingIndex = 0
+    private var buffer = RecordBuffer()
     private var emittedMetrics = false
     private var namespaces: [String: String]
     private var createdOrganizations: [String] = []
@@ -52,14 +51,10 @@ final class HFModelsSource: RecordSource {
     }
 
     func next() throws -> SourceRecord? {
-        while pendingIndex == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
+        try buffer.next {
             guard let (line, object) = try reader.next() else { return nil }
-            records(for: object, line: line)
+            return records(for: object, line: line)
         }
-        pendingIndex += 1
-        return pending[pendingIndex - 1]
     }
 
     private func string(_ value: JSONValue?) -> String? {
@@ -67,24 +62,24 @@ final class HFModelsSource: RecordSource {
         return nil
     }
 
-    private func records(for object: [String: JSONValue], line: Int) {
+    private func records(for object: [String: JSONValue], line: Int) -> [SourceRecord] {
+        var records: [SourceRecord] = []
         if !emittedMetrics {
             emittedMetrics = true
-            pending.append(SourceRecord(entity: .metrics, line: line, fields: [
+            records.append(SourceRecord(entity: .metrics, line: line, fields: [
                 "id": Self.downloads, "name": "Hugging Face downloads, last 30 days", "unit": "downloads", "kind": "window",
                 "window_days": "30", "description": "The Hub API's downloads field: downloads in the 30 days before the snapshot"]))
-            pending.append(SourceRecord(entity: .metrics, line: line, fields: [
+            records.append(SourceRecord(entity: .metrics, line: line, fields: [
                 "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
         guard let id = string(object["id"]) ?? string(object["modelId"]), let slash = id.firstIndex(of: "/") else {
             let got = string(object["id"]) ?? string(object["modelId"])
-            pending.append(SourceRecord(entity: .models, line: line, cells: Entity.models.fieldNames.map { _ in "" }, problems: [
-                RowProblem(line: line, field: "id", message: got == nil ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]))
-            return
+            return [.invalid(.models, line: line, field: "id", message: got == nil
+                ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]
         }
         let namespace = string(object["author"]) ?? String(id[..<slash])
-        let organization = organizationID(for: namespace, line: line)
+        let organization = organizationID(for: namespace, line: line, into: &records)
 
         if !context.existingModels.contains(id) && !seenModels.contains(id) {
             seenModels.insert(id)
@@ -102,9 +97,9 @@ final class HFModelsSource: RecordSource {
                 parameters = Numbers.text(count / 1e9)
             }
             let url = "https://huggingface.co/\(id)"
-            pending.append(SourceRecord(entity: .releases, line: line, fields: [
+            records.append(SourceRecord(entity: .releases, line: line, fields: [
                 "id": release, "organization": organization, "name": id, "released_on": created, "url": url]))
-            pending.append(SourceRecord(entity: .models, line: line, fields: [
+            records.append(SourceRecord(entity: .models, line: line, fields: [
                 "id": id, "organization": organization, "name": String(id[id.index(after: slash)...]), "release": release,
                 "params_total_b": parameters, "modality": string(object["pipeline_tag"]), "license": license,
                 "openness": LicenseOpenness.openness(forLicense: license), "url": url]))
@@ -112,14 +107,15 @@ final class HFModelsSource: RecordSource {
         let source = "Hugging Face Hub API listing \(context.fileName)"
         for (metric, key) in [(Self.downloads, "downloads"), (Self.likes, "likes")] {
             guard let value = object[key], let text = value.scalarText ?? nil else { continue }
-            pending.append(SourceRecord(entity: .observations, line: line, fields: [
+            records.append(SourceRecord(entity: .observations, line: line, fields: [
                 "model": id, "metric": metric, "observed_on": observedOn, "value": text, "source": source], insertOnly: false))
         }
+        return records
     }
 
     /// The organization owning a namespace, creating one (country ZZ) the first time an
     /// unknown namespace appears.
-    private func organizationID(for namespace: String, line: Int) -> String {
+    private func organizationID(for namespace: String, line: Int, into records: inout [SourceRecord]) -> String {
         if let id = namespaces[namespace.lowercased()] { return id }
         var id = Slug.make(namespace)
         if usedOrganizationIDs.contains(id) { id += "-hf" }
@@ -131,7 +127,7 @@ final class HFModelsSource: RecordSource {
         usedOrganizationIDs.insert(id)
         namespaces[namespace.lowercased()] = id
         createdOrganizations.append(namespace)
-        pending.append(SourceRecord(entity: .organizations, line: line, fields: [
+        records.append(SourceRecord(entity: .organizations, line: line, fields: [
             "id": id, "name": namespace, "country": "ZZ", "kind": "community", "hf_namespaces": namespace,
             "url": "https://huggingface.co/\(namespace)"]))
         return id

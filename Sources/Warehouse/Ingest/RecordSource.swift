@@ -70,6 +70,32 @@ struct SourceRecord {
     }
 }
 
+extension SourceRecord {
+    /// A record for a row that cannot be read as `entity` at all: reported for that alone.
+    static func invalid(_ entity: Entity, line: Int, field: String?, message: String, value: String? = nil) -> SourceRecord {
+        SourceRecord(entity: entity, line: line, cells: entity.fieldNames.map { _ in "" },
+                     problems: [RowProblem(line: line, field: field, message: message, value: value)])
+    }
+}
+
+/// The records of one source row at a time, handed out in order: importers turn each row of
+/// a real-world file into records of several entities.
+struct RecordBuffer {
+    private var records: [SourceRecord] = []
+    private var index = 0
+
+    /// The next record, reading rows with `readRow` (nil at the end of the file) as needed.
+    mutating func next(readRow: () throws -> [SourceRecord]?) rethrows -> SourceRecord? {
+        while index == records.count {
+            guard let row = try readRow() else { return nil }
+            records = row
+            index = 0
+        }
+        index += 1
+        return records[index - 1]
+    }
+}
+
 /// Rows from one file, whatever its format.
 protocol RecordSource: AnyObject {
     func next() throws -> SourceRecord?
