@@ -35,8 +35,7 @@ public final class RowFormatter {
         self.columns = columns
         self.sink = sink
         switch format {
-        case .csv: sink.write(columns.map(Self.csvCell).joined(separator: ",") + "\r\n")
-        case .tsv: sink.write(columns.map(Self.tsvCell).joined(separator: "\t") + "\n")
+        case .csv, .tsv: writeDelimited(columns)
         case .json: sink.write("[")
         default: break
         }
@@ -45,10 +44,8 @@ public final class RowFormatter {
     public func write(_ row: [SQLValue]) {
         defer { rowCount += 1 }
         switch format {
-        case .csv:
-            sink.write(row.map { Self.csvCell(Self.text($0)) }.joined(separator: ",") + "\r\n")
-        case .tsv:
-            sink.write(row.map { Self.tsvCell(Self.text($0)) }.joined(separator: "\t") + "\n")
+        case .csv, .tsv:
+            writeDelimited(row.map(Self.text))
         case .json:
             sink.write((rowCount == 0 ? "\n" : ",\n") + jsonObject(row))
         case .jsonl:
@@ -58,36 +55,59 @@ public final class RowFormatter {
         }
     }
 
-    /// Writes the statement's current row (the given columns). CSV, TSV and JSON Lines go
-    /// straight from SQLite's bytes to the output, with no String or value built per cell.
+    /// Writes the statement's current row (the given columns). CSV and TSV go straight from
+    /// SQLite's bytes to the output, with no String or value built per cell.
     public func writeCurrentRow(of statement: Statement, columns indices: [Int32]) {
         guard format == .csv || format == .tsv else {
             write(indices.map(statement.value(at:)))
             return
         }
-        let separator = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
         for (position, index) in indices.enumerated() {
-            if position > 0 { sink.append(separator) }
+            if position > 0 { appendSeparator() }
             switch statement.columnType(at: index) {
             case .null: break
             case .integer: sink.append(statement.int64(at: index))
             case .real:
+                // Numbers.text's whole-number case, without building a String.
                 let value = statement.double(at: index)
                 if value == value.rounded(), abs(value) < 9.2e18 { sink.append(Int64(value)) } else { sink.write(Numbers.text(value)) }
             case .text:
-                statement.withText(at: index) { bytes in
-                    if format == .csv { appendCSVCell(bytes) } else { appendTSVCell(bytes) }
-                }
+                statement.withText(at: index) { appendCell($0) }
             case .blob:
-                sink.write(Self.csvCell(Self.text(statement.value(at: index))))
+                appendCell(Self.text(statement.value(at: index)))
             }
         }
-        if format == .csv { sink.append(UInt8(ascii: "\r")) }
-        sink.append(UInt8(ascii: "\n"))
-        sink.endRow()
+        endDelimitedRow()
         rowCount += 1
     }
 
+    /// A header or row of text cells, CSV- or TSV-escaped.
+    private func writeDelimited(_ cells: [String]) {
+        for (position, cell) in cells.enumerated() {
+            if position > 0 { appendSeparator() }
+            appendCell(cell)
+        }
+        endDelimitedRow()
+    }
+
+    private func appendSeparator() { sink.append(format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
+
+    private func endDelimitedRow() {
+        if format == .csv { sink.append(UInt8(ascii: "\r")) }
+        sink.append(UInt8(ascii: "\n"))
+        sink.endRow()
+    }
+
+    private func appendCell(_ text: String) {
+        var text = text
+        text.withUTF8 { appendCell(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func appendCell(_ bytes: UnsafeRawBufferPointer) {
+        if format == .csv { appendCSVCell(bytes) } else { appendTSVCell(bytes) }
+    }
+
+    /// RFC 4180: quoted when the cell holds a comma, quote or line break (or edge spaces).
     private func appendCSVCell(_ bytes: UnsafeRawBufferPointer) {
         let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
             || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
@@ -100,6 +120,7 @@ public final class RowFormatter {
         sink.append(UInt8(ascii: "\""))
     }
 
+    /// TSV has no quoting: tabs and line breaks inside a cell are escaped as \t, \n, \r, \\.
     private func appendTSVCell(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
             switch byte {
@@ -134,19 +155,6 @@ public final class RowFormatter {
         case .text(let v): return v
         case .blob(let v): return v.base64EncodedString()
         }
-    }
-
-    static func csvCell(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-                || text.first == " " || text.last == " " else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// TSV has no quoting: tabs and line breaks inside a cell are escaped as \t, \n, \r, \\.
-    static func tsvCell(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 || $0 == UInt8(ascii: "\\") }) else { return text }
-        return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
 
     private func jsonObject(_ row: [SQLValue]) -> String {
