@@ -1,15 +1,29 @@
--- Cadence: releases per group in a date range, and the median gap between them.
-WITH in_range AS (
-    SELECT r.id, r.released_on,
-           CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp
+-- Cadence: the distinct days on which each group released a model, and the median gap
+-- between consecutive release days. A model's day is its own released_on (its release's
+-- date unless the model row says otherwise), so models without a release row count too and
+-- same-day variants make one release day, not gaps of 0 days. A release row with no model
+-- is a release day as well, unless --openness asks for models of one licence class.
+WITH events AS (
+    SELECT m.organization, m.released_on AS day, 1 AS is_model
+    FROM models AS m
+    WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+      AND (:openness IS NULL OR m.openness = :openness)
+    UNION ALL
+    SELECT r.organization, r.released_on, 0
     FROM releases AS r
-    JOIN organizations AS org ON org.id = r.organization
-    WHERE r.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    WHERE r.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND :openness IS NULL
+      AND NOT EXISTS (SELECT 1 FROM models AS m WHERE m.release = r.id)
+),
+grouped AS (
+    SELECT CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp, e.day, e.is_model
+    FROM events AS e JOIN organizations AS org ON org.id = e.organization
+),
+days AS (
+    SELECT grp, day FROM grouped GROUP BY grp, day
 ),
 gaps AS (
-    SELECT grp, julianday(released_on)
-               - julianday(lag(released_on) OVER (PARTITION BY grp ORDER BY released_on, id)) AS gap
-    FROM in_range
+    SELECT grp, julianday(day) - julianday(lag(day) OVER (PARTITION BY grp ORDER BY day)) AS gap
+    FROM days
 ),
 ordered_gaps AS (
     SELECT grp, gap,
@@ -25,17 +39,11 @@ medians AS (
     GROUP BY grp
 ),
 per_group AS (
-    SELECT grp, count(*) AS releases, min(released_on) AS first_release, max(released_on) AS last_release
-    FROM in_range GROUP BY grp
-),
-model_counts AS (
-    SELECT i.grp, count(m.key) AS models
-    FROM in_range AS i JOIN models AS m ON m.release = i.id
-    GROUP BY i.grp
+    SELECT grp, count(DISTINCT day) AS release_days, sum(is_model) AS models,
+           min(day) AS first_release, max(day) AS last_release
+    FROM grouped GROUP BY grp
 )
-SELECT p.grp AS "group", p.releases, coalesce(c.models, 0) AS models,
-       p.first_release, p.last_release, md.median_gap_days
+SELECT p.grp AS "group", p.release_days, p.models, p.first_release, p.last_release, md.median_gap_days
 FROM per_group AS p
-LEFT JOIN model_counts AS c ON c.grp = p.grp
 LEFT JOIN medians AS md ON md.grp = p.grp
-ORDER BY p.releases DESC, p.grp
+ORDER BY p.release_days DESC, p.grp
