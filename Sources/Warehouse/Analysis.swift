@@ -5,7 +5,7 @@ import SQLiteDB
 /// Sources/Warehouse/Analyses/ and is embedded in the binary at build time.
 public struct Analysis: Decodable, Sendable {
     public struct Parameter: Decodable, Sendable {
-        public enum Kind: String, Decodable, Sendable { case date, integer, choice, metric }
+        public enum Kind: String, Decodable, Sendable { case date, integer, choice, metric, flag }
         public let name: String
         public let type: Kind
         public let help: String
@@ -30,6 +30,7 @@ public struct Analysis: Decodable, Sendable {
             case .integer: text += "N"
             case .choice: text += (choices ?? []).joined(separator: "|")
             case .metric: text += "METRIC"
+            case .flag: text = "--\(name)"
             }
             return isRequired ? text : "[\(text)]"
         }
@@ -42,7 +43,8 @@ public struct Analysis: Decodable, Sendable {
 
     /// The columns shown for given parameter values, when they differ (leaderboard --by).
     public struct Output: Decodable, Sendable {
-        public let when: [String: String]
+        /// Parameter values; null means the parameter is not given.
+        public let when: [String: String?]
         public let columns: [String]
     }
 
@@ -54,9 +56,13 @@ public struct Analysis: Decodable, Sendable {
     public let outputs: [Output]?
     /// The column `--chart` draws.
     public let chart: String?
+    /// A statement (an `_name.sql` fragment) whose rows, one `note` each, say what the
+    /// result leaves out; run with the analysis's parameters.
+    let notes: String?
     public internal(set) var sql: String = ""
+    var notesSQL: String?
 
-    enum CodingKeys: String, CodingKey { case name, title, description, parameters, columns, outputs, chart }
+    enum CodingKeys: String, CodingKey { case name, title, description, parameters, columns, outputs, chart, notes }
 
     /// Every analysis embedded in this binary, by name.
     public static let catalog: [Analysis] = {
@@ -70,7 +76,8 @@ public struct Analysis: Decodable, Sendable {
         func expand(_ sql: String) -> String {
             sql.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 guard line.hasPrefix("-- @include "), let part = sqlByName[String(line.dropFirst(12))] else { return String(line) }
-                return part.trimmingCharacters(in: .whitespacesAndNewlines)
+                // Fragments may include fragments.
+                return expand(part.trimmingCharacters(in: .whitespacesAndNewlines))
             }.joined(separator: "\n")
         }
         return metadata.map { stem, data in
@@ -78,6 +85,10 @@ public struct Analysis: Decodable, Sendable {
                 var analysis = try JSONDecoder().decode(Analysis.self, from: data)
                 guard let sql = sqlByName[stem], analysis.name == stem else { fatalError("analysis \(stem): missing \(stem).sql or mismatched name") }
                 analysis.sql = expand(sql)
+                if let notes = analysis.notes {
+                    guard let text = sqlByName[notes] else { fatalError("analysis \(stem): no \(notes).sql for its notes") }
+                    analysis.notesSQL = expand(text)
+                }
                 return analysis
             } catch {
                 fatalError("analysis \(stem).json is malformed: \(error)")
@@ -112,7 +123,10 @@ public struct Analysis: Decodable, Sendable {
                 if let suggestion = closest(to: key, in: parameters.map(\.name)) { message += "; did you mean --\(suggestion)?" }
                 throw WarehouseError(message + " (parameters: \(parameters.map(\.synopsis).joined(separator: " ")))")
             }
-            if value == nil {
+            if parameters.first(where: { $0.name == key })?.type == .flag {
+                guard value == nil else { throw WarehouseError("--\(key) takes no value") }
+                value = "1"
+            } else if value == nil {
                 guard index + 1 < words.count, !words[index + 1].hasPrefix("--") else { throw WarehouseError("--\(key) needs a value") }
                 index += 1
                 value = words[index]
@@ -135,6 +149,10 @@ public struct Analysis: Decodable, Sendable {
 
     /// Prepares the analysis on `db` with its parameters checked and bound.
     public func prepare(on db: Database, arguments: [String: String], today: String = Analysis.today()) throws -> Statement {
+        try prepare(sql, on: db, arguments: arguments, today: today)
+    }
+
+    private func prepare(_ sql: String, on db: Database, arguments: [String: String], today: String) throws -> Statement {
         let statement = try db.prepare(sql)
         for parameter in parameters {
             let raw = arguments[parameter.name] ?? (parameter.default == "today" ? today : parameter.default)
@@ -166,9 +184,50 @@ public struct Analysis: Decodable, Sendable {
                 try bindIfUsed(statement, parameter.sqlName + "_key", .integer(metric.key))
                 try bindIfUsed(statement, parameter.sqlName + "_kind", .text(metric.kind))
                 try bindIfUsed(statement, parameter.sqlName + "_sign", .integer(metric.higherIsBetter ? 1 : -1))
+                try bindIfUsed(statement, parameter.sqlName + "_window", metric.windowDays.map { .integer($0) } ?? .null)
+            case .flag:
+                try bindIfUsed(statement, parameter.sqlName, .integer(1))
             }
         }
         return statement
+    }
+
+    /// Runs the analysis into `sink`: the one way query and export run an analysis. Returns
+    /// the rows written and what the result leaves out or should be read with (for
+    /// standard error): the analysis's notes, the lowest coverage below 95%, filled gaps.
+    public func run(on db: Database, arguments: [String: String], format: OutputFormat, to sink: OutputSink,
+                    chart: Bool = false, today: String = Analysis.today()) throws -> (rows: Int, notes: [String]) {
+        let statement = try prepare(on: db, arguments: arguments, today: today)
+        let coverage = statement.columnNames.firstIndex(of: "coverage_pct").map(Int32.init)
+        let group = statement.columnNames.firstIndex(of: "group").map(Int32.init)
+        let period = statement.columnNames.firstIndex(of: "period").map(Int32.init)
+        var lowest: (pct: Double, where: String)?
+        let rows = try ResultWriter.write(statement, columns: outputColumns(for: arguments), format: format, to: sink,
+                                          chart: chart ? self.chart : nil) { row in
+            guard let coverage, !row.isNull(at: coverage), case let pct = row.double(at: coverage),
+                  pct < lowest?.pct ?? 95 else { return }
+            let label = [group.flatMap { row.string(at: $0) }, period.flatMap { row.string(at: $0) }].compactMap { $0 }
+                .filter { $0 != "all" }.joined(separator: " in ")
+            lowest = (pct, label)
+        }
+        var notes: [String] = []
+        if let notesSQL {
+            let statement = try prepare(notesSQL, on: db, arguments: arguments, today: today)
+            while try statement.step() { notes.append(statement.string(at: 0) ?? "") }
+        }
+        if let lowest {
+            let metric = arguments["metric"] ?? ""
+            var command = "owl query coverage --metric \(metric)"
+            if let from = arguments["from"] { command += " --from \(from)" }
+            if let to = arguments["to"] { command += " --to \(to)" }
+            if let by = arguments["by"], by != "kind" { command += " --by \(by)" }
+            notes.append("coverage is below 95%: lowest \(lowest.where.isEmpty ? "" : lowest.where + " ")at "
+                + String(format: "%.2f%%", lowest.pct) + "; `\(command)` lists the gaps")
+        }
+        if arguments["fill-gaps"] != nil {
+            notes.append("gaps filled (--fill-gaps): each model's uncovered days are credited at its mean daily rate over its covered days in the range")
+        }
+        return (rows, notes)
     }
 
     private func bindIfUsed(_ statement: Statement, _ name: String, _ value: SQLValue) throws {
@@ -176,11 +235,11 @@ public struct Analysis: Decodable, Sendable {
     }
 
     static func metric(_ id: String, accepting kinds: [String], for analysis: String, on db: Database)
-        throws -> (key: Int64, kind: String, higherIsBetter: Bool) {
+        throws -> (key: Int64, kind: String, higherIsBetter: Bool, windowDays: Int64?) {
         let fitting = try db.rows("SELECT id FROM metrics WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id",
                                   [String(data: try JSONEncoder().encode(kinds), encoding: .utf8)!]).compactMap { $0.first?.textValue }
         let kindsText = kinds.joined(separator: " or ")
-        guard let row = try db.rows("SELECT key, kind, higher_is_better FROM metrics WHERE id = ?", [id]).first,
+        guard let row = try db.rows("SELECT key, kind, higher_is_better, window_days FROM metrics WHERE id = ?", [id]).first,
               case .integer(let key) = row[0], case .text(let kind) = row[1] else {
             throw WarehouseError("no metric named \(id); \(analysis) takes a \(kindsText) metric: "
                 + (fitting.isEmpty ? "none is loaded yet" : fitting.joined(separator: ", ")))
@@ -189,7 +248,8 @@ public struct Analysis: Decodable, Sendable {
             throw WarehouseError("metric \(id) is a \(kind) metric; \(analysis) takes a \(kindsText) metric: "
                 + (fitting.isEmpty ? "none is loaded yet" : fitting.joined(separator: ", ")))
         }
-        return (key, kind, row[2].integerValue != 0)
+        if case .integer(let days) = row[3] { return (key, kind, row[2].integerValue != 0, days) }
+        return (key, kind, row[2].integerValue != 0, nil)
     }
 
     /// Today in UTC, YYYY-MM-DD: what a missing --to or --as-of means.

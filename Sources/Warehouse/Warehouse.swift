@@ -20,7 +20,9 @@ public final class Warehouse {
         try Warehouse.checkUsablePath(path, mustExist: false)
         self.path = path
         db = try Warehouse.naming(path) { try Database(path: path, mode: .readWriteCreate) }
-        try Warehouse.naming(path) { try migrator.migrate(db) }
+        let applied = try Warehouse.naming(path) { try migrator.migrate(db) }
+        // 0003 replaced the yearly sums with monthly amounts, which only Swift computes.
+        if applied.contains(where: { $0.version == 3 }) { try rebuildSummaries() }
     }
 
     /// Runs `body`, turning SQLite's errors into messages that name the database file.

@@ -78,8 +78,8 @@ struct Export: ParsableCommand {
                 if let to { words += ["--to", to] }
                 let arguments = try analysis.arguments(from: words)
                 let warehouse = try database.openWarehouse()
-                let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
-                let rows = try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format, to: try outputOptions.sink())
+                let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink())
+                notes.forEach(printError)
                 if let output = outputOptions.output { printError("\(output): \(rows) rows") }
             }
         }

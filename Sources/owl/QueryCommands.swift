@@ -142,9 +142,9 @@ struct Query: ParsableCommand {
             let analysis = try Analysis.named(name!)
             let arguments = try analysis.arguments(from: analysisArguments)
             let warehouse = try database.openWarehouse()
-            let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
-            try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format,
-                                   to: try outputOptions.sink(), chart: chart ? analysis.chart : nil)
+            let notes = try analysis.run(on: warehouse.db, arguments: arguments, format: format,
+                                         to: try outputOptions.sink(), chart: chart).notes
+            notes.forEach(printError)
         }
     }
 }

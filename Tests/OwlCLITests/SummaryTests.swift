@@ -2,14 +2,14 @@ import Foundation
 import SQLiteDB
 import Testing
 
-/// observation_latest and observation_years must always equal what the observations say,
-/// whichever way the observations arrived.
+/// observation_latest and observation_months must always equal what the observations say,
+/// whichever way the observations arrived. observation_months is held to the SQL definition
+/// (Sources/Warehouse/Analyses/_segments.sql, read from the source tree) split into calendar
+/// months here, in the test.
 @Suite struct SummaryTests {
-    static let recomputedYears = """
-        SELECT metric, model, substr(observed_on, 1, 4), sum(value), count(*) FROM observations
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    static let storedMonths = """
+        SELECT metric, model, month, amount, covered_days, decreases, early FROM observation_months ORDER BY 1, 2, 3
         """
-    static let storedYears = "SELECT metric, model, year, total, observations FROM observation_years ORDER BY 1, 2, 3"
     static let recomputedLatest = """
         SELECT o.metric, o.model, o.observed_on, o.value FROM observations o
         WHERE o.observed_on = (SELECT max(observed_on) FROM observations WHERE metric = o.metric AND model = o.model)
@@ -17,9 +17,74 @@ import Testing
         """
     static let storedLatest = "SELECT metric, model, observed_on, value FROM observation_latest ORDER BY 1, 2"
 
+    /// The monthly amounts of one metric from the SQL definition, over every observation.
+    static func definedMonths(metric: Int64, kind: String, window: Int64?) throws -> String {
+        let file = packageRoot.appending(path: "Sources/Warehouse/Analyses/_segments.sql")
+        guard let segments = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("missing \(file.path)")
+            return ""
+        }
+        let definition = segments.replacingOccurrences(of: ":metric_key", with: String(metric))
+            .replacingOccurrences(of: ":metric_kind", with: "'\(kind)'")
+            .replacingOccurrences(of: ":metric_window", with: window.map(String.init) ?? "NULL")
+        // Day numbers are julianday integers: date(n + 0.5) is their date.
+        return """
+            WITH RECURSIVE bounds AS (
+                SELECT DISTINCT model, 0 AS part, 0 AS ps, 0 AS pe, '0000-01-01' AS lo, '9999-12-31' AS hi
+                FROM observations WHERE metric = \(metric)
+            ),
+            \(definition),
+            pieces (model, r, s, e, seg_end, rate) AS (
+                SELECT model, r, seg_start,
+                       min(seg_end, CAST(julianday(date(seg_start + 0.5, 'start of month', '+1 month', '-1 day')) AS INTEGER)),
+                       seg_end, rate
+                FROM segments WHERE seg_start <= seg_end
+                UNION ALL
+                SELECT model, r, e + 1,
+                       min(seg_end, CAST(julianday(date(e + 1.5, 'start of month', '+1 month', '-1 day')) AS INTEGER)),
+                       seg_end, rate
+                FROM pieces WHERE e < seg_end
+            ),
+            credited AS (
+                SELECT model, substr(date(s + 0.5), 1, 7) AS month, sum(rate * (e - s + 1)) AS amount,
+                       sum(max(0, e - max(s, r) + 1)) AS covered_days, 0 AS decreases, 0 AS early
+                FROM pieces GROUP BY 1, 2
+                UNION ALL
+                SELECT model, substr(date(seg_end + 0.5), 1, 7), 0, 0, sum(decrease), sum(early)
+                FROM segments GROUP BY 1, 2
+            )
+            SELECT \(metric), model, month, sum(amount), sum(covered_days), sum(decreases), sum(early)
+            FROM credited GROUP BY model, month
+            HAVING sum(amount) <> 0 OR sum(covered_days) <> 0 OR sum(decreases) <> 0 OR sum(early) <> 0
+            ORDER BY 2, 3
+            """
+    }
+
     private func expectConsistent(_ box: Sandbox, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(try box.rows(Self.storedYears) == box.rows(Self.recomputedYears), "years after \(step)", sourceLocation: sourceLocation)
+        var defined: [[SQLValue]] = []
+        for metric in try box.rows("SELECT key, kind, window_days FROM metrics WHERE kind <> 'score' ORDER BY key") {
+            guard case .integer(let key) = metric[0], case .text(let kind) = metric[1] else { continue }
+            let window: Int64? = if case .integer(let days) = metric[2] { days } else { nil }
+            defined += try box.rows(Self.definedMonths(metric: key, kind: kind, window: window))
+        }
+        let stored = try box.rows(Self.storedMonths).filter { row in
+            // A month whose every credit is zero is not worth a row either way.
+            !(row[3].doubleValue == 0 && row[4].integerValue == 0 && row[5].integerValue == 0 && row[6].integerValue == 0)
+        }
+        #expect(stored.count == defined.count, "months after \(step): \(stored.count) stored, \(defined.count) defined",
+                sourceLocation: sourceLocation)
+        for (got, want) in zip(stored, defined) {
+            let same = got[0] == want[0] && got[1] == want[1] && got[2] == want[2] && got[4].integerValue == want[4].integerValue
+                && got[5].integerValue == want[5].integerValue && got[6].integerValue == want[6].integerValue
+                && Self.close(got[3].doubleValue ?? .nan, want[3].doubleValue ?? .nan)
+            #expect(same, "months after \(step): stored \(got), defined \(want)", sourceLocation: sourceLocation)
+            if !same { break }
+        }
         #expect(try box.rows(Self.storedLatest) == box.rows(Self.recomputedLatest), "latest after \(step)", sourceLocation: sourceLocation)
+    }
+
+    static func close(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
     }
 
     private func ingest(_ box: Sandbox, _ arguments: String...) throws -> Run {
@@ -66,12 +131,12 @@ import Testing
         #expect(try ingest(box, "d.csv", "--into", "observations", "--skip-invalid").status == 0)
         try expectConsistent(box, "--skip-invalid")
         // A failed file and a dry run change nothing at all.
-        let before = try box.rows(Self.storedYears) + box.rows(Self.storedLatest)
+        let before = try box.rows(Self.storedMonths) + box.rows(Self.storedLatest)
         try box.write("e.csv", header + "\(r1),hf_likes,2027-01-01,999,\nnobody/x,hf_likes,2025-07-01,1,\n")
         #expect(try ingest(box, "e.csv", "--into", "observations").status == 1)
         try box.write("f.csv", header + "\(r1),hf_likes,2028-01-01,999,\n")
         #expect(try ingest(box, "f.csv", "--into", "observations", "--dry-run").status == 0)
-        #expect(try box.rows(Self.storedYears) + box.rows(Self.storedLatest) == before)
+        #expect(try box.rows(Self.storedMonths) + box.rows(Self.storedLatest) == before)
         try expectConsistent(box, "a failed file and a dry run")
         #expect(try box.rows("SELECT value FROM observation_latest WHERE model = (SELECT key FROM models WHERE id = '\(r1)') AND metric = (SELECT key FROM metrics WHERE id = 'hf_likes')") == [[.real(400)]])
     }
@@ -82,61 +147,30 @@ import Testing
         // Another tool writes an observation directly, bypassing owl.
         let db = try Database(path: box.path("owl.sqlite"))
         try db.run("INSERT INTO observations (model, metric, observed_on, value) VALUES (1, 1, '2030-01-01', 5)")
-        #expect(try box.rows(Self.storedYears) != box.rows(Self.recomputedYears))
+        #expect(try box.rows(Self.storedLatest) != box.rows(Self.recomputedLatest))
         let run = try box.owl("migrate", "--rebuild-summaries")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("observation summaries rebuilt"))
         try expectConsistent(box, "--rebuild-summaries")
     }
 
-    /// download-share and concentration read whole years from the summaries and the rest from
-    /// the observations: over many ranges, they must agree with a sum over the observations.
-    @Test func rangeTotalsAgreeWithTheObservationsAcrossYearBoundaries() throws {
+    /// A model's release date or a metric's window changes every span: the months follow.
+    @Test func summariesFollowReleaseDatesAndWindows() throws {
         let box = try Sandbox()
         try box.loadFixture()
-        // Two models, monthly-ish observations from 2022 to 2026 on awkward days.
-        var rows = "model,metric,observed_on,value,source\n"
-        for (index, model) in ["deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B"].enumerated() {
-            for year in 2022...2026 {
-                for (month, day) in [(1, 1), (2, 28), (6, 15), (12, 31)] where !(index == 1 && year == 2024) {
-                    rows += "\(model),hf_downloads_30d,\(year)-\(String(format: "%02d-%02d", month, day)),\(year * 10 + month + index * 1000),\n"
-                }
-            }
-        }
-        try box.write("obs.csv", rows)
-        #expect(try box.run(["ingest", "obs.csv", "--into", "observations"]).status == 0)
-        let ranges: [(String?, String)] = [
-            (nil, "2030-01-01"), ("2022-01-01", "2026-12-31"), ("2023-01-01", "2024-12-31"), ("2022-12-31", "2023-01-01"),
-            ("2022-01-02", "2025-12-30"), ("2024-02-28", "2024-06-15"), ("2024-03-01", "2024-05-31"), ("2025-12-31", "2025-12-31"),
-            ("2021-06-01", "2022-01-01"), ("2026-12-31", "2027-06-30"), (nil, "2024-06-14"),
-        ]
-        for (from, to) in ranges {
-            var arguments = ["query", "download-share", "--metric", "hf_downloads_30d", "--by", "organization", "--to", to, "--format", "csv"]
-            if let from { arguments += ["--from", from] }
-            let share = try box.run(arguments)
-            #expect(share.status == 0, "\(share.stderr)")
-            let expected = try box.rows("""
-                SELECT m.organization, sum(o.value), count(DISTINCT o.model) FROM observations o JOIN models m ON m.key = o.model
-                WHERE o.metric = (SELECT key FROM metrics WHERE id = 'hf_downloads_30d')
-                  AND o.observed_on BETWEEN '\(from ?? "0000-01-01")' AND '\(to)'
-                GROUP BY 1 ORDER BY 2 DESC, 1
-                """)
-            let got = parseCSV(share.stdout).dropFirst().map { [$0[0], $0[1], $0[3]] }
-            let want = expected.map { row in row.map { value -> String in
-                switch value {
-                case .integer(let v): return String(v)
-                case .real(let v): return String(Int64(v))
-                case .text(let v): return v
-                default: return ""
-                }
-            } }
-            #expect(got == want, "download-share from \(from ?? "-") to \(to)")
-            var concentration = ["query", "concentration", "--metric", "hf_downloads_30d", "--to", to, "--format", "csv"]
-            if let from { concentration += ["--from", from] }
-            let hhi = try box.run(concentration)
-            let total = want.reduce(0) { $0 + (Int64($1[1]) ?? 0) }
-            let line = parseCSV(hhi.stdout).dropFirst().first
-            #expect(line.map { $0[2] } ?? "" == (want.isEmpty ? "" : String(total)), "concentration total from \(from ?? "-") to \(to): \(hhi.stdout)")
-        }
+        let header = "model,metric,observed_on,value,source\n"
+        let r1 = "deepseek-ai/DeepSeek-R1"
+        try box.write("a.csv", header + "\(r1),hf_downloads_30d,2025-02-10,3000,\n\(r1),hf_downloads_30d,2025-03-20,6000,\n\(r1),hf_likes,2025-03-01,500,\n")
+        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
+        try expectConsistent(box, "the load")
+        let models = try box.rows("SELECT id, organization, name, release, released_on FROM models WHERE id = '\(r1)'")
+        #expect(models.count == 1)
+        try box.write("models.csv", "id,organization,name,release,released_on\n\(r1),\(models[0][1].textValue ?? ""),\(models[0][2].textValue ?? ""),,2025-02-01\n")
+        #expect(try ingest(box, "models.csv").status == 0)
+        try expectConsistent(box, "a new release date")
+        let metric = try box.rows("SELECT id, name, unit, kind FROM metrics WHERE id = 'hf_downloads_30d'")
+        try box.write("metrics.csv", "id,name,unit,kind,window_days\nhf_downloads_30d,\(metric[0][1].textValue ?? ""),\(metric[0][2].textValue ?? ""),window,7\n")
+        #expect(try ingest(box, "metrics.csv").status == 0)
+        try expectConsistent(box, "a new window length")
     }
 }

@@ -223,7 +223,10 @@ public final class Ingester {
         let options: IngestOptions
         var report: FileReport
         var loads: [Entity: EntityLoad] = [:]
-        var summaries = ObservationSummaries()
+        let summaries: ObservationSummaries
+        /// Models and metrics whose rows changed: their summaries are recomputed, since a
+        /// release date or a window length changes every span.
+        private var changedModels: Set<String> = [], changedMetrics: Set<String> = []
         private let reject: Statement
         /// Rows of the file, as opposed to records: one row of a real-world file may feed
         /// several entities, all with the row's line.
@@ -235,6 +238,7 @@ public final class Ingester {
             self.db = db
             self.options = options
             report = FileReport(file: file)
+            summaries = ObservationSummaries(db: db)
             reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
             // A one-entity file is a batch even when it holds no rows.
             if let entity = file.entity { _ = try load(for: entity) }
@@ -279,7 +283,10 @@ public final class Ingester {
                     count(outcome, in: load)
                     if record.entity == .observations, case .integer(let model) = values[0], case .integer(let metric) = values[1],
                        case .text(let date) = values[2], case .real(let value) = values[3] {
-                        summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
+                        try summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
+                    } else if outcome == .updated, case .text(let id) = values[0] {
+                        if record.entity == .models { changedModels.insert(id) }
+                        if record.entity == .metrics { changedMetrics.insert(id) }
                     }
                 } catch let error as SQLiteError where error.code == 19 {  // SQLITE_CONSTRAINT
                     problems = [RowProblem(line: record.line, field: nil, message: "rejected by the database: \(error.message)", value: nil)]
@@ -304,6 +311,23 @@ public final class Ingester {
             }
         }
 
+        private func recomputeSummaries() throws {
+            guard !changedModels.isEmpty || !changedMetrics.isEmpty else { return }
+            let pairs = try db.rows("""
+                SELECT l.metric, l.model FROM observation_latest AS l
+                JOIN models AS m ON m.key = l.model JOIN metrics AS k ON k.key = l.metric
+                WHERE m.id IN (SELECT value FROM json_each(?)) OR k.id IN (SELECT value FROM json_each(?))
+                ORDER BY l.metric, l.model
+                """, [Self.jsonList(changedModels), Self.jsonList(changedMetrics)])
+            var byMetric: [Int64: [Int64]] = [:]
+            for pair in pairs { byMetric[pair[0].integerValue ?? 0, default: []].append(pair[1].integerValue ?? 0) }
+            for (metric, models) in byMetric { try ObservationSummaries.recompute(metric: metric, models: models, in: db) }
+        }
+
+        private static func jsonList(_ ids: Set<String>) -> String {
+            "[" + ids.map(RowFormatter.jsonString).joined(separator: ",") + "]"
+        }
+
         /// Closes the batches with the file's hash and counts, or marks the file failed.
         func finish(sha256: () throws -> String) throws {
             report.entities = loads.values.map(\.counts).sorted { $0.entity < $1.entity }
@@ -313,7 +337,8 @@ public final class Ingester {
                 report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
                 return
             }
-            try summaries.flush(to: db)
+            try summaries.flush()
+            try recomputeSummaries()
             let hash = try sha256()
             for counts in report.entities {
                 try db.run("""
@@ -375,9 +400,7 @@ public final class Ingester {
         var lastModel: [UInt8] = [], lastModelKey: Int64 = 0
         var lastMetric: [UInt8] = [], lastMetricKey: Int64 = 0
         var rows = 0
-        // A local accumulator: a class's stored one would pay an exclusivity check per row.
-        var summaries = ObservationSummaries()
-        defer { state.summaries.absorb(summaries) }
+        let summaries = state.summaries
 
         /// The key of a model or metric id, or nil to leave the row to the general path.
         func key(_ cell: UnsafeBufferPointer<UInt8>, _ entity: Entity, last: inout [UInt8], lastKey: inout Int64) throws -> Int64? {
@@ -417,8 +440,8 @@ public final class Ingester {
                         }
                     }
                     if let written {
-                        summaries.record(metric: metric, model: model, day: year * 10_000 + month * 100 + dayOfMonth,
-                                         value: value, outcome: written)
+                        try summaries.record(metric: metric, model: model, day: year * 10_000 + month * 100 + dayOfMonth,
+                                             value: value, outcome: written)
                     }
                 } catch let error as SQLiteError where error.code == 19 {
                     written = nil  // the general path reports it

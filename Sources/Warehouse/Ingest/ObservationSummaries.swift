@@ -1,31 +1,40 @@
 import SQLiteDB
 
-/// Keeps `observation_latest` and `observation_years` (Migrations/0002) in step with the
-/// observations one file writes, in the same transaction. Rows arrive grouped by model in
-/// practice, so totals are kept for the current (metric, model, year) run and written once
-/// per run, not once per row. A pair with an updated row is recomputed from the table.
-struct ObservationSummaries {
-    private struct Pair: Hashable {
+/// Keeps `observation_latest` (Migrations/0002) and `observation_months` (Migrations/0003) in
+/// step with the observations one file writes, in the same transaction.
+///
+/// observation_months caches owl's definition of a metric's amount per calendar month
+/// (`MetricSpan`, the twin of Analyses/_segments.sql). Rows arrive grouped by model and in
+/// date order in practice, so a model's run of new observations is credited as it streams
+/// and written once when the run ends. A model whose new observations come out of order, are
+/// older than its stored ones, replace stored ones, or come in two runs is recomputed from
+/// the table at the end of the file instead, since one observation changes its neighbours'
+/// spans.
+final class ObservationSummaries {
+    struct Pair: Hashable {
         let metric: Int64, model: Int64
     }
-    private struct YearRun {
-        let pair: Pair
-        let year: Int
-        var total: Double
-        var count: Int
-    }
-    private struct Latest {
-        let pair: Pair
-        var day: Int  // yyyymmdd
-        var value: Double
-    }
 
-    private var years: [YearRun] = []
-    private var latest: [Latest] = []
+    private let db: Database
+    private var shapes: [Int64: MetricSpan.Shape?] = [:]
+    private var releases: [Int64: Int] = [:]
+
+    /// The run being credited: its pair, its last observation, its months so far.
+    private var run: Pair?
+    private var previous: MetricSpan.Point?
+    private var isNewPair = false
+    private var months = MonthTotals()
+    private var latest: (day: Int, value: Double)?
+
+    private var seen: Set<Pair> = []
     private var dirty: Set<Pair> = []
 
+    init(db: Database) {
+        self.db = db
+    }
+
     /// Notes one written observation; `day` is its date as yyyymmdd.
-    mutating func record(metric: Int64, model: Int64, day: Int, value: Double, outcome: RowWriter.Outcome) {
+    func record(metric: Int64, model: Int64, day: Int, value: Double, outcome: RowWriter.Outcome) throws {
         let pair = Pair(metric: metric, model: model)
         switch outcome {
         case .unchanged:
@@ -33,26 +42,97 @@ struct ObservationSummaries {
         case .updated:
             dirty.insert(pair)
         case .inserted:
-            let year = day / 10_000
-            if let last = years.indices.last, years[last].pair == pair, years[last].year == year {
-                years[last].total += value
-                years[last].count += 1
-            } else {
-                years.append(YearRun(pair: pair, year: year, total: value, count: 1))
+            if dirty.contains(pair) { return }
+            let number = CivilDay.number(yyyymmdd: day)
+            if pair != run {
+                try closeRun()
+                guard seen.insert(pair).inserted else {
+                    dirty.insert(pair)
+                    return
+                }
+                try startRun(pair)
             }
-            if let last = latest.indices.last, latest[last].pair == pair {
-                if day > latest[last].day { latest[last] = Latest(pair: pair, day: day, value: value) }
-            } else {
-                latest.append(Latest(pair: pair, day: day, value: value))
+            if let last = previous, number <= last.day {
+                // Older than what is stored, or out of order: the neighbours' spans change.
+                dirty.insert(pair)
+                run = nil
+                return
             }
+            latest = (day, value)
+            let point = MetricSpan.Point(day: number, value: value)
+            if let shape = try shape(of: metric) {
+                months.add(MetricSpan(shape: shape, release: try release(of: model), previous: previous, current: point))
+            }
+            previous = point
         }
     }
 
-    /// Takes over what another accumulator (the bulk path's) recorded.
-    mutating func absorb(_ other: ObservationSummaries) {
-        years += other.years
-        latest += other.latest
-        dirty.formUnion(other.dirty)
+    private func startRun(_ pair: Pair) throws {
+        run = pair
+        months = MonthTotals()
+        latest = nil
+        let stored = try db.cachedStatement("SELECT observed_on, value FROM observation_latest WHERE metric = ? AND model = ?")
+        try stored.bind([pair.metric, pair.model])
+        defer { stored.reset() }
+        if try stored.step(), let date = stored.string(at: 0) {
+            previous = MetricSpan.Point(day: CivilDay.number(date), value: stored.double(at: 1))
+            isNewPair = false
+        } else {
+            previous = nil
+            isNewPair = true
+        }
+    }
+
+    /// Writes the finished run's months (added to stored ones when it extends a series) and
+    /// its latest value.
+    private func closeRun() throws {
+        guard let pair = run, let latest else { run = nil; return }
+        run = nil
+        guard !dirty.contains(pair) else { return }
+        let write = try db.cachedStatement(isNewPair
+            ? "INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            : """
+              INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (metric, month, model) DO UPDATE SET amount = amount + excluded.amount,
+                  covered_days = covered_days + excluded.covered_days, decreases = decreases + excluded.decreases,
+                  early = early + excluded.early
+              """)
+        for month in months.rows {
+            try write.run([pair.metric, pair.model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
+        }
+        let newer = try db.cachedStatement("""
+            INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
+            WHERE excluded.observed_on > observed_on
+            """)
+        try newer.run([pair.metric, pair.model, Self.dateText(latest.day), latest.value])
+    }
+
+    private func shape(of metric: Int64) throws -> MetricSpan.Shape? {
+        if let known = shapes[metric] { return known }
+        let shape = try Self.shape(of: metric, in: db)
+        shapes[metric] = shape
+        return shape
+    }
+
+    private func release(of model: Int64) throws -> Int {
+        if let known = releases[model] { return known }
+        let day = try Self.release(of: model, in: db)
+        releases[model] = day
+        return day
+    }
+
+    static func shape(of metric: Int64, in db: Database) throws -> MetricSpan.Shape? {
+        let row = try db.rows("SELECT kind, window_days FROM metrics WHERE key = ?", [metric]).first
+        switch row?[0].textValue {
+        case "window": return .window(days: Int(row?[1].integerValue ?? 1))
+        case "cumulative": return .cumulative
+        default: return nil  // a score is never an amount
+        }
+    }
+
+    static func release(of model: Int64, in db: Database) throws -> Int {
+        CivilDay.number(try db.rows("SELECT released_on FROM models WHERE key = ?", [model]).first?[0].textValue ?? "")
     }
 
     /// yyyymmdd of a `YYYY-MM-DD` date already checked to exist.
@@ -67,59 +147,121 @@ struct ObservationSummaries {
             + "-" + (dayOfMonth.count == 1 ? "0" : "") + dayOfMonth
     }
 
-    /// Writes what this file changed into the summary tables.
-    mutating func flush(to db: Database) throws {
-        let addYear = try db.cachedStatement("""
-            INSERT INTO observation_years (metric, model, year, total, observations) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (metric, model, year) DO UPDATE
-            SET total = total + excluded.total, observations = observations + excluded.observations
-            """)
-        for run in years where !dirty.contains(run.pair) {
-            let year = String(run.year)
-            try addYear.run([run.pair.metric, run.pair.model, String(repeating: "0", count: max(0, 4 - year.count)) + year, run.total, run.count])
+    /// Writes what this file changed and has not been written yet: the last run, and every
+    /// pair that must be recomputed from its observations.
+    func flush() throws {
+        try closeRun()
+        for metric in Set(dirty.map(\.metric)) {
+            try Self.recompute(metric: metric, models: dirty.filter { $0.metric == metric }.map(\.model), in: db)
         }
-        let newer = try db.cachedStatement("""
-            INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)
-            ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
-            WHERE excluded.observed_on > observed_on
-            """)
-        for entry in latest where !dirty.contains(entry.pair) {
-            try newer.run([entry.pair.metric, entry.pair.model, Self.dateText(entry.day), entry.value])
-        }
-        for pair in dirty { try Self.recompute(metric: pair.metric, model: pair.model, in: db) }
-        years.removeAll()
-        latest.removeAll()
+        seen.removeAll()
         dirty.removeAll()
     }
 
-    /// One pair's summaries from its observations.
-    static func recompute(metric: Int64, model: Int64, in db: Database) throws {
-        try db.run("DELETE FROM observation_years WHERE metric = ? AND model = ?", [metric, model])
-        try db.run("""
-            INSERT INTO observation_years (metric, model, year, total, observations)
-            SELECT metric, model, substr(observed_on, 1, 4), sum(value), count(*) FROM observations
-            WHERE metric = ? AND model = ? GROUP BY substr(observed_on, 1, 4)
-            """, [metric, model])
-        try db.run("DELETE FROM observation_latest WHERE metric = ? AND model = ?", [metric, model])
-        try db.run("""
-            INSERT INTO observation_latest (metric, model, observed_on, value)
-            SELECT metric, model, observed_on, value FROM observations
-            WHERE model = ? AND metric = ? ORDER BY observed_on DESC LIMIT 1
-            """, [model, metric])
+    /// The summaries of some models' series of one metric, from their observations.
+    static func recompute(metric: Int64, models: [Int64], in db: Database) throws {
+        guard !models.isEmpty else { return }
+        let list = "[" + models.map(String.init).joined(separator: ",") + "]"
+        // One pass over the metric's months for all the models (month is the key's second column).
+        try db.run("DELETE FROM observation_months WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
+        try db.run("DELETE FROM observation_latest WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
+        let shape = try shape(of: metric, in: db)
+        let read = try db.cachedStatement("SELECT observed_on, value FROM observations WHERE model = ? AND metric = ? ORDER BY observed_on")
+        for model in models {
+            try read.bind([model, metric])
+            defer { read.reset() }
+            let release = try release(of: model, in: db)
+            var rows: [(date: String, value: Double)] = []
+            while try read.step() { rows.append((read.string(at: 0) ?? "", read.double(at: 1))) }
+            try write(rows, metric: metric, model: model, shape: shape, release: release, in: db)
+        }
     }
 
-    /// Both tables rebuilt from every observation (after another tool wrote observations).
+    /// Writes one pair's summaries from its observations in date order.
+    private static func write(_ rows: [(date: String, value: Double)], metric: Int64, model: Int64,
+                              shape: MetricSpan.Shape?, release: Int, in db: Database) throws {
+        guard let last = rows.last else { return }
+        if let shape {
+            var months = MonthTotals()
+            var previous: MetricSpan.Point?
+            for row in rows {
+                let point = MetricSpan.Point(day: CivilDay.number(row.date), value: row.value)
+                months.add(MetricSpan(shape: shape, release: release, previous: previous, current: point))
+                previous = point
+            }
+            let insert = try db.cachedStatement(
+                "INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for month in months.rows {
+                try insert.run([metric, model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
+            }
+        }
+        try db.run("INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)",
+                   [metric, model, last.date, last.value])
+    }
+
+    /// Both tables rebuilt from every observation (after another tool wrote observations, or
+    /// a migration changed what they hold).
     static func rebuild(in db: Database) throws {
         try db.transaction {
-            try db.execute("""
-                DELETE FROM observation_latest;
-                DELETE FROM observation_years;
-                INSERT INTO observation_latest (metric, model, observed_on, value)
-                SELECT metric, model, max(observed_on), value FROM observations GROUP BY metric, model;
-                INSERT INTO observation_years (metric, model, year, total, observations)
-                SELECT metric, model, substr(observed_on, 1, 4), sum(value), count(*)
-                FROM observations GROUP BY metric, model, substr(observed_on, 1, 4);
-                """)
+            try db.execute("DELETE FROM observation_latest; DELETE FROM observation_months;")
+            let read = try db.prepare("SELECT metric, model, observed_on, value FROM observations ORDER BY metric, model, observed_on")
+            var pair: Pair?
+            var rows: [(date: String, value: Double)] = []
+            var shapes: [Int64: MetricSpan.Shape?] = [:]
+            func finish() throws {
+                guard let pair else { return }
+                if shapes[pair.metric] == nil { shapes[pair.metric] = try shape(of: pair.metric, in: db) }
+                try write(rows, metric: pair.metric, model: pair.model, shape: shapes[pair.metric]!,
+                          release: try release(of: pair.model, in: db), in: db)
+            }
+            while try read.step() {
+                let current = Pair(metric: read.int64(at: 0), model: read.int64(at: 1))
+                if current != pair {
+                    try finish()
+                    pair = current
+                    rows.removeAll(keepingCapacity: true)
+                }
+                rows.append((read.string(at: 2) ?? "", read.double(at: 3)))
+            }
+            try finish()
         }
+    }
+}
+
+/// Per-month sums of spans that arrive in date order.
+struct MonthTotals {
+    struct Row {
+        let month: String
+        let index: Int
+        var amount = 0.0, coveredDays = 0, decreases = 0, early = 0
+    }
+    private(set) var rows: [Row] = []
+
+    mutating func add(_ span: MetricSpan) {
+        if span.isDecrease || span.isEarly {
+            let row = position(of: CivilDay.monthIndex(span.end))
+            rows[row].decreases += span.isDecrease ? 1 : 0
+            rows[row].early += span.isEarly ? 1 : 0
+        }
+        guard span.start <= span.end else { return }
+        var monthStart = CivilDay.monthStart(span.start)
+        while monthStart <= span.end {
+            let next = CivilDay.nextMonthStart(monthStart)
+            let first = max(span.start, monthStart), last = min(span.end, next - 1)
+            let row = position(of: CivilDay.monthIndex(monthStart))
+            rows[row].amount += span.rate * Double(last - first + 1)
+            rows[row].coveredDays += max(0, last - max(first, span.release) + 1)
+            monthStart = next
+        }
+    }
+
+    /// The row of a month, kept in month order. Spans arrive in date order, so it is nearly
+    /// always the last row or a new one after it.
+    private mutating func position(of index: Int) -> Int {
+        if let last = rows.indices.last, rows[last].index == index { return last }
+        let after = (rows.lastIndex { $0.index < index } ?? -1) + 1
+        if after < rows.count && rows[after].index == index { return after }
+        rows.insert(Row(month: CivilDay.monthText(index), index: index), at: after)
+        return after
     }
 }

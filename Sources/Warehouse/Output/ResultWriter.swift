@@ -3,10 +3,10 @@ import SQLiteDB
 /// Streams a prepared statement's rows through a formatter, optionally keeping only some columns.
 public enum ResultWriter {
     /// Returns the number of rows written. `chart` names the column to chart, or is "*" for
-    /// the last numeric one.
+    /// the last numeric one; `observe` sees each row as it is written.
     @discardableResult
     public static func write(_ statement: Statement, columns wanted: [String]? = nil, format: OutputFormat,
-                             to sink: OutputSink, chart: String? = nil) throws -> Int {
+                             to sink: OutputSink, chart: String? = nil, observe: ((Statement) -> Void)? = nil) throws -> Int {
         let names = statement.columnNames
         let indices: [Int32] = try (wanted ?? names).map { name in
             guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
@@ -17,6 +17,7 @@ public enum ResultWriter {
         var rows = 0
         while try statement.step() {
             formatter.writeCurrentRow(of: statement, columns: indices)
+            observe?(statement)
             rows += 1
         }
         statement.reset()

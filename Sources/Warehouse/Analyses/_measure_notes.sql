@@ -1,0 +1,30 @@
+-- What an analysis of a metric's amounts should say beside its result: models left out for
+-- lack of observations, observations dated before their model's release, and decreasing
+-- steps of a cumulative metric (counted over the months the range touches). One note a row.
+WITH unmeasured AS (
+    SELECT CASE :by WHEN 'organization' THEN org.id WHEN 'kind' THEN org.kind WHEN 'model' THEN m.id ELSE org.country END AS grp,
+           count(*) AS n
+    FROM models AS m JOIN organizations AS org ON org.id = m.organization
+    WHERE m.released_on <= :to
+      AND NOT EXISTS (SELECT 1 FROM observation_latest AS l WHERE l.metric = :metric_key AND l.model = m.key)
+    GROUP BY grp
+),
+flags AS (
+    SELECT coalesce(sum(early), 0) AS early, coalesce(sum(decreases), 0) AS decreases
+    FROM observation_months
+    WHERE metric = :metric_key
+      AND month BETWEEN substr(coalesce(:from, '0000-01-01'), 1, 7) AND substr(:to, 1, 7)
+)
+SELECT (SELECT sum(n) FROM unmeasured) || ' models released by ' || :to || ' have no observation of ' || :metric
+       || ' and are not counted (' || (SELECT group_concat(grp || ' ' || n, ', ')
+                                       FROM (SELECT grp, n FROM unmeasured ORDER BY n DESC, grp LIMIT 8))
+       || CASE WHEN (SELECT count(*) FROM unmeasured) > 8 THEN ', …' ELSE '' END || ')' AS note
+WHERE EXISTS (SELECT 1 FROM unmeasured)
+UNION ALL
+SELECT early || ' observations of ' || :metric || ' are dated before their model''s release date; '
+       || 'for a window metric they are spread over the full window'
+FROM flags WHERE early > 0
+UNION ALL
+SELECT decreases || ' observations of ' || :metric || ' are below the one before (the running total went down); '
+       || 'the decreases are counted as negative amounts'
+FROM flags WHERE decreases > 0
