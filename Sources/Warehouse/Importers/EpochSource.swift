@@ -112,6 +112,9 @@ final class EpochSource: RecordSource {
         let id: String
         if let known = organizationByName[key] {
             id = known
+        } else if let aliased = context.organizationByAlias[Slug.make(name)] {
+            id = aliased
+            organizationByName[key] = id
         } else {
             let slug = Slug.make(name)
             id = slug

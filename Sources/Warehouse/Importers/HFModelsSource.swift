@@ -113,10 +113,15 @@ final class HFModelsSource: RecordSource {
         return records
     }
 
-    /// The organization owning a namespace, creating one (country ZZ) the first time an
-    /// unknown namespace appears.
+    /// The organization owning a namespace (through hf_namespaces, else an alias naming the
+    /// namespace or the id it would get), creating one (country ZZ) the first time an unknown
+    /// namespace appears.
     private func organizationID(for namespace: String, line: Int, into records: inout [SourceRecord]) -> String {
         if let id = namespaces[namespace.lowercased()] { return id }
+        if let id = context.organizationByAlias[namespace.lowercased()] ?? context.organizationByAlias[Slug.make(namespace)] {
+            namespaces[namespace.lowercased()] = id
+            return id
+        }
         var id = Slug.make(namespace)
         if usedOrganizationIDs.contains(id) { id += "-hf" }
         var suffix = 2
