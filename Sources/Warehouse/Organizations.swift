@@ -17,7 +17,7 @@ public enum Organizations {
         public var namespaces: [String] = []
         /// Aliases FROM had, now INTO's.
         public var movedAliases = 0
-        /// New aliases of INTO: FROM's id and its name.
+        /// New aliases of INTO: FROM's id, its name and its namespaces.
         public var aliases: [String] = []
         public var batch: Int64?
     }
@@ -25,6 +25,10 @@ public enum Organizations {
     /// Merges organization `from` into `into`: re-points FROM's releases and models, moves its
     /// Hugging Face namespaces and aliases, records FROM's id and name as aliases of INTO and
     /// removes FROM, all in one transaction. Merging again reports `alreadyMerged`.
+    ///
+    /// The moved namespaces are recorded as aliases too: loading an organizations file that
+    /// lists INTO without them (the file the two came from, say) updates INTO's
+    /// hf_namespaces, and the aliases still send those namespaces' models to INTO.
     public static func merge(_ from: String, into: String, in warehouse: Warehouse) throws -> MergeSummary {
         let db = warehouse.db
         guard from != into else { throw WarehouseError("\(from) and \(into) are the same organization") }
@@ -56,11 +60,12 @@ public enum Organizations {
                 let joined = (intoNamespaces + summary.namespaces).joined(separator: ";")
                 try db.run("DELETE FROM organizations WHERE id = ?", [from])
                 try db.run("UPDATE organizations SET hf_namespaces = ? WHERE id = ?", [joined.isEmpty ? nil : joined, into])
-                // FROM's id, and its name unless it is INTO's own name or another organization's id.
+                // FROM's id, then its name and namespaces unless one is INTO's own name or an
+                // organization's id (which resolves by itself).
                 var candidates = [from]
-                if let name = fromRow[0].textValue, name.lowercased() != intoRow[0].textValue?.lowercased(),
-                   name.lowercased() != from, try !organizationExists(name.lowercased(), db) {
-                    candidates.append(name)
+                for other in [fromRow[0].textValue].compactMap({ $0 }) + summary.namespaces
+                where other.lowercased() != intoRow[0].textValue?.lowercased() && other.lowercased() != from {
+                    if try !organizationExists(other.lowercased(), db) { candidates.append(other) }
                 }
                 for alias in candidates {
                     if try db.run("INSERT INTO organization_aliases (alias, organization) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING",
