@@ -47,7 +47,8 @@ final class HFModelsSource: RecordSource {
         let shown = createdOrganizations.prefix(20).joined(separator: ", ")
         let more = createdOrganizations.count > 20 ? " and \(createdOrganizations.count - 20) more" : ""
         return ["\(createdOrganizations.count) namespace(s) matched no organization's hf_namespaces and became organizations "
-            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind in organizations."]
+            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind with `owl organizations set ID --country CC --kind KIND` "
+            + "(`owl organizations list --unknown` lists them, most downloaded first)."]
     }
 
     func next() throws -> SourceRecord? {
