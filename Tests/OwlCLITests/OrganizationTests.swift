@@ -86,6 +86,40 @@ extension OrganizationTests {
 }
 }
 
+extension OrganizationTests {
+@Suite struct Ids {
+    @Test func idsMadeFromAccentedNamesAreASCIIAndNamesKeepTheirLetters() throws {
+        let box = try Sandbox()
+        try box.write("notable.csv", ImpFixture.epochHeader + """
+            Model A,Université Grenoble Alpes,2024-01-01,,Unreleased,France,Academia,,,Language,
+            Model B,Universidad Nacional de San Martín,2024-01-02,,Unreleased,Argentina,Academia,,,Language,
+            Model C,Politechnika Łódzka,2024-01-03,,Unreleased,Poland,Academia,,,Language,
+            Model D,北京大学,2024-01-04,,Unreleased,China,Academia,,,Language,
+
+            """)
+        let run = try box.impIngestOK("notable.csv", "--format", "epoch")
+        #expect(!run.stdout.contains("given ZZ"), "\(run.stdout)")
+        #expect(try box.impSQL("SELECT id, name FROM organizations ORDER BY id") == [
+            "bei-jing-da-xue|北京大学", "politechnika-lodzka|Politechnika Łódzka",
+            "universidad-nacional-de-san-martin|Universidad Nacional de San Martín",
+            "universite-grenoble-alpes|Université Grenoble Alpes",
+        ])
+        // Epoch's model ids are organization/model-name.
+        #expect(try box.impValue("SELECT id FROM models WHERE name = 'Model A'") == "universite-grenoble-alpes/model-a")
+    }
+
+    @Test func theSummarySaysWhichOrganizationsGotNoCountry() throws {
+        let box = try Sandbox()
+        try box.write("notable.csv", ImpFixture.epochHeader + """
+            Model A,"Lab A,Lab B",2024-01-01,,Unreleased,"France,Germany,Italy","Academia,Academia",,,Language,
+
+            """)
+        let run = try box.impIngestOK("notable.csv", "--format", "epoch")
+        #expect(run.stdout.contains("note: 2 organization(s) have no row that decides their country and were given ZZ: Lab A, Lab B"), "\(run.stdout)")
+    }
+}
+}
+
 // MARK: Aliases and merges
 
 enum OrgFixture {

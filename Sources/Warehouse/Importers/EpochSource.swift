@@ -14,6 +14,7 @@ final class EpochSource: RecordSource {
     private var usedOrganizationIDs: Set<String>
     private var emittedOrganizations: Set<String> = []
     private var emptyKinds = 0
+    private var unknownCountries: [String] = []
     private let organizations: EpochOrganizations
     private let names: EpochNames
 
@@ -41,7 +42,17 @@ final class EpochSource: RecordSource {
     var bytesRead: Int64 { source.bytesRead }
 
     var notes: [String] {
-        emptyKinds == 0 ? [] : ["\(emptyKinds) organization(s) had no categorization of their own in the file and were given kind community."]
+        var notes: [String] = []
+        if !unknownCountries.isEmpty {
+            let shown = unknownCountries.prefix(10).joined(separator: ", ")
+            let more = unknownCountries.count > 10 ? " and \(unknownCountries.count - 10) more" : ""
+            notes.append("\(unknownCountries.count) organization(s) have no row that decides their country and were given ZZ: "
+                + "\(shown)\(more) (see `owl organizations list --unknown`).")
+        }
+        if emptyKinds > 0 {
+            notes.append("\(emptyKinds) organization(s) had no categorization of their own in the file and were given kind community.")
+        }
+        return notes
     }
 
     func next() throws -> SourceRecord? {
@@ -125,9 +136,12 @@ final class EpochSource: RecordSource {
             emittedOrganizations.insert(id)
             let kind = organizations.kind(of: name)
             if kind == nil { emptyKinds += 1 }
+            let country = organizations.country(of: name)
+            // Only organizations this file may create: a stored one keeps its own country.
+            if country == Countries.unknownCode && !context.organizationIDs.contains(id) { unknownCountries.append(name) }
             // Insert-only: an organization already stored keeps its own country and kind.
             records.append(SourceRecord(entity: .organizations, line: line, fields: [
-                "id": id, "name": name, "country": organizations.country(of: name), "kind": kind ?? "community"]))
+                "id": id, "name": name, "country": country, "kind": kind ?? "community"]))
         }
         return id
     }
