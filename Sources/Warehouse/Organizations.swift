@@ -210,20 +210,10 @@ extension RowProblem {
 /// Organization ids that importers made from names before ids were transliterated to ASCII
 /// (`universit-grenoble-alpes`): migration 0004 renames them, keeping each old id as an alias.
 enum LegacyOrganizationIDs {
-    /// The id the importers made from a name before: every letter outside a-z dropped.
+    /// The id the importers made from a name before: every letter outside a-z dropped
+    /// (hyphenating text that was not transliterated first).
     static func oldSlug(_ name: String) -> String {
-        var slug = ""
-        for scalar in name.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" {
-                slug.unicodeScalars.append(scalar)
-            } else if scalar == "+" {
-                slug += slug.isEmpty || slug.last == "-" ? "plus" : "-plus"
-            } else if !slug.isEmpty && slug.last != "-" {
-                slug += "-"
-            }
-        }
-        while let last = slug.last, !(last.isLetter || last.isNumber) { slug.removeLast() }
-        while let first = slug.first, !(first.isLetter || first.isNumber) { slug.removeFirst() }
+        let slug = Slug.hyphenated(name.lowercased())
         return slug.isEmpty ? "unnamed" : slug
     }
 

@@ -8,8 +8,21 @@ enum Slug {
     /// `北京大学` → `bei-jing-da-xue`.
     static func make(_ text: String) -> String {
         let (ascii, complete) = transliterated(text.lowercased())
+        let slug = hyphenated(ascii)
+        // Letters that could not be romanized would otherwise vanish, and two names differing
+        // only in them would share an id: a stable hash of the name keeps them apart.
+        if !complete {
+            let hash = String(SHA256.hex(of: Data(text.utf8)).prefix(8))
+            return slug.isEmpty ? "x-" + hash : slug + "-" + hash
+        }
+        return slug.isEmpty ? "unnamed" : slug
+    }
+
+    /// Lower-case text with a-z, 0-9, `.` and `_` kept, `+` spelled out, and every other run
+    /// of characters one hyphen; no hyphen at either end. Empty when nothing is kept.
+    static func hyphenated(_ text: String) -> String {
         var slug = ""
-        for scalar in ascii.unicodeScalars {
+        for scalar in text.unicodeScalars {
             let keep = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_"
             if keep {
                 slug.unicodeScalars.append(scalar)
@@ -22,13 +35,7 @@ enum Slug {
         }
         while let last = slug.last, !(last.isLetter || last.isNumber) { slug.removeLast() }
         while let first = slug.first, !(first.isLetter || first.isNumber) { slug.removeFirst() }
-        // Letters that could not be romanized would otherwise vanish, and two names differing
-        // only in them would share an id: a stable hash of the name keeps them apart.
-        if !complete {
-            let hash = String(SHA256.hex(of: Data(text.utf8)).prefix(8))
-            return slug.isEmpty ? "x-" + hash : slug + "-" + hash
-        }
-        return slug.isEmpty ? "unnamed" : slug
+        return slug
     }
 
     /// Letters that have no decomposition into a base letter and a mark, so stripping
