@@ -338,28 +338,39 @@ public enum Countries {
     /// organization ("China,China,Singapore" gives ["CN", "SG"]). `unknown` is likewise free of repeats.
     /// Values such as "Multinational" give "ZZ". An empty or blank cell gives two empty arrays.
     public static func codes(inCell cell: String) -> (codes: [String], unknown: [String]) {
-        let pieces = cell.split(separator: ",").map { trimmed($0) }.filter { !$0.isEmpty }
         var codes: [String] = []
         var unknown: [String] = []
-        var index = 0
-        while index < pieces.count {
-            var matched = false
-            var end = min(pieces.count, index + maxPiecesPerName)
-            while end > index {
-                if let code = code(forName: pieces[index..<end].joined(separator: ", ")) {
-                    if !codes.contains(code) { codes.append(code) }
-                    index = end
-                    matched = true
-                    break
-                }
-                end -= 1
-            }
-            if !matched {
-                if !unknown.contains(pieces[index]) { unknown.append(pieces[index]) }
-                index += 1
+        for (name, code) in listed(inCell: cell) {
+            if let code {
+                if !codes.contains(code) { codes.append(code) }
+            } else if !unknown.contains(name) {
+                unknown.append(name)
             }
         }
         return (codes, unknown)
+    }
+
+    /// The code of each country a cell lists, in order and with repeats (Epoch AI lists one
+    /// country per organization, so positions matter); nil for a name that is not known.
+    public static func listedCodes(inCell cell: String) -> [String?] { listed(inCell: cell).map(\.code) }
+
+    /// Each name a cell lists, split as `codes(inCell:)` describes, with its code.
+    private static func listed(inCell cell: String) -> [(name: String, code: String?)] {
+        let pieces = cell.split(separator: ",").map { trimmed($0) }.filter { !$0.isEmpty }
+        var found: [(name: String, code: String?)] = []
+        var index = 0
+        while index < pieces.count {
+            var end = min(pieces.count, index + maxPiecesPerName)
+            while end > index, code(forName: pieces[index..<end].joined(separator: ", ")) == nil { end -= 1 }
+            if end > index {
+                found.append((pieces[index..<end].joined(separator: ", "), code(forName: pieces[index..<end].joined(separator: ", "))))
+                index = end
+            } else {
+                found.append((pieces[index], nil))
+                index += 1
+            }
+        }
+        return found
     }
 
     /// The lookup form of a name: lower-cased, ’ replaced by ', whitespace runs collapsed to one space and trimmed,

@@ -1,6 +1,9 @@
 /// The entities of the interchange format (DESIGN.md) and their fields, in dependency order.
 public enum Entity: String, CaseIterable, Sendable, Comparable {
-    case organizations, releases, models, metrics, observations
+    case organizations
+    /// Other ids and names of organizations (ids before a merge or rename, names sources use).
+    case organizationAliases = "organization_aliases"
+    case releases, models, metrics, observations
 
     public struct Field: Sendable {
         public let name: String
@@ -35,6 +38,8 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
         case .organizations:
             return [f("id", .slug, required: true), f("name", .text, required: true), f("country", .country, required: true),
                     f("kind", .choice(Entity.organizationKinds), required: true), f("hf_namespaces", .namespaces), f("url", .url)]
+        case .organizationAliases:
+            return [f("alias", .text, required: true), f("organization", .reference(.organizations), required: true)]
         case .releases:
             return [f("id", .slug, required: true), f("organization", .reference(.organizations), required: true),
                     f("name", .text, required: true), f("released_on", .date, required: true), f("url", .url)]
@@ -55,7 +60,13 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     }
 
     /// The fields that identify a row: re-ingesting a row with the same key updates it.
-    public var keyFields: [String] { self == .observations ? ["model", "metric", "observed_on"] : ["id"] }
+    public var keyFields: [String] {
+        switch self {
+        case .observations: return ["model", "metric", "observed_on"]
+        case .organizationAliases: return ["alias"]
+        default: return ["id"]
+        }
+    }
 
     /// The entity a file's base name stands for: `models.csv`, `models.jsonl` → models.
     public static func forFileName(_ name: String) -> Entity? {

@@ -36,6 +36,13 @@ public enum Exporter {
             select = "SELECT org.id, org.name, org.country, org.kind, org.hf_namespaces, org.url FROM organizations AS org"
             order = "org.id"
             add("org.id = ?", filter.organization)
+        case .organizationAliases:
+            select = """
+                SELECT a.alias, a.organization
+                FROM organization_aliases AS a JOIN organizations AS org ON org.id = a.organization
+                """
+            order = "a.alias"
+            add("a.organization = ?", filter.organization)
         case .releases:
             select = """
                 SELECT r.id, r.organization, r.name, r.released_on, r.url
@@ -79,8 +86,8 @@ public enum Exporter {
             add("o.observed_on >= ?", filter.from)
             add("o.observed_on <= ?", filter.to)
         }
-        if entity == .organizations && filter.hasDates {
-            throw WarehouseError("organizations have no date; --from and --to apply to releases, models and observations")
+        if (entity == .organizations || entity == .organizationAliases) && filter.hasDates {
+            throw WarehouseError("\(entity.rawValue) have no date; --from and --to apply to releases, models and observations")
         }
         add("org.country = ?", filter.country)
         let sql = select + (conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: " AND ")) + "\nORDER BY " + order

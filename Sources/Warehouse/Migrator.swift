@@ -41,6 +41,9 @@ public enum MigrationError: Error, CustomStringConvertible {
 /// `schema_migrations` (version, name, SHA-256, time).
 public struct Migrator {
     public let migrations: [Migration]
+    /// Data changes SQL cannot express, run after the migration of that version in its
+    /// transaction (the migration's file says why).
+    let followUps: [Int: (Database) throws -> Void]
 
     /// The migrations embedded in this binary at build time.
     public static let embedded: Migrator = {
@@ -50,11 +53,16 @@ public struct Migrator {
             }
             return migration
         }
-        return Migrator(migrations: migrations)
+        return Migrator(migrations: migrations, followUps: [4: LegacyOrganizationIDs.rename])
     }()
 
     public init(migrations: [Migration]) {
+        self.init(migrations: migrations, followUps: [:])
+    }
+
+    init(migrations: [Migration], followUps: [Int: (Database) throws -> Void]) {
         self.migrations = migrations.sorted { $0.version < $1.version }
+        self.followUps = followUps
     }
 
     public var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -95,6 +103,7 @@ public struct Migrator {
             }
             try db.transaction {
                 try db.execute(migration.sql)
+                try followUps[migration.version]?(db)
                 try db.run(
                     "INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
                     [migration.version, migration.name, migration.sha256, Timestamp.now()])

@@ -13,7 +13,7 @@ public final class Warehouse {
     public let path: String
 
     /// The entities of the interchange format, in dependency order.
-    public static let entityTables = ["organizations", "releases", "models", "metrics", "observations"]
+    public static let entityTables = Entity.allCases.map(\.rawValue)
 
     /// Opens (creating when needed) and migrates the database at `path`.
     public init(path: String, migrator: Migrator = .embedded) throws {

@@ -6,8 +6,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a table or an analysis result to a file or standard output.",
         discussion: """
-            TARGET is an entity (organizations, releases, models, metrics, observations),
-            all, or a prepared analysis with its parameters. Entities are written in the
+            TARGET is an entity (organizations, organization_aliases, releases, models,
+            metrics, observations), all, or a prepared analysis with its parameters. Entities are written in the
             interchange format, so `owl ingest` reads them back unchanged; `all` writes
             one file per entity into the --output folder (there --from and --to narrow the
             observations only, so every model they refer to is written too). Files are

@@ -8,7 +8,8 @@ struct Ingest: ParsableCommand {
         discussion: """
             Each file holds one entity, named by its base name (organizations.csv,
             models.jsonl, …) or by --into. A directory loads its files in dependency
-            order: organizations, releases, models, metrics, observations. Formats: CSV
+            order: organizations, organization_aliases, releases, models, metrics,
+            observations. Formats: CSV
             with a header row, a JSON array of objects, or JSON Lines; the field names are
             those of the interchange format.
 

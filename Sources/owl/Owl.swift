@@ -21,7 +21,7 @@ struct Owl: ParsableCommand {
             folder) and brings the database to the latest schema before it runs.
             """,
         version: OwlVersion.string,
-        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self]
+        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self]
     )
 
     /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error

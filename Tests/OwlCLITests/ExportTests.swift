@@ -652,7 +652,7 @@ let exportFieldNames: [String: [String]] = [
         #expect(try box.owl("init").status == 0)
         let run = try box.owl("export", "model")
         #expect(run.status == 1)
-        #expect(run.stderr.contains("give an entity (organizations, releases, models, metrics, observations), all, or an analysis ("), "\(run.stderr)")
+        #expect(run.stderr.contains("give an entity (organizations, organization_aliases, releases, models, metrics, observations), all, or an analysis ("), "\(run.stderr)")
         #expect(run.stderr.contains("did you mean models?"), "\(run.stderr)")
     }
 }

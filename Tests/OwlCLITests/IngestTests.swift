@@ -716,7 +716,7 @@ extension IngestTests {
         try box.write("data/notes.txt", "notes\n")
         let run = try box.owl("ingest", "data")
         #expect(run.status == 1)
-        #expect(run.stderr.contains("data/modles.csv: the file name does not name an entity (organizations, releases, models, metrics, observations); did you mean models?; or give --into ENTITY"),
+        #expect(run.stderr.contains("data/modles.csv: the file name does not name an entity (organizations, organization_aliases, releases, models, metrics, observations); did you mean models?; or give --into ENTITY"),
                 "\(run.stderr)")
         #expect(run.stderr.contains("data/notes.txt: cannot tell the format from the extension"), "\(run.stderr)")
         #expect(run.stdout.isEmpty, "\(run.stdout)")
@@ -755,7 +755,7 @@ extension IngestTests {
         #expect(try box.owl("ingest", "seed").status == 0)
         let bad = try box.owl("ingest", "seed/organizations.csv", "--into", "nonsense")
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("--into must be one of organizations, releases, models, metrics, observations, not nonsense"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("--into must be one of organizations, organization_aliases, releases, models, metrics, observations, not nonsense"), "\(bad.stderr)")
         let format = try box.owl("ingest", "seed/organizations.csv", "--format", "xml")
         #expect(format.status == 2)
         #expect(format.stderr.contains("--format must be one of csv, json, jsonl, hf-models, epoch, not xml"), "\(format.stderr)")
@@ -799,7 +799,7 @@ extension IngestTests {
         #expect(batchLines.first?.hasSuffix("organizations (csv) organizations.csv: 3 read, 0 inserted, 1 updated, 1 unchanged, 1 skipped") == true, "\(status.stdout)")
         #expect(batchLines.contains { $0.hasPrefix("  #1 ") && $0.hasSuffix("organizations (csv) seed/organizations.csv: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 skipped") })
         #expect(batchLines.contains { $0.hasPrefix("  #5 ") && $0.hasSuffix("observations (csv) seed/observations.csv: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 skipped") })
-        #expect(status.stdout.contains("observations   2"), "\(status.stdout)")
+        #expect(status.stdout.contains("observations          2"), "\(status.stdout)")
     }
 
     @Test func batchesRecordSHA256AndRowCounts() throws {

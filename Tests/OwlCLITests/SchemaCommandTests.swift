@@ -16,7 +16,7 @@ import Testing
         let status = try box.owl("status")
         #expect(status.status == 0)
         #expect(status.stdout.contains("schema version: "))
-        #expect(status.stdout.contains("observations   0"))
+        #expect(status.stdout.contains("observations          0"))
     }
 
     @Test func migrateReportsTheVersionsOfANewDatabase() throws {

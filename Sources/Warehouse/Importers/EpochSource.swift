@@ -1,7 +1,8 @@
 import Foundation
 
 /// Epoch AI's "Notable AI Models" CSV: each row becomes a model of its first listed
-/// organization, and every listed organization is created when new.
+/// organization, and every listed organization is created when new, with the country and
+/// kind its rows decide (`EpochOrganizations`, read in a first pass over the file).
 final class EpochSource: RecordSource {
     private let reader: CSVReader
     private let source: ByteSource
@@ -13,6 +14,9 @@ final class EpochSource: RecordSource {
     private var usedOrganizationIDs: Set<String>
     private var emittedOrganizations: Set<String> = []
     private var emptyKinds = 0
+    private var unknownCountries: [String] = []
+    private let organizations: EpochOrganizations
+    private let names: EpochNames
 
     static let requiredColumns = ["Model", "Organization", "Publication date"]
 
@@ -30,12 +34,25 @@ final class EpochSource: RecordSource {
         self.column = column
         organizationByName = context.organizationByName
         usedOrganizationIDs = context.organizationIDs
+        let knownNames = Set(context.organizationByName.keys)
+        organizations = try EpochOrganizations(path: source.path, knownNames: knownNames)
+        names = EpochNames(knownNames: knownNames)
     }
 
     var bytesRead: Int64 { source.bytesRead }
 
     var notes: [String] {
-        emptyKinds == 0 ? [] : ["\(emptyKinds) organization(s) had no categorization in the file and were given kind community."]
+        var notes: [String] = []
+        if !unknownCountries.isEmpty {
+            let shown = unknownCountries.prefix(10).joined(separator: ", ")
+            let more = unknownCountries.count > 10 ? " and \(unknownCountries.count - 10) more" : ""
+            notes.append("\(unknownCountries.count) organization(s) have no row that decides their country and were given ZZ: "
+                + "\(shown)\(more) (see `owl organizations list --unknown`).")
+        }
+        if emptyKinds > 0 {
+            notes.append("\(emptyKinds) organization(s) had no categorization of their own in the file and were given kind community.")
+        }
+        return notes
     }
 
     func next() throws -> SourceRecord? {
@@ -51,14 +68,7 @@ final class EpochSource: RecordSource {
         return text.isEmpty ? nil : text
     }
 
-    private static func list(_ cell: String?) -> [String] {
-        (cell ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    static let kindByCategory = [
-        "industry": "company", "academia": "academic", "government": "government",
-        "research collective": "community", "non-profit": "nonprofit", "nonprofit": "nonprofit",
-    ]
+    private static func list(_ cell: String?) -> [String] { EpochNames.pieces(cell ?? "") }
 
     private func records(for row: CSVRow) -> [SourceRecord] {
         let line = row.line
@@ -66,15 +76,9 @@ final class EpochSource: RecordSource {
         if row.invalidUTF8Cell != nil {
             return [.invalid(.models, line: line, field: nil, message: "the row is not valid UTF-8")]
         }
-        let names = Self.list(cell(row, "Organization"))
-        let countries = Countries.codes(inCell: cell(row, "Country (of organization)") ?? "").codes
-        let categories = Self.list(cell(row, "Organization categorization"))
         var organizationIDs: [String] = []
-        for (position, name) in names.enumerated() {
-            // Positions line up only when the cells list as many countries as organizations.
-            let country = countries.count == names.count ? countries[position] : (countries.first ?? "ZZ")
-            let category = categories.count == names.count ? categories[position] : categories.first
-            organizationIDs.append(organizationID(for: name, country: country, category: category, line: line, into: &records))
+        for name in names.names(inCell: cell(row, "Organization") ?? "") {
+            organizationIDs.append(organizationID(for: name, line: line, into: &records))
         }
         let model = cell(row, "Model")
         let link = cell(row, "Link")
@@ -114,12 +118,14 @@ final class EpochSource: RecordSource {
         return nil
     }
 
-    private func organizationID(for name: String, country: String, category: String?, line: Int,
-                                into records: inout [SourceRecord]) -> String {
+    private func organizationID(for name: String, line: Int, into records: inout [SourceRecord]) -> String {
         let key = name.lowercased()
         let id: String
         if let known = organizationByName[key] {
             id = known
+        } else if let aliased = context.organizationByAlias[Slug.make(name)] {
+            id = aliased
+            organizationByName[key] = id
         } else {
             let slug = Slug.make(name)
             id = slug
@@ -128,8 +134,11 @@ final class EpochSource: RecordSource {
         }
         if !emittedOrganizations.contains(id) {
             emittedOrganizations.insert(id)
-            let kind = category.flatMap { Self.kindByCategory[$0.lowercased()] }
+            let kind = organizations.kind(of: name)
             if kind == nil { emptyKinds += 1 }
+            let country = organizations.country(of: name)
+            // Only organizations this file may create: a stored one keeps its own country.
+            if country == Countries.unknownCode && !context.organizationIDs.contains(id) { unknownCountries.append(name) }
             // Insert-only: an organization already stored keeps its own country and kind.
             records.append(SourceRecord(entity: .organizations, line: line, fields: [
                 "id": id, "name": name, "country": country, "kind": kind ?? "community"]))

@@ -47,7 +47,8 @@ final class HFModelsSource: RecordSource {
         let shown = createdOrganizations.prefix(20).joined(separator: ", ")
         let more = createdOrganizations.count > 20 ? " and \(createdOrganizations.count - 20) more" : ""
         return ["\(createdOrganizations.count) namespace(s) matched no organization's hf_namespaces and became organizations "
-            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind in organizations."]
+            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind with `owl organizations set ID --country CC --kind KIND` "
+            + "(`owl organizations list --unknown` lists them, most downloaded first)."]
     }
 
     func next() throws -> SourceRecord? {
@@ -113,10 +114,15 @@ final class HFModelsSource: RecordSource {
         return records
     }
 
-    /// The organization owning a namespace, creating one (country ZZ) the first time an
-    /// unknown namespace appears.
+    /// The organization owning a namespace (through hf_namespaces, else an alias naming the
+    /// namespace or the id it would get), creating one (country ZZ) the first time an unknown
+    /// namespace appears.
     private func organizationID(for namespace: String, line: Int, into records: inout [SourceRecord]) -> String {
         if let id = namespaces[namespace.lowercased()] { return id }
+        if let id = context.organizationByAlias[namespace.lowercased()] ?? context.organizationByAlias[Slug.make(namespace)] {
+            namespaces[namespace.lowercased()] = id
+            return id
+        }
         var id = Slug.make(namespace)
         if usedOrganizationIDs.contains(id) { id += "-hf" }
         var suffix = 2

@@ -119,6 +119,9 @@ struct SourceContext {
     /// Organization ids, and lower-cased organization names → id.
     let organizationIDs: Set<String>
     let organizationByName: [String: String]
+    /// Lower-cased aliases (old ids, other names) → organization id: looked up before a
+    /// name or id makes a new organization, so merges survive the next import.
+    let organizationByAlias: [String: String]
     /// Model ids already stored (read for hf-models only, which adds only new models).
     let existingModels: Set<String>
     /// "organization id, lower-cased model name" → model id (read for epoch only, to find
@@ -140,9 +143,16 @@ struct SourceContext {
                 for namespace in namespaces.split(separator: ";") { byNamespace[namespace.lowercased()] = id }
             }
         }
+        var byAlias: [String: String] = [:]
+        for row in try db.rows("SELECT alias, organization FROM organization_aliases") {
+            guard case .text(let alias) = row[0], case .text(let organization) = row[1] else { continue }
+            byAlias[alias.lowercased()] = organization
+        }
         organizationByNamespace = byNamespace
         organizationIDs = ids
-        organizationByName = byName
+        // An organization's own name wins over another's alias.
+        organizationByName = byName.merging(byAlias) { own, _ in own }
+        organizationByAlias = byAlias
         existingModels = format == .hfModels
             ? Set(try db.rows("SELECT id FROM models").compactMap { $0.first?.textValue }) : []
         var modelsByName: [String: String] = [:]

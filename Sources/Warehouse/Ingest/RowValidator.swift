@@ -138,6 +138,8 @@ final class RowValidator {
     private var modelKeys = KeyCache(entity: .models)
     private var metricKeys = KeyCache(entity: .metrics)
     private var knownOrganizations: Set<String> = []
+    /// Aliases looked up so far → the organization they name (nil: not an alias).
+    private var aliasTargets: [String: String?] = [:]
     private var releaseInfo: [String: (organization: String, date: String)] = [:]
 
     /// The fields holding references: (index, field name, entity referred to).
@@ -158,6 +160,12 @@ final class RowValidator {
         var values: [SQLValue] = []
         swap(&values, &record.values)  // keeps the array uniquely owned: no copy on write
         var problems: [RowProblem] = []
+        // A row of an organization since merged into another (or renamed) is that other
+        // organization's, and never overwrites it: the merge survives re-loading old files.
+        if entity == .organizations, case .text(let id) = values[0], !(try isOrganization(id)), let target = try aliasTarget(id) {
+            values[0] = .text(target)
+            record.insertOnly = true
+        }
         for reference in references {
             guard case .text(let id) = values[reference.index] else { continue }
             switch try resolve(id, in: reference.target) {
@@ -173,12 +181,10 @@ final class RowValidator {
     func resolve(_ id: String, in target: Entity) throws -> Converted {
         switch target {
         case .organizations:
-            if knownOrganizations.contains(id) { return .value(.text(id)) }
-            guard try db.scalar("SELECT 1 FROM organizations WHERE id = ?", [id]) != nil else {
-                return .problem("no organization with this id; load it in organizations first")
-            }
-            knownOrganizations.insert(id)
-            return .value(.text(id))
+            // An id, else an alias: an organization's old id or another name of it.
+            if try isOrganization(id) { return .value(.text(id)) }
+            if let target = try aliasTarget(id) { return .value(.text(target)) }
+            return .problem("no organization with this id; load it in organizations first")
         case .releases:
             if releaseInfo[id] == nil {
                 guard let row = try db.rows("SELECT organization, released_on FROM releases WHERE id = ?", [id]).first,
@@ -192,9 +198,24 @@ final class RowValidator {
             return try modelKeys.resolve(id, in: db)
         case .metrics:
             return try metricKeys.resolve(id, in: db)
-        case .observations:
-            return .problem("observations cannot be referenced")
+        case .organizationAliases, .observations:
+            return .problem("\(target.rawValue) cannot be referenced")
         }
+    }
+
+    private func isOrganization(_ id: String) throws -> Bool {
+        if knownOrganizations.contains(id) { return true }
+        guard try db.scalar("SELECT 1 FROM organizations WHERE id = ?", [id]) != nil else { return false }
+        knownOrganizations.insert(id)
+        return true
+    }
+
+    /// The organization `alias` names, nil when it is no alias.
+    private func aliasTarget(_ alias: String) throws -> String? {
+        if let known = aliasTargets[alias] { return known }
+        let target = try db.scalar("SELECT organization FROM organization_aliases WHERE alias = ?", [alias])?.textValue
+        aliasTargets[alias] = target
+        return target
     }
 
     /// Rules that span several fields of one row.
@@ -221,6 +242,10 @@ final class RowValidator {
                 if value("architecture") == .text("dense") {
                     problem("params_active_b", "is only for moe models; a dense model uses all its parameters", Numbers.text(active))
                 }
+            }
+        case .organizationAliases:
+            if case .text(let alias) = value("alias"), try isOrganization(alias.lowercased()) {
+                problem("alias", "is the id of an organization; an alias must not equal an organization id", alias)
             }
         case .metrics:
             let isWindow = value("kind") == .text("window")
