@@ -73,13 +73,16 @@ final class HFModelsSource: RecordSource {
                 "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
-        guard let id = string(object["id"]) ?? string(object["modelId"]), let slash = id.firstIndex(of: "/") else {
-            let got = string(object["id"]) ?? string(object["modelId"])
-            return [.invalid(.models, line: line, field: "id", message: got == nil
-                ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]
+        let id = string(object["id"]) ?? string(object["modelId"])
+        let slash = id?.firstIndex(of: "/")
+        // A repo from before namespaces (`gpt2`) belongs to the organization that made it,
+        // when that organization is in the database.
+        let legacy = id.flatMap { LegacyRepos.organizationAndSource[$0]?.organization }.flatMap { context.organizationIDs.contains($0) ? $0 : nil }
+        guard let id, slash != nil || legacy != nil else {
+            return [.invalid(.models, line: line, field: "id", message: id == nil
+                ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: id)]
         }
-        let namespace = string(object["author"]) ?? String(id[..<slash])
-        let organization = organizationID(for: namespace, line: line, into: &records)
+        let organization = legacy ?? organizationID(for: string(object["author"]) ?? String(id[..<slash!]), line: line, into: &records)
 
         if !context.existingModels.contains(id) && !seenModels.contains(id) {
             seenModels.insert(id)
@@ -100,7 +103,7 @@ final class HFModelsSource: RecordSource {
             records.append(SourceRecord(entity: .releases, line: line, fields: [
                 "id": release, "organization": organization, "name": id, "released_on": created, "url": url]))
             records.append(SourceRecord(entity: .models, line: line, fields: [
-                "id": id, "organization": organization, "name": String(id[id.index(after: slash)...]), "release": release,
+                "id": id, "organization": organization, "name": slash.map { String(id[id.index(after: $0)...]) } ?? id, "release": release,
                 "params_total_b": parameters, "modality": string(object["pipeline_tag"]), "license": license,
                 "openness": LicenseOpenness.openness(forLicense: license), "url": url]))
         }
