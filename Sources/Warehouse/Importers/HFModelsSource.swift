@@ -73,16 +73,19 @@ final class HFModelsSource: RecordSource {
                 "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
-        let id = string(object["id"]) ?? string(object["modelId"])
-        let slash = id?.firstIndex(of: "/")
-        // A repo from before namespaces (`gpt2`) belongs to the organization that made it,
-        // when that organization is in the database.
-        let legacy = id.flatMap { LegacyRepos.organizationAndSource[$0]?.organization }.flatMap { context.organizationIDs.contains($0) ? $0 : nil }
-        guard let id, slash != nil || legacy != nil else {
-            return [.invalid(.models, line: line, field: "id", message: id == nil
-                ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: id)]
+        guard let id = string(object["id"]) ?? string(object["modelId"]) else {
+            return [.invalid(.models, line: line, field: "id", message: "is required (a Hugging Face repo id, author/name)", value: nil)]
         }
-        let organization = legacy ?? organizationID(for: string(object["author"]) ?? String(id[..<slash!]), line: line, into: &records)
+        let slash = id.firstIndex(of: "/")
+        let organization: String
+        if let slash {
+            organization = organizationID(for: string(object["author"]) ?? String(id[..<slash]), line: line, into: &records)
+        } else if let maker = LegacyRepos.organizationAndSource[id]?.organization, context.organizationIDs.contains(maker) {
+            // A repo from before namespaces (`gpt2`) belongs to the organization that made it.
+            organization = maker
+        } else {
+            return [.invalid(.models, line: line, field: "id", message: "must be a Hugging Face repo id, author/name", value: id)]
+        }
 
         if !context.existingModels.contains(id) && !seenModels.contains(id) {
             seenModels.insert(id)
