@@ -74,13 +74,19 @@ final class HFModelsSource: RecordSource {
                 "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
-        guard let id = string(object["id"]) ?? string(object["modelId"]), let slash = id.firstIndex(of: "/") else {
-            let got = string(object["id"]) ?? string(object["modelId"])
-            return [.invalid(.models, line: line, field: "id", message: got == nil
-                ? "is required (a Hugging Face repo id, author/name)" : "must be a Hugging Face repo id, author/name", value: got)]
+        guard let id = string(object["id"]) ?? string(object["modelId"]) else {
+            return [.invalid(.models, line: line, field: "id", message: "is required (a Hugging Face repo id, author/name)", value: nil)]
         }
-        let namespace = string(object["author"]) ?? String(id[..<slash])
-        let organization = organizationID(for: namespace, line: line, into: &records)
+        let slash = id.firstIndex(of: "/")
+        let organization: String
+        if let slash {
+            organization = organizationID(for: string(object["author"]) ?? String(id[..<slash]), line: line, into: &records)
+        } else if let maker = LegacyRepos.organizationAndSource[id]?.organization, context.organizationIDs.contains(maker) {
+            // A repo from before namespaces (`gpt2`) belongs to the organization that made it.
+            organization = maker
+        } else {
+            return [.invalid(.models, line: line, field: "id", message: "must be a Hugging Face repo id, author/name", value: id)]
+        }
 
         if !context.existingModels.contains(id) && !seenModels.contains(id) {
             seenModels.insert(id)
@@ -101,7 +107,7 @@ final class HFModelsSource: RecordSource {
             records.append(SourceRecord(entity: .releases, line: line, fields: [
                 "id": release, "organization": organization, "name": id, "released_on": created, "url": url]))
             records.append(SourceRecord(entity: .models, line: line, fields: [
-                "id": id, "organization": organization, "name": String(id[id.index(after: slash)...]), "release": release,
+                "id": id, "organization": organization, "name": slash.map { String(id[id.index(after: $0)...]) } ?? id, "release": release,
                 "params_total_b": parameters, "modality": string(object["pipeline_tag"]), "license": license,
                 "openness": LicenseOpenness.openness(forLicense: license), "url": url]))
         }
