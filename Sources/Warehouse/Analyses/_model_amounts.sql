@@ -56,11 +56,18 @@ bounds AS (
 -- @include _segments
 ,
 credited AS (
-    SELECT s.model, p.period, s.amount, s.covered_days
+    -- Whole months are contiguous (only the range's ends can cut a month): one slice of the
+    -- summary, labelled without a join.
+    SELECT s.model,
+           CASE :period
+               WHEN 'month' THEN s.month
+               WHEN 'quarter' THEN substr(s.month, 1, 4) || '-Q' || ((CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3)
+               WHEN 'year' THEN substr(s.month, 1, 4)
+               ELSE 'all' END AS period,
+           s.amount, s.covered_days
     FROM observation_months AS s
-    JOIN pieces AS p ON p.month = s.month AND p.whole
     WHERE s.metric = :metric_key
-      AND s.month BETWEEN (SELECT min(month) FROM pieces) AND (SELECT max(month) FROM pieces)
+      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
     UNION ALL
     SELECT g.model, p.period,
            sum(g.rate * max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps) + 1)),
