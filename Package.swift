@@ -34,7 +34,7 @@ let package = Package(
         // Benchmarks against the sqlite3 shell and DuckDB: swift run -c release owl-bench …
         .executableTarget(
             name: "owl-bench",
-            dependencies: ["Warehouse", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Warehouse", "SQLiteDB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB"]),

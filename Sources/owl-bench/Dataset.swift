@@ -1,7 +1,9 @@
 import Foundation
 
-/// The deterministic benchmark dataset: 1,000 organizations, 40,000 models, one weekly
-/// window metric, and up to 250 weekly observations per model (about 5 million rows).
+/// The deterministic benchmark dataset: 1,000 organizations, 40,000 models, a 7-day window
+/// metric snapshotted weekly (up to 250 observations per model, about 5 million rows), and
+/// for the analyses a 30-day window metric snapshotted every four weeks, monthly cumulative
+/// likes and one score per model.
 struct Dataset {
     static let organizations = 1_000
     static let models = 40_000
@@ -13,7 +15,7 @@ struct Dataset {
     let folder: String
 
     var observationsPath: String { folder + "/observations.csv" }
-    /// Likes (monthly, cumulative) and one score per model, for the analyses benchmark.
+    /// 30-day downloads and likes (every four weeks) and one score per model, for the analyses benchmark.
     var extraObservationsPath: String { folder + "/extra-observations.csv" }
 
     /// Weeks of observations for model `m`: between 1 and 250, deterministic.
@@ -26,7 +28,8 @@ struct Dataset {
     func generate() throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let expected = (0..<Dataset.models).reduce(0) { $0 + Dataset.weeks(of: $1) }
-        if fileSize(observationsPath) > 0 && fileSize(extraObservationsPath) > 0 { return expected }
+        if fileSize(observationsPath) > 0 && fileSize(folder + "/extra-observations-v2.marker") >= 0
+            && FileManager.default.fileExists(atPath: folder + "/extra-observations-v2.marker") { return expected }
         var text = "id,name,country,kind,hf_namespaces\n"
         for o in 0..<Dataset.organizations {
             text += String(format: "org-%04d,Organization %d,%@,%@,org-%04d\n", o, o, Dataset.countries[o % 10], Dataset.kinds[o % 5], o)
@@ -47,6 +50,7 @@ struct Dataset {
         try """
             id,name,unit,kind,window_days,higher_is_better
             hf_downloads_7d,Hugging Face downloads in 7 days,downloads,window,7,true
+            hf_downloads_30d,Hugging Face downloads in 30 days,downloads,window,30,true
             hf_likes,Hugging Face likes,likes,cumulative,,true
             bench_score,Benchmark score,points,score,,true
 
@@ -87,10 +91,16 @@ struct Dataset {
                 likes += Int((seed >> 33) % 500)
                 extra += "\(id),hf_likes,\(dates[month]),\(likes)\n"
             }
+            for month in stride(from: Dataset.maxWeeks - Dataset.weeks(of: m), to: Dataset.maxWeeks, by: 4) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                extra += "\(id),hf_downloads_30d,\(dates[month]),\((seed >> 33) % 4_000_000)\n"
+            }
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             extra += "\(id),bench_score,\(dates[Dataset.maxWeeks - 1]),\(Double((seed >> 33) % 10_000) / 100)\n"
         }
         try extra.write(toFile: extraObservationsPath, atomically: true, encoding: .utf8)
+        // Folders generated before the 30-day metric existed are made anew.
+        _ = FileManager.default.createFile(atPath: folder + "/extra-observations-v2.marker", contents: nil)
         return rows
     }
 }

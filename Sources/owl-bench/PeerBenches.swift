@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteDB
 import Warehouse
 
 /// The owl database of the ingest benchmark, with the extra observations the analyses need.
@@ -7,7 +8,7 @@ func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset:
     let dataset = Dataset(folder: options.folder)
     try dataset.generate()
     let path = options.folder + "/owl-analyses.sqlite"
-    let marker = path + ".complete"
+    let marker = path + ".complete-v2"
     if !FileManager.default.fileExists(atPath: marker) {
         print("loading the dataset into \(path) …")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -56,47 +57,76 @@ struct AnalysesBench: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    static let cases: [(name: String, arguments: [String: String])] = [
-        ("download-share", ["metric": "hf_downloads_7d", "from": "2021-01-01", "to": "2025-12-31"]),
-        ("leaderboard", ["metric": "hf_likes", "as-of": "2025-12-31"]),
-        ("concentration", ["metric": "hf_downloads_7d", "from": "2021-01-01", "to": "2025-12-31"]),
-        ("efficiency", ["metric": "bench_score", "as-of": "2025-12-31"]),
-        ("timeline", ["to": "2025-12-31"]),
-        ("openness", ["to": "2025-12-31"]),
-        ("cadence", ["to": "2025-12-31"]),
+    /// Each case: a label, the analysis, its arguments, and the columns whose values make the
+    /// checksum both sides print (so equal answers are visible, not just times).
+    static let cases: [(label: String, name: String, arguments: [String: String], checksum: [String])] = [
+        ("share 7d, range cuts months and years", "download-share",
+         ["metric": "hf_downloads_7d", "from": "2022-03-15", "to": "2024-08-20"], ["value", "coverage_pct"]),
+        ("share 7d, whole years", "download-share",
+         ["metric": "hf_downloads_7d", "from": "2022-01-01", "to": "2024-12-31"], ["value", "coverage_pct"]),
+        ("share 30d monthly, by month", "download-share",
+         ["metric": "hf_downloads_30d", "from": "2022-03-15", "to": "2024-08-20", "period": "month"], ["value", "coverage_pct"]),
+        ("share likes, by quarter", "download-share",
+         ["metric": "hf_likes", "from": "2022-03-15", "to": "2024-08-20", "period": "quarter", "by": "organization"], ["value", "coverage_pct"]),
+        ("concentration 7d, by quarter", "concentration",
+         ["metric": "hf_downloads_7d", "from": "2022-01-01", "to": "2024-12-31", "period": "quarter"], ["total", "hhi"]),
+        ("concentration 30d, by year", "concentration",
+         ["metric": "hf_downloads_30d", "from": "2021-06-10", "to": "2025-06-30", "period": "year", "by": "country"], ["total", "hhi"]),
+        ("coverage 30d, by country", "coverage",
+         ["metric": "hf_downloads_30d", "from": "2022-03-15", "to": "2024-08-20", "by": "country"], ["model_days", "covered_days"]),
+        ("leaderboard likes", "leaderboard", ["metric": "hf_likes", "as-of": "2025-12-31"], ["value"]),
+        ("leaderboard likes, past", "leaderboard", ["metric": "hf_likes", "as-of": "2023-06-30"], ["value"]),
+        ("efficiency", "efficiency", ["metric": "bench_score", "as-of": "2025-12-31"], ["score"]),
+        ("timeline", "timeline", ["to": "2025-12-31"], ["models"]),
+        ("openness", "openness", ["to": "2025-12-31"], ["models"]),
+        ("cadence", "cadence", ["to": "2025-12-31", "by": "country"], ["release_days", "median_gap_days"]),
     ]
+
+    /// The sum of the columns' values, each rounded to 9 significant digits.
+    static func checksum(_ statement: Statement, columns: [String]) throws -> Double {
+        let indices = try columns.map { try statement.columnIndex(named: $0) }
+        var sum = 0.0
+        while try statement.step() {
+            for index in indices where !statement.isNull(at: index) {
+                sum += Double(String(format: "%.9g", statement.double(at: index))) ?? .nan
+            }
+        }
+        return sum
+    }
 
     func run() throws {
         let (path, _) = try preparedDatabase(options)
         let warehouse = try Warehouse(path: path)
-        var owlTimes: [String: Double] = [:]
-        for (name, arguments) in Self.cases {
-            let analysis = try Analysis.named(name)
+        var owlTimes: [String: Double] = [:], owlSums: [String: Double] = [:]
+        for test in Self.cases {
+            let analysis = try Analysis.named(test.name)
             var best = Double.infinity
             for _ in 0..<3 {
                 let start = Date()
-                let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
-                while try statement.step() {}
+                let statement = try analysis.prepare(on: warehouse.db, arguments: test.arguments)
+                owlSums[test.label] = try Self.checksum(statement, columns: test.checksum)
                 best = min(best, Date().timeIntervalSince(start))
             }
-            owlTimes[name] = best
+            owlTimes[test.label] = best
         }
-        var duckArguments: [String: [String: String]] = [:]
-        for (name, arguments) in Self.cases {
-            duckArguments[name] = Dictionary(uniqueKeysWithValues: arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })
+        let peerCases = Self.cases.map { test -> [String: Any] in
+            ["label": test.label, "name": test.name, "checksum": test.checksum,
+             "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
         }
-        let json = String(data: try JSONSerialization.data(withJSONObject: duckArguments), encoding: .utf8)!
+        let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
         let duck = try runDuckDB(options, ["analyses", options.folder, json])
         print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
-        print("  analysis          owl        DuckDB     owl time / DuckDB time")
-        for (name, _) in Self.cases {
-            let owl = owlTimes[name]!
-            let peer = duck[name]
+        print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
+        for test in Self.cases {
+            let owl = owlTimes[test.label]!
+            let peer = duck[test.label]
             let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
             let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
-            print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)")
+            let sums = String(format: "%.10g", owlSums[test.label] ?? .nan).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + (duck[test.label + " checksum"].map { String(format: "%.10g", $0) } ?? "—")
+            print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
         }
-        print("  (a ratio of 1.00 or less meets the target for download-share, leaderboard and concentration)")
+        print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
     }
 }
 
