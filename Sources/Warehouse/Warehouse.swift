@@ -24,6 +24,7 @@ public final class Warehouse {
     }
 
     /// Runs `body`, turning SQLite's errors into messages that name the database file.
+    @discardableResult
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
