@@ -97,7 +97,7 @@ struct Ingest: ParsableCommand {
             }
             return (try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping), mapping)
         }
-        let warehouse = try database.openWarehouse()
+        let warehouse = try database.openWarehouse(creation: .ifMissing)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
         options.insertOnly = insertOnly

@@ -18,7 +18,8 @@ struct Owl: ParsableCommand {
               owl status                   see what is stored
 
             Every command takes --db PATH (default: $OWL_DB, else owl.sqlite in this
-            folder) and brings the database to the latest schema before it runs.
+            folder) and brings the database to the latest schema before it runs. Only
+            init and ingest create a missing database.
             """,
         version: OwlVersion.string,
         subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self]
@@ -59,9 +60,10 @@ struct DatabaseOptions: ParsableArguments {
         return "owl.sqlite"
     }
 
-    /// Opens and migrates the database, turning failures into a clean exit 1.
-    func openWarehouse() throws -> Warehouse {
-        try reportingErrors { try Warehouse(path: path) }
+    /// Opens and migrates the database, turning failures into a clean exit 1. Only init and
+    /// ingest create a missing database; every other command refuses it.
+    func openWarehouse(creation: Warehouse.Creation = .never) throws -> Warehouse {
+        try reportingErrors { try Warehouse(path: path, creation: creation) }
     }
 }
 
