@@ -92,8 +92,13 @@ struct Ingest: ParsableCommand {
             if let map {
                 mapping = try ColumnMapping.load(path: map, into: entity)
             } else if !column.isEmpty || !constants.isEmpty {
-                guard let entity else { throw WarehouseError("--column and --set need --into ENTITY (or a --map file naming it)") }
-                mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
+                guard let entity else { throw UsageError("--column and --set need --into ENTITY (or a --map file naming it)") }
+                // --column and --set are the command line: what is wrong with them is a usage error.
+                do {
+                    mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
+                } catch let error as WarehouseError {
+                    throw UsageError(error.description)
+                }
             }
             return (try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping), mapping)
         }

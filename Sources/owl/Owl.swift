@@ -28,6 +28,10 @@ struct Owl: ParsableCommand {
     /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error
     /// (ArgumentParser's own default for usage errors is 64).
     static func main() {
+        if let word = CommandLine.arguments.dropFirst().first, let message = unknownCommandMessage(word) {
+            printError("owl: \(message)\nUsage: owl <subcommand>; `owl --help` lists them.")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -39,6 +43,22 @@ struct Owl: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension Owl {
+    /// "unknown command qurey; did you mean query?" for a first word that names no
+    /// subcommand (ArgumentParser would report the options after it instead).
+    static func unknownCommandMessage(_ word: String) -> String? {
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !word.hasPrefix("-"), !names.contains(word) else { return nil }
+        var message = "unknown command \(word)"
+        if let suggestion = Warehouse.suggestion(for: word, among: names) {
+            message += "; did you mean \(suggestion)?"
+        } else {
+            message += "; the commands are \(names.dropLast().joined(separator: ", "))"
+        }
+        return message
     }
 }
 
@@ -67,12 +87,16 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// Prints a user-facing error to standard error and exits 1, instead of a stack of Swift types.
+/// Prints a user-facing error to standard error and exits 2 for a wrong command line, 1 for
+/// anything else, instead of a stack of Swift types.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as UsageError {
+        printError("owl: \(error)")
+        throw ExitCode(2)
     } catch {
         printError("owl: \(error)")
         throw ExitCode(1)

@@ -21,7 +21,7 @@ struct Analyses: ParsableCommand {
                 print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
                 print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
             }
-            print("\nRun one with `owl query NAME --param value …`; `owl analyses NAME` explains it.")
+            print("\nRun one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
             return
         }
         let analysis = try reportingErrors { try Analysis.named(name) }
@@ -89,7 +89,8 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a prepared analysis, or one read-only SQL statement.",
         discussion: """
-            A prepared analysis takes its own parameters (see `owl analyses NAME`); its
+            A prepared analysis takes its own parameters as options, --NAME VALUE (see
+            `owl analyses NAME`), e.g. --metric hf_likes; its
             SQL runs as a prepared statement with the values bound, never pasted in. --sql
             runs one read-only statement on a read-only connection: statements that write,
             ATTACH, and pragmas that set a value are refused. Named parameters (:name)
@@ -124,6 +125,12 @@ struct Query: ParsableCommand {
     func validate() throws {
         if sql == nil && name == nil { throw ValidationError("name an analysis (see owl analyses) or give --sql") }
         if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
+        if sql == nil && !param.isEmpty {
+            // --param binds :name in --sql; an analysis takes its parameters as options.
+            let options = param.map { pair in pair.split(separator: "=", maxSplits: 1).map(String.init) }
+                .map { $0.count == 2 ? "--\($0[0]) \($0[1])" : "--\($0[0]) VALUE" }
+            throw ValidationError("--param is for the :name parameters of --sql; an analysis takes its parameters as options: \(options.joined(separator: " "))")
+        }
         if sql != nil && !analysisArguments.isEmpty {
             throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
         }

@@ -51,6 +51,14 @@ extension Sandbox {
         return run
     }
 
+    /// An ingest whose command line is wrong (a --column or --set mistake): exit 2.
+    func impIngestRefused(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
+        let run = try self.run(["ingest", "-q"] + args)
+        #expect(run.status == 2, "owl ingest \(args.joined(separator: " ")) exited \(run.status)\n\(run.stdout)\n\(run.stderr)",
+                sourceLocation: sourceLocation)
+        return run
+    }
+
     /// Counts of every data table, to compare before and after a load.
     func impTableCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
@@ -723,7 +731,7 @@ extension ImportTests {
     @Test func settingAnUnknownFieldIsAnError() throws {
         let box = try Sandbox()
         try prepareSmall(box)
-        let run = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url|strip-prefix:https://huggingface.co/",
+        let run = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url|strip-prefix:https://huggingface.co/",
                                          "--column", "observed_on=date", "--column", "value=downloads|number", "--set", "metirc=hf_downloads_30d")
         #expect(run.stderr.contains("--set metirc: is not a field of observations; did you mean metric?"), "\(run.stderr)")
         #expect(try box.impCount("observations") == 0)
@@ -732,12 +740,12 @@ extension ImportTests {
     @Test func aMappingMissingARequiredFieldOrEntityIsAnError() throws {
         let box = try Sandbox()
         try prepareSmall(box)
-        let noMetric = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url",
+        let noMetric = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url",
                                               "--column", "observed_on=date", "--column", "value=downloads|number")
         #expect(noMetric.stderr.contains("gives no metric"), "\(noMetric.stderr)")
-        let noInto = try box.impIngestFails("dl.csv", "--column", "model=model_url")
+        let noInto = try box.impIngestRefused("dl.csv", "--column", "model=model_url")
         #expect(noInto.stderr.contains("--into"), "\(noInto.stderr)")
-        let badTransform = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url|trim",
+        let badTransform = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url|trim",
                                                   "--column", "observed_on=date", "--column", "value=downloads", "--set", "metric=hf_downloads_30d")
         #expect(badTransform.stderr.contains("unknown transform"), "\(badTransform.stderr)")
         #expect(try box.impCount("observations") == 0)
