@@ -43,7 +43,6 @@ struct Export: ParsableCommand {
     var analysisArguments: [String] = []
 
     func run() throws {
-        let format = outputOptions.resolvedFormat(fallback: .csv)
         try reportingErrors {
             let entity = Entity(rawValue: target)
             // The command line is checked in full before the database is opened: a wrong one exits 2.
@@ -54,13 +53,17 @@ struct Export: ParsableCommand {
             }
             if target == "all" {
                 guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
+                try refuseFileLikeFolder(folder)
                 let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
                 let warehouse = try database.openWarehouse()
                 warn(try filter.warnings(on: warehouse.db))
                 for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
                     printError("\(written.path): \(written.rows) rows")
                 }
-            } else if let entity {
+                return
+            }
+            let format = try outputOptions.resolvedFormat(fallback: .csv)
+            if let entity {
                 let warehouse = try database.openWarehouse()
                 warn(try filter.warnings(on: warehouse.db))
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
@@ -93,4 +96,14 @@ struct Export: ParsableCommand {
 /// Says on standard error why a result may be empty; the command still succeeds.
 func warn(_ warnings: [String]) {
     for warning in warnings { printError("owl: warning: \(warning)") }
+}
+
+/// `export all --output all.csv` would make a folder named all.csv: a path with an
+/// extension that is not an existing folder is refused; a trailing slash says "a folder".
+func refuseFileLikeFolder(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+    guard !path.hasSuffix("/"), !(path as NSString).pathExtension.isEmpty else { return }
+    throw UsageError("export all writes one file per entity into a folder, and \(path) looks like a file name; "
+        + "give a folder (e.g. --output backup/), or export one entity to a file")
 }

@@ -73,10 +73,18 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    func resolvedFormat(fallback: OutputFormat) -> OutputFormat {
+    /// The format asked for, else the one the --output extension names (csv when it has
+    /// none), else `fallback`. An extension owl does not write is refused, not written as CSV.
+    func resolvedFormat(fallback: OutputFormat) throws -> OutputFormat {
         if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
-        if let output { return OutputFormat.forFileName(output) ?? .csv }
-        return fallback
+        guard let output else { return fallback }
+        if let chosen = OutputFormat.forFileName(output) { return chosen }
+        let ext = (output as NSString).pathExtension
+        guard ext.isEmpty else {
+            throw UsageError("owl does not write .\(ext) files; the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) "
+                + "(extensions .csv, .tsv, .json, .jsonl, .md, .txt), or give --format")
+        }
+        return .csv
     }
 
     func sink() throws -> OutputSink {
@@ -138,8 +146,8 @@ struct Query: ParsableCommand {
 
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
-        let format = outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
         try reportingErrors {
+            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             if let sql {
                 let db = try Warehouse.openReadOnly(path: database.path)
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)

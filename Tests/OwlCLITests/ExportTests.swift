@@ -456,13 +456,14 @@ let exportFieldNames: [String: [String]] = [
         #expect(try box.read("orgs.md") == run.stdout)
     }
 
+    // A name without an extension is CSV; an extension owl does not write is refused (UsageTests).
     @Test func formatDefaultsFromTheExtensionElseCSV() throws {
         let box = try Sandbox()
         try box.writeAwkward()
         try box.ingestFresh("a.sqlite", "awkward")
         let csv = try box.exportOK(["export", "metrics", "--db", "a.sqlite"])
         #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n") || csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\n"))
-        for (file, format) in [("m.json", "json"), ("m.jsonl", "jsonl"), ("m.tsv", "tsv"), ("m.md", "markdown"), ("m.csv", "csv"), ("m.data", "csv")] {
+        for (file, format) in [("m.json", "json"), ("m.jsonl", "jsonl"), ("m.tsv", "tsv"), ("m.md", "markdown"), ("m.csv", "csv"), ("metrics-plain", "csv")] {
             try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", file])
             let explicit = try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--format", format])
             #expect(try box.read(file) == explicit.stdout, "\(file) is not \(format)")

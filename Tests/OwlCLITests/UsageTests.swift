@@ -115,4 +115,31 @@ import Testing
         #expect(analyses.stdout.contains("owl query NAME --PARAMETER VALUE"), "\(analyses.stdout)")
         #expect(!analyses.stdout.contains("--param"), "\(analyses.stdout)")
     }
+
+    @Test func anOutputExtensionOwlDoesNotWriteIsRefused() throws {
+        let box = try seeded()
+        for arguments in [["export", "models", "--output", "lb.xlsx"], ["query", "--sql", "SELECT 1", "--output", "r.parquet"],
+                          ["export", "leaderboard", "--metric", "hf_likes", "--output", "lb.xlsx"]] {
+            let run = try box.run(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("the formats are table, csv, tsv, json, jsonl, markdown"), "\(arguments): \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: box.path("lb.xlsx")) && !FileManager.default.fileExists(atPath: box.path("r.parquet")))
+        // --format decides when given; a name without an extension is CSV.
+        #expect(try box.owl("export", "models", "--output", "lb.xlsx", "--format", "csv").status == 0)
+        #expect(try box.owl("export", "models", "--output", "plain").status == 0)
+        #expect(try String(contentsOfFile: box.path("plain"), encoding: .utf8).hasPrefix("id,organization,name,"))
+    }
+
+    @Test func exportAllIntoAFileLikePathIsRefused() throws {
+        let box = try seeded()
+        let run = try box.owl("export", "all", "--output", "all.csv")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("all.csv looks like a file name"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: box.path("all.csv")))
+        // A trailing slash says it is a folder.
+        let folder = try box.owl("export", "all", "--output", "all.csv/")
+        #expect(folder.status == 0, "\(folder.stderr)")
+        #expect(FileManager.default.fileExists(atPath: box.path("all.csv/models.csv")))
+    }
 }
