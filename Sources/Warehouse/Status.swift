@@ -46,3 +46,18 @@ public struct WarehouseStatus {
         recentBatches = batches
     }
 }
+
+/// The rows `--skip-invalid` kept aside, for `owl rejects`.
+public enum Rejects {
+    /// The rejects, oldest batch first and in file order, of one batch and/or one file path.
+    public static func query(in warehouse: Warehouse, batch: Int64? = nil, file: String? = nil) throws -> Statement {
+        let statement = try warehouse.db.prepare("""
+            SELECT r.batch, b.entity, r.file, r.line, r.field, r.value, r.reason
+            FROM rejects AS r JOIN batches AS b ON b.id = r.batch
+            WHERE (?1 IS NULL OR r.batch = ?1) AND (?2 IS NULL OR r.file = ?2)
+            ORDER BY r.batch, r.line, r.id
+            """)
+        try statement.bind([batch, file])
+        return statement
+    }
+}

@@ -111,6 +111,7 @@ struct Ingest: ParsableCommand {
             try ingester.ingest(files) { report in
                 bar.clear()
                 print(summary(of: report))
+                if report.loaded && report.skipped > 0 { printError(digest(of: report)) }
             }
         }
         guard let failed = reports.first(where: { !$0.loaded }) else {
@@ -129,6 +130,17 @@ struct Ingest: ParsableCommand {
         let notRun = files.count - reports.count
         if notRun > 0 { printError("owl: \(notRun) file(s) after it were not loaded") }
         throw ExitCode(1)
+    }
+
+    /// What --skip-invalid skipped: the first reasons and a count per field.
+    private func digest(of report: FileReport, shown: Int = 10) -> String {
+        let kept = dryRun ? "would be kept in rejects" : "kept in rejects; `owl rejects --file \(report.file.path)` lists them"
+        var lines = ["\(report.file.path): skipped \(report.invalidRows) invalid rows (\(kept)):"]
+        lines += report.problems.prefix(shown).map { "  \($0)" }
+        if report.problemCount > shown { lines.append("  … and \(report.problemCount - shown) more problems") }
+        let byField = report.problemsByField.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        lines.append("  problems by field: " + byField.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        return lines.joined(separator: "\n")
     }
 
     private func summary(of report: FileReport) -> String {

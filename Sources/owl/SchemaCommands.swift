@@ -96,7 +96,7 @@ struct Status: ParsableCommand {
             print("\(table.padding(toLength: width, withPad: " ", startingAt: 0))  \(rows)")
         }
         print("")
-        print("ingest: \(status.batchCount) batches, \(status.rejectCount) rejected rows kept")
+        print("ingest: \(status.batchCount) batches, \(status.rejectCount) rejected rows kept" + (status.rejectCount > 0 ? " (owl rejects lists them)" : ""))
         for batch in status.recentBatches {
             print("  #\(batch.id) \(batch.startedAt) \(batch.entity) (\(batch.format)) \(batch.path): "
                 + "\(batch.read) read, \(batch.inserted) inserted, \(batch.updated) updated, "

@@ -52,6 +52,8 @@ public struct FileReport: Sendable {
     /// Rendered problems, at most `problemLimit` of them.
     public var problems: [String] = []
     public var problemCount = 0
+    /// Problems per field ("row" for a problem of the whole row), for the --skip-invalid digest.
+    public var problemsByField: [String: Int] = [:]
     /// Rows of the file with at least one problem, and rows of the file in all.
     public var invalidRows = 0
     public var rows = 0
@@ -236,6 +238,9 @@ public final class Ingester {
             self.options = options
             report = FileReport(file: file)
             reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            // One set of rejects per file path: loading the path again replaces them (in this
+            // file's transaction, so a load that fails keeps the old ones).
+            try db.run("DELETE FROM rejects WHERE file = ?", [file.path])
             // A one-entity file is a batch even when it holds no rows.
             if let entity = file.entity { _ = try load(for: entity) }
         }
@@ -294,6 +299,7 @@ public final class Ingester {
             lastInvalidLine = record.line
             report.invalidRows += 1
             report.problemCount += problems.count
+            for problem in problems { report.problemsByField[problem.field ?? "row", default: 0] += 1 }
             for problem in problems where report.problems.count < options.problemLimit {
                 report.problems.append(problem.rendered(file: file.path))
             }
