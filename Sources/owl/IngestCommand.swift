@@ -100,7 +100,10 @@ struct Ingest: ParsableCommand {
                     throw UsageError(error.description)
                 }
             }
-            return (try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping), mapping)
+            let files = try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping) { path, reason in
+                if !quiet { printError("skipped \(path) (\(reason))") }
+            }
+            return (files, mapping)
         }
         let warehouse = try database.openWarehouse(creation: .ifMissing)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)

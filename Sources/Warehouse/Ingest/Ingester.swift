@@ -99,8 +99,9 @@ public final class Ingester {
     /// Resolves paths (files or directories) to files in dependency order. Every file name
     /// that names no entity is reported at once, before anything loads. Without `format`, a
     /// file's format comes from its content (Hugging Face listings, Epoch AI's CSV) or extension.
+    /// Folders are walked at any depth; `onSkip` hears of each file left out and why.
     public static func plan(paths: [String], into: Entity? = nil, format: SourceFormat? = nil,
-                            mapping: ColumnMapping? = nil) throws -> [IngestFile] {
+                            mapping: ColumnMapping? = nil, onSkip: (_ path: String, _ reason: String) -> Void = { _, _ in }) throws -> [IngestFile] {
         var files: [IngestFile] = []
         var problems: [String] = []
         for path in paths {
@@ -111,10 +112,9 @@ public final class Ingester {
             }
             var candidates: [String] = [path]
             if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                // Documentation and hidden files may sit beside the data.
-                candidates = names.filter { !$0.hasPrefix(".") && !$0.lowercased().hasSuffix(".md") }
-                    .map { (path as NSString).appendingPathComponent($0) }
+                var visited: Set<String> = []
+                candidates = []
+                try walk(path, into: &candidates, visited: &visited, onSkip: onSkip)
                 if candidates.isEmpty { problems.append("\(path): the directory holds no data files") }
             }
             for file in candidates {
@@ -144,6 +144,30 @@ public final class Ingester {
         // the given order otherwise.
         func rank(_ file: IngestFile) -> Int { file.entity.map { Entity.allCases.firstIndex(of: $0)! } ?? Entity.allCases.count }
         return files.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// The files under `folder` at any depth, each folder's entries in name order. Hidden
+    /// files and folders and documentation (README, LICENSE, *.md) are left out and reported;
+    /// a folder reached twice through a symbolic link is walked once.
+    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<String>,
+                             onSkip: (String, String) -> Void) throws {
+        guard visited.insert((folder as NSString).resolvingSymlinksInPath).inserted else { return }
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let upper = name.uppercased()
+            if name.hasPrefix(".") {
+                onSkip(path, "hidden")
+            } else if isDirectory.boolValue {
+                try walk(path, into: &files, visited: &visited, onSkip: onSkip)
+            } else if upper.hasSuffix(".MD") || (["README", "LICENSE", "LICENCE", "COPYING", "NOTICE"].contains { upper.hasPrefix($0) }
+                                                 && SourceFormat.forFileName(name) == nil) {
+                onSkip(path, "documentation")
+            } else {
+                files.append(path)
+            }
+        }
     }
 
     /// Loads the files in order, stopping at the first that fails. Files loaded before it stay
