@@ -105,6 +105,7 @@ struct Ingest: ParsableCommand {
             }
             return (files, mapping)
         }
+        defer { for file in files { file.removeCopy() } }
         let warehouse = try database.openWarehouse(creation: .ifMissing)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
