@@ -22,7 +22,7 @@ struct Owl: ParsableCommand {
             init and ingest create a missing database.
             """,
         version: OwlVersion.string,
-        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, RejectsCommand.self]
+        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, RejectsCommand.self, Metrics.self]
     )
 
     /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error

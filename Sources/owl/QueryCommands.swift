@@ -6,20 +6,46 @@ struct Analyses: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the prepared analyses, or show one in full.",
         discussion: """
+            With a database (--db, $OWL_DB, or owl.sqlite here when it exists), each
+            analysis that takes a metric lists the stored metrics it can take; `owl
+            metrics` lists them all.
+
             Examples:
               owl analyses
-              owl analyses download-share
+              owl analyses download-share --db research.sqlite
             """)
+
+    @OptionGroup var database: DatabaseOptions
 
     @Argument(help: "An analysis to describe: its parameters and output columns.")
     var name: String?
 
+    /// The stored metrics each metric parameter can take, when there is a database to ask;
+    /// a --db or $OWL_DB that names no database is an error, a missing owl.sqlite is not.
+    func metricChoices() throws -> ((Analysis.Parameter) -> [String])? {
+        let explicit = database.db != nil || !(ProcessInfo.processInfo.environment["OWL_DB"] ?? "").isEmpty
+        guard explicit || FileManager.default.fileExists(atPath: database.path) else { return nil }
+        let warehouse = try database.openWarehouse()
+        return { parameter in
+            (try? MetricCatalog.ids(in: warehouse, kinds: parameter.metricKinds ?? Entity.metricKinds)) ?? []
+        }
+    }
+
     func run() throws {
+        let metrics = try metricChoices()
+        func metricLines(_ analysis: Analysis, indent: String) -> [String] {
+            guard let metrics else { return [] }
+            return analysis.parameters.filter { $0.type == .metric }.map { parameter in
+                let ids = metrics(parameter)
+                return indent + "--\(parameter.name): " + (ids.isEmpty ? "no stored metric of kind \((parameter.metricKinds ?? []).joined(separator: " or "))" : ids.joined(separator: ", "))
+            }
+        }
         guard let name else {
             let width = Analysis.catalog.map(\.name.count).max() ?? 0
             for analysis in Analysis.catalog {
                 print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
                 print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
+                for line in metricLines(analysis, indent: String(repeating: " ", count: width + 4)) { print(line) }
             }
             print("\nRun one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
             return
@@ -33,12 +59,16 @@ struct Analyses: ParsableCommand {
             if let value = parameter.default, value != "today", !parameter.help.contains("default") { line += " (default \(value))" }
             print(line)
         }
+        let stored = metricLines(analysis, indent: "  ")
+        if !stored.isEmpty { print("\nMetrics stored in \(database.path):\n" + stored.joined(separator: "\n")) }
         print("\nColumns:")
         let width = analysis.columns.map(\.name.count).max() ?? 0
         for column in analysis.columns {
             print("  \(column.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(column.description)")
         }
-        let example = analysis.parameters.filter(\.isRequired).map { "--\($0.name) \($0.type == .metric ? "METRIC" : "VALUE")" }
+        let example = analysis.parameters.filter(\.isRequired).map { parameter in
+            "--\(parameter.name) " + (parameter.type == .metric ? metrics?(parameter).first ?? "METRIC" : "VALUE")
+        }
         print("\nExample:\n  owl query \(analysis.name) \(example.joined(separator: " "))")
     }
 
