@@ -90,9 +90,21 @@ public enum MetricCatalog {
 
     /// The ids of the stored metrics of the given kinds.
     public static func ids(in warehouse: Warehouse, kinds: [String]) throws -> [String] {
-        try warehouse.db.rows("SELECT id, kind FROM metrics ORDER BY id").compactMap { row in
+        try ids(on: warehouse.db, kinds: kinds)
+    }
+
+    static func ids(on db: Database, kinds: [String]) throws -> [String] {
+        try db.rows("SELECT id, kind FROM metrics ORDER BY id").compactMap { row in
             guard case .text(let id) = row[0], case .text(let kind) = row[1], kinds.contains(kind) else { return nil }
             return id
         }
+    }
+}
+
+extension Warehouse {
+    /// The ids of the metrics of the given kinds in the owl database at `path`, opened
+    /// read-only (for shell completion: it must never create or migrate anything).
+    public static func metricIDs(path: String, kinds: [String]) throws -> [String] {
+        try MetricCatalog.ids(on: openReadOnly(path: path), kinds: kinds)
     }
 }

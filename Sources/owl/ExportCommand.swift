@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
-    @Argument(help: ArgumentHelp("An entity, all, or an analysis name.", valueName: "target"))
+    @Argument(help: ArgumentHelp("An entity, all, or an analysis name.", valueName: "target"), completion: Completions.exportTargets)
     var target: String
 
     @Option(help: ArgumentHelp("Only this organization's rows (entities).", valueName: "id"))
@@ -39,7 +39,8 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Only rows dated on or before this day (releases, models, observations).", valueName: "date"))
     var to: String?
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
+              completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
     func run() throws {

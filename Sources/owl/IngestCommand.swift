@@ -40,10 +40,12 @@ struct Ingest: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or directories to load.", valueName: "path"))
     var paths: [String]
 
-    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"))
+    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"),
+            completion: .list(Entity.allCases.map(\.rawValue)))
     var into: String?
 
-    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"))
+    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"),
+            completion: .list(SourceFormat.allCases.map(\.rawValue)))
     var format: String?
 
     @Option(name: .customLong("observed-on"), help: ArgumentHelp("For hf-models: the day the listing was fetched (its downloads cover the 30 days before).", valueName: "date"))

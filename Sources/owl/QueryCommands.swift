@@ -17,7 +17,7 @@ struct Analyses: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Argument(help: "An analysis to describe: its parameters and output columns.")
+    @Argument(help: "An analysis to describe: its parameters and output columns.", completion: Completions.analyses)
     var name: String?
 
     /// The stored metrics each metric parameter can take, when there is a database to ask;
@@ -88,7 +88,8 @@ struct Analyses: ParsableCommand {
 
 /// Output options shared by query and export.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"))
+    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"),
+            completion: .list(OutputFormat.allCases.map(\.rawValue)))
     var format: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
@@ -145,7 +146,7 @@ struct Query: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
-    @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"))
+    @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"), completion: Completions.analyses)
     var name: String?
 
     @Option(help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
@@ -157,7 +158,8 @@ struct Query: ParsableCommand {
     @Flag(help: "Draw a bar chart of the main numeric column under the table.")
     var chart = false
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
+              completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
     func validate() throws {
