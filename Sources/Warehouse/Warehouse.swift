@@ -63,7 +63,13 @@ public final class Warehouse {
             if (attributes[.size] as? Int) == 0 { return .empty }
         }
         return try naming(path) {
-            let db = try Database(path: path, mode: .readOnly)
+            let db: Database
+            do {
+                db = try Database(path: path, mode: .readOnly)
+            } catch where path.hasPrefix("file:") {
+                // A `file:` URI has no path to look at first: one that cannot be opened is new.
+                return .missing
+            }
             if try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil {
                 return .owl(version: try Migrator.currentVersion(of: db))
             }
