@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "Warehouse", targets: ["Warehouse"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
     ],
     targets: [
         // The system libsqlite3, seen from Swift.

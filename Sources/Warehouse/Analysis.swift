@@ -100,17 +100,18 @@ public struct Analysis: Decodable, Sendable {
         if let analysis = catalog.first(where: { $0.name == name }) { return analysis }
         var message = "no analysis named \(name); the analyses are: \(catalog.map(\.name).joined(separator: ", "))"
         if let suggestion = closest(to: name, in: catalog.map(\.name)) { message = "no analysis named \(name); did you mean \(suggestion)?" }
-        throw WarehouseError(message)
+        throw UsageError(message)
     }
 
-    /// Parses `--name value` pairs against this analysis's parameters.
+    /// Parses `--name value` pairs against this analysis's parameters and checks every value
+    /// that needs no database (metrics are checked in `prepare`).
     public func arguments(from words: [String]) throws -> [String: String] {
         var values: [String: String] = [:]
         var index = 0
         while index < words.count {
             let word = words[index]
             guard word.hasPrefix("--") else {
-                throw WarehouseError("unexpected \"\(word)\"; \(name) takes \(parameters.map(\.synopsis).joined(separator: " "))")
+                throw UsageError("unexpected \"\(word)\"; \(name) takes \(parameters.map(\.synopsis).joined(separator: " "))")
             }
             var key = String(word.dropFirst(2))
             var value: String?
@@ -121,21 +122,59 @@ public struct Analysis: Decodable, Sendable {
             guard parameters.contains(where: { $0.name == key }) else {
                 var message = "\(name) has no parameter --\(key)"
                 if let suggestion = closest(to: key, in: parameters.map(\.name)) { message += "; did you mean --\(suggestion)?" }
-                throw WarehouseError(message + " (parameters: \(parameters.map(\.synopsis).joined(separator: " ")))")
+                throw UsageError(message + " (parameters: \(parameters.map(\.synopsis).joined(separator: " ")))")
             }
             if parameters.first(where: { $0.name == key })?.type == .flag {
-                guard value == nil else { throw WarehouseError("--\(key) takes no value") }
+                guard value == nil else { throw UsageError("--\(key) takes no value") }
                 value = "1"
             } else if value == nil {
-                guard index + 1 < words.count, !words[index + 1].hasPrefix("--") else { throw WarehouseError("--\(key) needs a value") }
+                guard index + 1 < words.count, !words[index + 1].hasPrefix("--") else { throw UsageError("--\(key) needs a value") }
                 index += 1
                 value = words[index]
             }
-            if values[key] != nil { throw WarehouseError("--\(key) is given twice") }
+            if values[key] != nil { throw UsageError("--\(key) is given twice") }
             values[key] = value
             index += 1
         }
+        for parameter in parameters {
+            if let raw = values[parameter.name] {
+                _ = try value(of: parameter, raw)
+            } else if parameter.isRequired {
+                throw UsageError("\(name) needs --\(parameter.name): \(parameter.help)")
+            }
+        }
+        if let from = values["from"], let to = values["to"], from > to {
+            throw UsageError("--from \(from) is after --to \(to); the range would be empty")
+        }
         return values
+    }
+
+    /// A date, integer or choice parameter's value, checked; a metric stays its id here.
+    func value(of parameter: Parameter, _ raw: String) throws -> SQLValue {
+        switch parameter.type {
+        case .date:
+            guard DateText.isValid(raw) else {
+                throw UsageError("--\(parameter.name) must be a date that exists, written YYYY-MM-DD (got \"\(raw)\")")
+            }
+            return .text(raw)
+        case .integer:
+            guard let number = Int64(raw), number >= Int64(parameter.minimum ?? Int.min) else {
+                throw UsageError("--\(parameter.name) must be a whole number\(parameter.minimum.map { " of at least \($0)" } ?? "") (got \"\(raw)\")")
+            }
+            return .integer(number)
+        case .choice:
+            let choices = parameter.choices ?? []
+            guard choices.contains(raw) else {
+                var message = "--\(parameter.name) must be one of \(choices.joined(separator: ", ")) (got \"\(raw)\")"
+                if let suggestion = closest(to: raw, in: choices) { message += "; did you mean \(suggestion)?" }
+                throw UsageError(message)
+            }
+            return .text(raw)
+        case .metric:
+            return .text(raw)
+        case .flag:
+            return .integer(1)
+        }
     }
 
     /// The output columns for these arguments; nil means every column of the SQL.
@@ -157,27 +196,13 @@ public struct Analysis: Decodable, Sendable {
         for parameter in parameters {
             let raw = arguments[parameter.name] ?? (parameter.default == "today" ? today : parameter.default)
             guard let raw else {
-                if parameter.isRequired { throw WarehouseError("\(name) needs --\(parameter.name): \(parameter.help)") }
+                if parameter.isRequired { throw UsageError("\(name) needs --\(parameter.name): \(parameter.help)") }
                 try bindIfUsed(statement, parameter.sqlName, .null)
                 continue
             }
             switch parameter.type {
-            case .date:
-                guard DateText.isValid(raw) else {
-                    throw WarehouseError("--\(parameter.name) must be a date that exists, written YYYY-MM-DD (got \"\(raw)\")")
-                }
-                try bindIfUsed(statement, parameter.sqlName, .text(raw))
-            case .integer:
-                guard let number = Int64(raw), number >= Int64(parameter.minimum ?? Int.min) else {
-                    throw WarehouseError("--\(parameter.name) must be a whole number\(parameter.minimum.map { " of at least \($0)" } ?? "") (got \"\(raw)\")")
-                }
-                try bindIfUsed(statement, parameter.sqlName, .integer(number))
-            case .choice:
-                let choices = parameter.choices ?? []
-                guard choices.contains(raw) else {
-                    throw WarehouseError("--\(parameter.name) must be one of \(choices.joined(separator: ", ")) (got \"\(raw)\")")
-                }
-                try bindIfUsed(statement, parameter.sqlName, .text(raw))
+            case .date, .integer, .choice:
+                try bindIfUsed(statement, parameter.sqlName, try value(of: parameter, raw))
             case .metric:
                 let metric = try Self.metric(raw, accepting: parameter.metricKinds ?? Entity.metricKinds, for: name, on: db)
                 try bindIfUsed(statement, parameter.sqlName, .text(raw))

@@ -14,6 +14,41 @@ public struct ExportFilter: Sendable {
         self.to = to
     }
     var hasDates: Bool { from != nil || to != nil }
+
+    /// The filter with what needs no database checked: dates that exist and in order, a
+    /// country that is an ISO code (upper-cased, so `cn` is CN).
+    public func checked() throws -> ExportFilter {
+        for date in [from, to].compactMap({ $0 }) where !DateText.isValid(date) {
+            throw UsageError("--from and --to take a date that exists, written YYYY-MM-DD (got \"\(date)\")")
+        }
+        if let from, let to, from > to { throw UsageError("--from \(from) is after --to \(to); the range would be empty") }
+        var checked = self
+        if let country {
+            checked.country = country.uppercased()
+            guard Countries.codes.contains(checked.country!) else {
+                var message = "--country takes an ISO 3166-1 alpha-2 code such as US, CN or FR (got \"\(country)\")"
+                if let code = Countries.code(forName: country) { message += "; did you mean \(code)?" }
+                throw UsageError(message)
+            }
+        }
+        return checked
+    }
+
+    /// Warnings for filters that name what is not stored: the export is then empty, and
+    /// says why on standard error.
+    public func warnings(on db: Database) throws -> [String] {
+        var warnings: [String] = []
+        if let organization, try db.scalar("SELECT 1 FROM organizations WHERE id = ?", [organization]) == nil {
+            var message = "no organization has the id \(organization)"
+            let ids = try db.rows("SELECT id FROM organizations").compactMap { $0.first?.textValue }
+            if let suggestion = closest(to: organization, in: ids) { message += "; did you mean \(suggestion)?" }
+            warnings.append(message)
+        }
+        if let country, try db.scalar("SELECT 1 FROM organizations WHERE country = ?", [country]) == nil {
+            warnings.append("no organization is in country \(country)")
+        }
+        return warnings
+    }
 }
 
 /// Writes entities back out in the interchange format: the same fields, dates, numbers and
@@ -21,6 +56,11 @@ public struct ExportFilter: Sendable {
 public enum Exporter {
     /// The formats ingest reads back, for `owl export all`.
     public static let interchangeFormats: [OutputFormat] = [.csv, .json, .jsonl]
+
+    /// Checks, without a database, that `filter` applies to `entity`.
+    public static func check(_ entity: Entity, filter: ExportFilter) throws {
+        _ = try query(for: entity, filter: filter.checked())
+    }
 
     /// The SELECT that writes `entity` in its interchange fields, with the filter's conditions.
     static func query(for entity: Entity, filter: ExportFilter) throws -> (sql: String, values: [SQLValue]) {
@@ -64,7 +104,7 @@ public enum Exporter {
             add("m.released_on <= ?", filter.to)
         case .metrics:
             guard filter.organization == nil && filter.country == nil && !filter.hasDates else {
-                throw WarehouseError("metrics have no organization, country or date to filter on")
+                throw UsageError("metrics have no organization, country or date to filter on")
             }
             select = """
                 SELECT id, name, unit, kind, window_days,
@@ -87,7 +127,7 @@ public enum Exporter {
             add("o.observed_on <= ?", filter.to)
         }
         if (entity == .organizations || entity == .organizationAliases) && filter.hasDates {
-            throw WarehouseError("\(entity.rawValue) have no date; --from and --to apply to releases, models and observations")
+            throw UsageError("\(entity.rawValue) have no date; --from and --to apply to releases, models and observations")
         }
         add("org.country = ?", filter.country)
         let sql = select + (conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: " AND ")) + "\nORDER BY " + order
@@ -98,10 +138,7 @@ public enum Exporter {
     @discardableResult
     public static func export(_ entity: Entity, from db: Database, filter: ExportFilter = ExportFilter(),
                               format: OutputFormat, to sink: OutputSink) throws -> Int {
-        for date in [filter.from, filter.to].compactMap({ $0 }) where !DateText.isValid(date) {
-            throw WarehouseError("--from and --to take a date that exists, written YYYY-MM-DD (got \"\(date)\")")
-        }
-        let (sql, values) = try query(for: entity, filter: filter)
+        let (sql, values) = try query(for: entity, filter: filter.checked())
         let statement = try db.prepare(sql)
         try statement.bind(values)
         return try ResultWriter.write(statement, format: format, to: sink)
@@ -112,7 +149,7 @@ public enum Exporter {
     public static func exportAll(from db: Database, to folder: String, format: OutputFormat, filter: ExportFilter = ExportFilter(),
                                  overwrite: Bool) throws -> [(entity: Entity, path: String, rows: Int)] {
         guard interchangeFormats.contains(format) else {
-            throw WarehouseError("export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))")
+            throw UsageError("export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))")
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {

@@ -46,3 +46,65 @@ public struct WarehouseStatus {
         recentBatches = batches
     }
 }
+
+/// The rows `--skip-invalid` kept aside, for `owl rejects`.
+public enum Rejects {
+    /// The rejects, oldest batch first and in file order, of one batch and/or one file path.
+    public static func query(in warehouse: Warehouse, batch: Int64? = nil, file: String? = nil) throws -> Statement {
+        let statement = try warehouse.db.prepare("""
+            SELECT r.batch, b.entity, r.file, r.line, r.field, r.value, r.reason
+            FROM rejects AS r JOIN batches AS b ON b.id = r.batch
+            WHERE (?1 IS NULL OR r.batch = ?1) AND (?2 IS NULL OR r.file = ?2)
+            ORDER BY r.batch, r.line, r.id
+            """)
+        try statement.bind([batch, file])
+        return statement
+    }
+}
+
+/// The metrics stored, and the analyses that take each, for `owl metrics` and `owl analyses`.
+public enum MetricCatalog {
+    /// The analyses whose metric parameter accepts a metric of `kind`.
+    public static func analyses(taking kind: String) -> [String] {
+        Analysis.catalog.filter { analysis in
+            analysis.parameters.contains { $0.type == .metric && ($0.metricKinds ?? Entity.metricKinds).contains(kind) }
+        }.map(\.name)
+    }
+
+    /// One row per metric: id, kind, window_days, unit, name, the models with a value, and
+    /// the analyses that take it.
+    public static func query(in warehouse: Warehouse) throws -> Statement {
+        let kinds = Entity.metricKinds
+        let values = kinds.map { _ in "(?, ?)" }.joined(separator: ", ")
+        let statement = try warehouse.db.prepare("""
+            WITH takes (kind, analyses) AS (VALUES \(values))
+            SELECT m.id, m.kind, m.window_days, m.unit, m.name,
+                   (SELECT count(*) FROM observation_latest AS l WHERE l.metric = m.key) AS models,
+                   t.analyses
+            FROM metrics AS m JOIN takes AS t ON t.kind = m.kind
+            ORDER BY m.id
+            """)
+        try statement.bind(kinds.flatMap { [$0, analyses(taking: $0).joined(separator: " ")] as [SQLBindable?] })
+        return statement
+    }
+
+    /// The ids of the stored metrics of the given kinds.
+    public static func ids(in warehouse: Warehouse, kinds: [String]) throws -> [String] {
+        try ids(on: warehouse.db, kinds: kinds)
+    }
+
+    static func ids(on db: Database, kinds: [String]) throws -> [String] {
+        try db.rows("SELECT id, kind FROM metrics ORDER BY id").compactMap { row in
+            guard case .text(let id) = row[0], case .text(let kind) = row[1], kinds.contains(kind) else { return nil }
+            return id
+        }
+    }
+}
+
+extension Warehouse {
+    /// The ids of the metrics of the given kinds in the owl database at `path`, opened
+    /// read-only (for shell completion: it must never create or migrate anything).
+    public static func metricIDs(path: String, kinds: [String]) throws -> [String] {
+        try MetricCatalog.ids(on: openReadOnly(path: path), kinds: kinds)
+    }
+}

@@ -7,6 +7,14 @@ public struct WarehouseError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// A command line that is wrong before the database is looked at: an unknown analysis,
+/// parameter or choice, a malformed date, a missing required option, contradictory
+/// options. The CLI exits 2 for it, and 1 for a `WarehouseError`.
+public struct UsageError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
 /// The owl database: a SQLite file brought to the latest schema on open.
 public final class Warehouse {
     public let db: Database
@@ -15,9 +23,28 @@ public final class Warehouse {
     /// The entities of the interchange format, in dependency order.
     public static let entityTables = Entity.allCases.map(\.rawValue)
 
-    /// Opens (creating when needed) and migrates the database at `path`.
-    public init(path: String, migrator: Migrator = .embedded) throws {
+    /// Whether opening may make a database: an owl database is a SQLite file with owl's
+    /// `schema_migrations`. `init` and `ingest` create a missing (or empty) file; only
+    /// `init --force` adds owl's tables to another application's SQLite file.
+    public enum Creation: Sendable {
+        case never, ifMissing, evenIntoForeignDatabase
+    }
+
+    /// Opens and migrates the database at `path`, creating it only as `creation` allows.
+    public init(path: String, creation: Creation = .ifMissing, migrator: Migrator = .embedded) throws {
         try Warehouse.checkUsablePath(path, mustExist: false)
+        switch try Warehouse.kind(of: path) {
+        case .missing, .empty:
+            guard creation != .never else { throw Warehouse.noDatabase(path) }
+        case .foreign:
+            guard creation == .evenIntoForeignDatabase else { throw Warehouse.notOwls(path) }
+        case .owl(let version):
+            if version < migrator.latestVersion && !path.hasPrefix("file:") && !FileManager.default.isWritableFile(atPath: path) {
+                throw WarehouseError("\(path): the database is at schema version \(version) and this owl needs \(migrator.latestVersion), "
+                    + "but the file is not writable; run `owl migrate --db \(path)` where it is")
+            }
+        }
+        try Warehouse.checkWritable(path)
         self.path = path
         db = try Warehouse.naming(path) { try Database(path: path, mode: .readWriteCreate) }
         let applied = try Warehouse.naming(path) { try migrator.migrate(db) }
@@ -25,7 +52,44 @@ public final class Warehouse {
         if applied.contains(where: { $0.version == 3 }) { try rebuildSummaries() }
     }
 
+    /// What the file at a path is, looked at read-only so that a file that is not owl's
+    /// stays byte for byte as it was.
+    enum Kind: Equatable {
+        case missing, empty, foreign
+        case owl(version: Int)
+    }
+
+    static func kind(of path: String) throws -> Kind {
+        if !path.hasPrefix("file:") {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return .missing }
+            if (attributes[.size] as? Int) == 0 { return .empty }
+        }
+        return try naming(path) {
+            let db: Database
+            do {
+                db = try Database(path: path, mode: .readOnly)
+            } catch where path.hasPrefix("file:") {
+                // A `file:` URI has no path to look at first: one that cannot be opened is new.
+                return .missing
+            }
+            if try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil {
+                return .owl(version: try Migrator.currentVersion(of: db))
+            }
+            return try db.scalar("SELECT 1 FROM sqlite_master LIMIT 1") == nil ? .empty : .foreign
+        }
+    }
+
+    static func noDatabase(_ path: String) -> WarehouseError {
+        WarehouseError("no database at \(path); run `owl init --db \(path)`")
+    }
+
+    static func notOwls(_ path: String) -> WarehouseError {
+        WarehouseError("\(path) is a SQLite database but not an owl database (it has no schema_migrations table); "
+            + "`owl init --force --db \(path)` adds owl's tables to it")
+    }
+
     /// Runs `body`, turning SQLite's errors into messages that name the database file.
+    @discardableResult
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -34,9 +98,14 @@ public final class Warehouse {
         }
     }
 
-    /// Opens an existing database read-only, refusing every write: for ad-hoc SQL.
+    /// Opens an existing owl database read-only, refusing every write: for ad-hoc SQL.
     public static func openReadOnly(path: String) throws -> Database {
         try checkUsablePath(path, mustExist: true)
+        switch try kind(of: path) {
+        case .missing, .empty: throw noDatabase(path)
+        case .foreign: throw notOwls(path)
+        case .owl: break
+        }
         return try naming(path) {
             let db = try Database(path: path, mode: .readOnly)
             try db.setQueryOnly(true)
@@ -51,18 +120,24 @@ public final class Warehouse {
         if exists && isDirectory.boolValue {
             throw WarehouseError("\(path) is a directory; --db needs a database file path, e.g. \(path)/owl.sqlite")
         }
-        if !exists {
-            if mustExist { throw WarehouseError("\(path): no such database; run `owl init --db \(path)` first") }
-            let folder = (path as NSString).deletingLastPathComponent
-            let parent = folder.isEmpty ? "." : folder
-            if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                throw WarehouseError("\(path): folder \(parent) does not exist")
-            }
-            if !FileManager.default.isWritableFile(atPath: parent) {
-                throw WarehouseError("\(path): cannot create the database, folder \(parent) is not writable")
-            }
-        } else if !mustExist && !FileManager.default.isWritableFile(atPath: path) {
-            throw WarehouseError("\(path): the database file is not writable")
+        if !exists && mustExist { throw noDatabase(path) }
+    }
+
+    /// A file to be created needs a writable folder; an existing one must be writable.
+    static func checkWritable(_ path: String) throws {
+        if path.hasPrefix("file:") { return }
+        if FileManager.default.fileExists(atPath: path) {
+            if !FileManager.default.isWritableFile(atPath: path) { throw WarehouseError("\(path): the database file is not writable") }
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let parent = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw WarehouseError("\(path): folder \(parent) does not exist")
+        }
+        if !FileManager.default.isWritableFile(atPath: parent) {
+            throw WarehouseError("\(path): cannot create the database, folder \(parent) is not writable")
         }
     }
 

@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
-    @Argument(help: ArgumentHelp("An entity, all, or an analysis name.", valueName: "target"))
+    @Argument(help: ArgumentHelp("An entity, all, or an analysis name.", valueName: "target"), completion: Completions.exportTargets)
     var target: String
 
     @Option(help: ArgumentHelp("Only this organization's rows (entities).", valueName: "id"))
@@ -39,26 +39,34 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Only rows dated on or before this day (releases, models, observations).", valueName: "date"))
     var to: String?
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
+              completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
     func run() throws {
-        let format = outputOptions.resolvedFormat(fallback: .csv)
-        let filter = ExportFilter(organization: organization, country: country, from: from, to: to)
         try reportingErrors {
             let entity = Entity(rawValue: target)
+            // The command line is checked in full before the database is opened: a wrong one exits 2.
+            let filter = try ExportFilter(organization: organization, country: country, from: from, to: to).checked()
+            if let entity { try Exporter.check(entity, filter: filter) }
             if (entity != nil || target == "all"), !analysisArguments.isEmpty {
-                throw WarehouseError("unexpected \(analysisArguments.joined(separator: " ")) for \(target); entities take --organization, --country, --from and --to")
+                throw UsageError("unexpected \(analysisArguments.joined(separator: " ")) for \(target); entities take --organization, --country, --from and --to")
             }
             if target == "all" {
-                guard let folder = outputOptions.output else { throw WarehouseError("export all needs --output FOLDER") }
-                let warehouse = try database.openWarehouse()
+                guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
+                try refuseFileLikeFolder(folder)
                 let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
+                let warehouse = try database.openWarehouse()
+                warn(try filter.warnings(on: warehouse.db))
                 for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
                     printError("\(written.path): \(written.rows) rows")
                 }
-            } else if let entity {
+                return
+            }
+            let format = try outputOptions.resolvedFormat(fallback: .csv)
+            if let entity {
                 let warehouse = try database.openWarehouse()
+                warn(try filter.warnings(on: warehouse.db))
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
                 if let output = outputOptions.output { printError("\(output): \(rows) rows") }
             } else {
@@ -67,10 +75,10 @@ struct Export: ParsableCommand {
                         + "or an analysis (\(Analysis.catalog.map(\.name).joined(separator: ", ")))"
                     let names = Entity.allCases.map(\.rawValue) + ["all"] + Analysis.catalog.map(\.name)
                     if let suggestion = Warehouse.suggestion(for: target, among: names) { message += "; did you mean \(suggestion)?" }
-                    throw WarehouseError(message)
+                    throw UsageError(message)
                 }
                 guard organization == nil, country == nil else {
-                    throw WarehouseError("--organization and --country filter entities; \(analysis.name) takes \(analysis.parameters.map(\.synopsis).joined(separator: " "))")
+                    throw UsageError("--organization and --country filter entities; \(analysis.name) takes \(analysis.parameters.map(\.synopsis).joined(separator: " "))")
                 }
                 // --from and --to are analysis parameters when the analysis has them.
                 var words = analysisArguments
@@ -84,4 +92,19 @@ struct Export: ParsableCommand {
             }
         }
     }
+}
+
+/// Says on standard error why a result may be empty; the command still succeeds.
+func warn(_ warnings: [String]) {
+    for warning in warnings { printError("owl: warning: \(warning)") }
+}
+
+/// `export all --output all.csv` would make a folder named all.csv: a path with an
+/// extension that is not an existing folder is refused; a trailing slash says "a folder".
+func refuseFileLikeFolder(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+    guard !path.hasSuffix("/"), !(path as NSString).pathExtension.isEmpty else { return }
+    throw UsageError("export all writes one file per entity into a folder, and \(path) looks like a file name; "
+        + "give a folder (e.g. --output backup/), or export one entity to a file")
 }

@@ -41,10 +41,12 @@ struct Ingest: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or directories to load.", valueName: "path"))
     var paths: [String]
 
-    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"))
+    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"),
+            completion: .list(Entity.allCases.map(\.rawValue)))
     var into: String?
 
-    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"))
+    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"),
+            completion: .list(SourceFormat.allCases.map(\.rawValue)))
     var format: String?
 
     @Option(name: .customLong("observed-on"), help: ArgumentHelp("For hf-models: the day the listing was fetched (its downloads cover the 30 days before).", valueName: "date"))
@@ -93,12 +95,21 @@ struct Ingest: ParsableCommand {
             if let map {
                 mapping = try ColumnMapping.load(path: map, into: entity)
             } else if !column.isEmpty || !constants.isEmpty {
-                guard let entity else { throw WarehouseError("--column and --set need --into ENTITY (or a --map file naming it)") }
-                mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
+                guard let entity else { throw UsageError("--column and --set need --into ENTITY (or a --map file naming it)") }
+                // --column and --set are the command line: what is wrong with them is a usage error.
+                do {
+                    mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
+                } catch let error as WarehouseError {
+                    throw UsageError(error.description)
+                }
             }
-            return (try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping), mapping)
+            let files = try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping) { path, reason in
+                if !quiet { printError("skipped \(path) (\(reason))") }
+            }
+            return (files, mapping)
         }
-        let warehouse = try database.openWarehouse()
+        defer { for file in files { file.removeCopy() } }
+        let warehouse = try database.openWarehouse(creation: .ifMissing)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
         options.insertOnly = insertOnly
@@ -107,6 +118,7 @@ struct Ingest: ParsableCommand {
             try ingester.ingest(files) { report in
                 bar.clear()
                 print(summary(of: report))
+                if report.loaded && report.skipped > 0 { printError(digest(of: report)) }
             }
         }
         guard let failed = reports.first(where: { !$0.loaded }) else {
@@ -125,6 +137,17 @@ struct Ingest: ParsableCommand {
         let notRun = files.count - reports.count
         if notRun > 0 { printError("owl: \(notRun) file(s) after it were not loaded") }
         throw ExitCode(1)
+    }
+
+    /// What --skip-invalid skipped: the first reasons and a count per field.
+    private func digest(of report: FileReport, shown: Int = 10) -> String {
+        let kept = dryRun ? "would be kept in rejects" : "kept in rejects; `owl rejects --file \(report.file.path)` lists them"
+        var lines = ["\(report.file.path): skipped \(report.invalidRows) invalid rows (\(kept)):"]
+        lines += report.problems.prefix(shown).map { "  \($0)" }
+        if report.problemCount > shown { lines.append("  … and \(report.problemCount - shown) more problems") }
+        let byField = report.problemsByField.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        lines.append("  problems by field: " + byField.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        return lines.joined(separator: "\n")
     }
 
     private func summary(of report: FileReport) -> String {

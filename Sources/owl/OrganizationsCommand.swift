@@ -39,7 +39,7 @@ struct OrganizationsCommand: ParsableCommand {
 
         func run() throws {
             let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
-            let format = outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             let warehouse = try database.openWarehouse()
             try reportingErrors {
                 let statement = try Organizations.list(unknownOnly: unknown, order: sort ?? (unknown ? .downloads : .name), in: warehouse.db)

@@ -18,15 +18,23 @@ struct Owl: ParsableCommand {
               owl status                   see what is stored
 
             Every command takes --db PATH (default: $OWL_DB, else owl.sqlite in this
-            folder) and brings the database to the latest schema before it runs.
+            folder) and brings the database to the latest schema before it runs. Only
+            init and ingest create a missing database.
+
+            Exit codes: 0 done; 1 the database, the data or a file failed; 2 the
+            command line is wrong (found before the database is opened).
             """,
         version: OwlVersion.string,
-        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self]
+        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self, RejectsCommand.self, Metrics.self]
     )
 
     /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error
     /// (ArgumentParser's own default for usage errors is 64).
     static func main() {
+        if let word = CommandLine.arguments.dropFirst().first, let message = unknownCommandMessage(word) {
+            printError("owl: \(message)\nUsage: owl <subcommand>; `owl --help` lists them.")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -38,6 +46,22 @@ struct Owl: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension Owl {
+    /// "unknown command qurey; did you mean query?" for a first word that names no
+    /// subcommand (ArgumentParser would report the options after it instead).
+    static func unknownCommandMessage(_ word: String) -> String? {
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !word.hasPrefix("-"), !names.contains(word) else { return nil }
+        var message = "unknown command \(word)"
+        if let suggestion = Warehouse.suggestion(for: word, among: names) {
+            message += "; did you mean \(suggestion)?"
+        } else {
+            message += "; the commands are \(names.dropLast().joined(separator: ", "))"
+        }
+        return message
     }
 }
 
@@ -59,18 +83,23 @@ struct DatabaseOptions: ParsableArguments {
         return "owl.sqlite"
     }
 
-    /// Opens and migrates the database, turning failures into a clean exit 1.
-    func openWarehouse() throws -> Warehouse {
-        try reportingErrors { try Warehouse(path: path) }
+    /// Opens and migrates the database, turning failures into a clean exit 1. Only init and
+    /// ingest create a missing database; every other command refuses it.
+    func openWarehouse(creation: Warehouse.Creation = .never) throws -> Warehouse {
+        try reportingErrors { try Warehouse(path: path, creation: creation) }
     }
 }
 
-/// Prints a user-facing error to standard error and exits 1, instead of a stack of Swift types.
+/// Prints a user-facing error to standard error and exits 2 for a wrong command line, 1 for
+/// anything else, instead of a stack of Swift types.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as UsageError {
+        printError("owl: \(error)")
+        throw ExitCode(2)
     } catch {
         printError("owl: \(error)")
         throw ExitCode(1)

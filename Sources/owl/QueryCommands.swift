@@ -6,22 +6,48 @@ struct Analyses: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the prepared analyses, or show one in full.",
         discussion: """
+            With a database (--db, $OWL_DB, or owl.sqlite here when it exists), each
+            analysis that takes a metric lists the stored metrics it can take; `owl
+            metrics` lists them all.
+
             Examples:
               owl analyses
-              owl analyses download-share
+              owl analyses download-share --db research.sqlite
             """)
 
-    @Argument(help: "An analysis to describe: its parameters and output columns.")
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "An analysis to describe: its parameters and output columns.", completion: Completions.analyses)
     var name: String?
 
+    /// The stored metrics each metric parameter can take, when there is a database to ask;
+    /// a --db or $OWL_DB that names no database is an error, a missing owl.sqlite is not.
+    func metricChoices() throws -> ((Analysis.Parameter) -> [String])? {
+        let explicit = database.db != nil || !(ProcessInfo.processInfo.environment["OWL_DB"] ?? "").isEmpty
+        guard explicit || FileManager.default.fileExists(atPath: database.path) else { return nil }
+        let warehouse = try database.openWarehouse()
+        return { parameter in
+            (try? MetricCatalog.ids(in: warehouse, kinds: parameter.metricKinds ?? Entity.metricKinds)) ?? []
+        }
+    }
+
     func run() throws {
+        let metrics = try metricChoices()
+        func metricLines(_ analysis: Analysis, indent: String) -> [String] {
+            guard let metrics else { return [] }
+            return analysis.parameters.filter { $0.type == .metric }.map { parameter in
+                let ids = metrics(parameter)
+                return indent + "--\(parameter.name): " + (ids.isEmpty ? "no stored metric of kind \((parameter.metricKinds ?? []).joined(separator: " or "))" : ids.joined(separator: ", "))
+            }
+        }
         guard let name else {
             let width = Analysis.catalog.map(\.name.count).max() ?? 0
             for analysis in Analysis.catalog {
                 print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
                 print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
+                for line in metricLines(analysis, indent: String(repeating: " ", count: width + 4)) { print(line) }
             }
-            print("\nRun one with `owl query NAME --param value …`; `owl analyses NAME` explains it.")
+            print("\nRun one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
             return
         }
         let analysis = try reportingErrors { try Analysis.named(name) }
@@ -33,12 +59,16 @@ struct Analyses: ParsableCommand {
             if let value = parameter.default, value != "today", !parameter.help.contains("default") { line += " (default \(value))" }
             print(line)
         }
+        let stored = metricLines(analysis, indent: "  ")
+        if !stored.isEmpty { print("\nMetrics stored in \(database.path):\n" + stored.joined(separator: "\n")) }
         print("\nColumns:")
         let width = analysis.columns.map(\.name.count).max() ?? 0
         for column in analysis.columns {
             print("  \(column.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(column.description)")
         }
-        let example = analysis.parameters.filter(\.isRequired).map { "--\($0.name) \($0.type == .metric ? "METRIC" : "VALUE")" }
+        let example = analysis.parameters.filter(\.isRequired).map { parameter in
+            "--\(parameter.name) " + (parameter.type == .metric ? metrics?(parameter).first ?? "METRIC" : "VALUE")
+        }
         print("\nExample:\n  owl query \(analysis.name) \(example.joined(separator: " "))")
     }
 
@@ -58,7 +88,8 @@ struct Analyses: ParsableCommand {
 
 /// Output options shared by query and export.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"))
+    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"),
+            completion: .list(OutputFormat.allCases.map(\.rawValue)))
     var format: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
@@ -73,10 +104,18 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    func resolvedFormat(fallback: OutputFormat) -> OutputFormat {
+    /// The format asked for, else the one the --output extension names (csv when it has
+    /// none), else `fallback`. An extension owl does not write is refused, not written as CSV.
+    func resolvedFormat(fallback: OutputFormat) throws -> OutputFormat {
         if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
-        if let output { return OutputFormat.forFileName(output) ?? .csv }
-        return fallback
+        guard let output else { return fallback }
+        if let chosen = OutputFormat.forFileName(output) { return chosen }
+        let ext = (output as NSString).pathExtension
+        guard ext.isEmpty else {
+            throw UsageError("owl does not write .\(ext) files; the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) "
+                + "(extensions .csv, .tsv, .json, .jsonl, .md, .txt), or give --format")
+        }
+        return .csv
     }
 
     func sink() throws -> OutputSink {
@@ -89,7 +128,8 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a prepared analysis, or one read-only SQL statement.",
         discussion: """
-            A prepared analysis takes its own parameters (see `owl analyses NAME`); its
+            A prepared analysis takes its own parameters as options, --NAME VALUE (see
+            `owl analyses NAME`), e.g. --metric hf_likes; its
             SQL runs as a prepared statement with the values bound, never pasted in. --sql
             runs one read-only statement on a read-only connection: statements that write,
             ATTACH, and pragmas that set a value are refused. Named parameters (:name)
@@ -106,7 +146,7 @@ struct Query: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
-    @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"))
+    @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"), completion: Completions.analyses)
     var name: String?
 
     @Option(help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
@@ -118,12 +158,19 @@ struct Query: ParsableCommand {
     @Flag(help: "Draw a bar chart of the main numeric column under the table.")
     var chart = false
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
+              completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
     func validate() throws {
         if sql == nil && name == nil { throw ValidationError("name an analysis (see owl analyses) or give --sql") }
         if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
+        if sql == nil && !param.isEmpty {
+            // --param binds :name in --sql; an analysis takes its parameters as options.
+            let options = param.map { pair in pair.split(separator: "=", maxSplits: 1).map(String.init) }
+                .map { $0.count == 2 ? "--\($0[0]) \($0[1])" : "--\($0[0]) VALUE" }
+            throw ValidationError("--param is for the :name parameters of --sql; an analysis takes its parameters as options: \(options.joined(separator: " "))")
+        }
         if sql != nil && !analysisArguments.isEmpty {
             throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
         }
@@ -131,8 +178,8 @@ struct Query: ParsableCommand {
 
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
-        let format = outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
         try reportingErrors {
+            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             if let sql {
                 let db = try Warehouse.openReadOnly(path: database.path)
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)

@@ -6,7 +6,8 @@ struct Init: ParsableCommand {
         abstract: "Create the database file and its schema.",
         discussion: """
             Creates the file if it does not exist and applies every migration. Running it
-            on an existing database is safe: it only applies what is pending.
+            on an existing database is safe: it only applies what is pending. A SQLite
+            file of another application is refused unless --force adds owl's tables to it.
 
             Example:
               owl init --db research/owl.sqlite
@@ -14,8 +15,11 @@ struct Init: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Flag(help: "Add owl's tables to a SQLite database that is not owl's.")
+    var force = false
+
     func run() throws {
-        let warehouse = try database.openWarehouse()
+        let warehouse = try database.openWarehouse(creation: force ? .evenIntoForeignDatabase : .ifMissing)
         print("\(warehouse.path): ready, schema version \(warehouse.schemaVersion)")
     }
 }
@@ -48,7 +52,7 @@ struct Migrate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let before = try Warehouse.schemaVersionWithoutMigrating(path: database.path)
-            let warehouse = try Warehouse(path: database.path)
+            let warehouse = try Warehouse(path: database.path, creation: .never)
             let after = warehouse.schemaVersion
             if before == after {
                 print("\(warehouse.path): up to date at schema version \(after)")
@@ -92,7 +96,7 @@ struct Status: ParsableCommand {
             print("\(table.padding(toLength: width, withPad: " ", startingAt: 0))  \(rows)")
         }
         print("")
-        print("ingest: \(status.batchCount) batches, \(status.rejectCount) rejected rows kept")
+        print("ingest: \(status.batchCount) batches, \(status.rejectCount) rejected rows kept" + (status.rejectCount > 0 ? " (owl rejects lists them)" : ""))
         for batch in status.recentBatches {
             print("  #\(batch.id) \(batch.startedAt) \(batch.entity) (\(batch.format)) \(batch.path): "
                 + "\(batch.read) read, \(batch.inserted) inserted, \(batch.updated) updated, "

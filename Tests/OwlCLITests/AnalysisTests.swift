@@ -166,6 +166,53 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
     }
 }
 
+// MARK: download-share (its amounts: MeasureTests)
+
+@Suite struct DownloadShareAnalysisTests {
+    @Test func parameterErrorsSayWhatIsAllowed() throws {
+        let box = try Sandbox()
+        try box.loadAnalysisData()
+        // A score is not an amount: refused, naming the metrics that fit.
+        let wrongKind = try box.owl("query", "download-share", "--metric", "mmlu", "--to", "2025-06-30")
+        #expect(wrongKind.status == 1)
+        #expect(wrongKind.stderr.contains("mmlu is a score metric"), "\(wrongKind.stderr)")
+        #expect(wrongKind.stderr.contains("window or cumulative") && wrongKind.stderr.contains("dl30") && wrongKind.stderr.contains("likes"), "\(wrongKind.stderr)")
+        #expect(wrongKind.stdout.isEmpty)
+
+        let unknown = try box.owl("query", "download-share", "--metric", "nosuch", "--to", "2025-06-30")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no metric named nosuch") && unknown.stderr.contains("dl30"), "\(unknown.stderr)")
+
+        let badBy = try box.owl("query", "download-share", "--metric", "dl30", "--by", "planet")
+        #expect(badBy.status == 2)
+        #expect(badBy.stderr.contains("country, organization, kind"), "\(badBy.stderr)")
+
+        let badDate = try box.owl("query", "download-share", "--metric", "dl30", "--to", "2025-02-29")
+        #expect(badDate.status == 2)
+        #expect(badDate.stderr.contains("--to") && badDate.stderr.contains("YYYY-MM-DD"), "\(badDate.stderr)")
+
+        let badReleased = try box.owl("query", "download-share", "--metric", "dl30", "--to", "2025-06-30", "--released-from", "2025-6-1")
+        #expect(badReleased.status == 2)
+        #expect(badReleased.stderr.contains("--released-from"), "\(badReleased.stderr)")
+
+        let zeroTop = try box.owl("query", "download-share", "--metric", "dl30", "--to", "2025-06-30", "--top", "0")
+        #expect(zeroTop.status == 2)
+        #expect(zeroTop.stderr.contains("--top") && zeroTop.stderr.contains("at least 1"), "\(zeroTop.stderr)")
+
+        let missing = try box.owl("query", "download-share", "--to", "2025-06-30")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--metric"), "\(missing.stderr)")
+
+        let unknownParameter = try box.owl("query", "download-share", "--metric", "dl30", "--color", "red")
+        #expect(unknownParameter.status == 2)
+        #expect(unknownParameter.stderr.contains("--color") && unknownParameter.stderr.contains("--metric"), "\(unknownParameter.stderr)")
+
+        // A leap day that exists is accepted.
+        let leap = try box.owl("query", "download-share", "--metric", "dl30", "--from", "2024-02-29", "--to", "2024-02-29", "--format", "csv")
+        #expect(leap.status == 0, "\(leap.stderr)")
+    }
+}
+
 // MARK: leaderboard
 
 @Suite struct LeaderboardAnalysisTests {
@@ -283,15 +330,15 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         for allowed in ["likes", "mmlu", "ppl"] { #expect(window.stderr.contains(allowed), "\(window.stderr)") }
 
         let badBy = try box.owl("query", "leaderboard", "--metric", "likes", "--by", "kind")
-        #expect(badBy.status == 1)
+        #expect(badBy.status == 2)
         #expect(badBy.stderr.contains("model, organization, country"), "\(badBy.stderr)")
 
         let badDate = try box.owl("query", "leaderboard", "--metric", "likes", "--as-of", "2025-13-01")
-        #expect(badDate.status == 1)
+        #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("--as-of") && badDate.stderr.contains("exists"), "\(badDate.stderr)")
 
         let badLimit = try box.owl("query", "leaderboard", "--metric", "likes", "--limit", "many")
-        #expect(badLimit.status == 1)
+        #expect(badLimit.status == 2)
         #expect(badLimit.stderr.contains("--limit"), "\(badLimit.stderr)")
     }
 }
@@ -354,10 +401,10 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         let box = try Sandbox()
         try box.loadAnalysisData()
         let badBy = try box.owl("query", "cadence", "--by", "kind", "--to", "2025-06-30")
-        #expect(badBy.status == 1)
+        #expect(badBy.status == 2)
         #expect(badBy.stderr.contains("organization, country"), "\(badBy.stderr)")
         let badDate = try box.owl("query", "cadence", "--from", "2025-04-31", "--to", "2025-06-30")
-        #expect(badDate.status == 1)
+        #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("--from") && badDate.stderr.contains("date that exists"), "\(badDate.stderr)")
     }
 }
@@ -424,18 +471,35 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         let box = try Sandbox()
         try box.loadAnalysisData()
         let badPeriod = try box.owl("query", "timeline", "--period", "week", "--to", "2025-06-30")
-        #expect(badPeriod.status == 1)
+        #expect(badPeriod.status == 2)
         #expect(badPeriod.stderr.contains("month, quarter, year"), "\(badPeriod.stderr)")
         let badBy = try box.owl("query", "timeline", "--by", "license", "--to", "2025-06-30")
-        #expect(badBy.status == 1)
+        #expect(badBy.status == 2)
         #expect(badBy.stderr.contains("country, organization, openness, architecture"), "\(badBy.stderr)")
         let badDate = try box.owl("query", "timeline", "--to", "2025-06-31")
-        #expect(badDate.status == 1)
+        #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("--to"), "\(badDate.stderr)")
     }
 }
 
 // MARK: concentration
+
+@Suite struct ConcentrationAnalysisTests {
+    // Its amounts are held to the definition in MeasureTests; here, what it refuses.
+    @Test func parameterErrors() throws {
+        let box = try Sandbox()
+        try box.loadAnalysisData()
+        let score = try box.owl("query", "concentration", "--metric", "mmlu", "--to", "2025-06-30")
+        #expect(score.status == 1)
+        #expect(score.stderr.contains("mmlu is a score metric") && score.stderr.contains("dl30"), "\(score.stderr)")
+        let badPeriod = try box.owl("query", "concentration", "--metric", "dl30", "--period", "week")
+        #expect(badPeriod.status == 2)
+        #expect(badPeriod.stderr.contains("month, quarter, year"), "\(badPeriod.stderr)")
+        let badBy = try box.owl("query", "concentration", "--metric", "dl30", "--by", "kind")
+        #expect(badBy.status == 2)
+        #expect(badBy.stderr.contains("organization, country"), "\(badBy.stderr)")
+    }
+}
 
 // MARK: efficiency
 
@@ -499,10 +563,10 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         #expect(cumulative.stderr.contains("mmlu") && cumulative.stderr.contains("ppl"), "\(cumulative.stderr)")
         #expect(!cumulative.stderr.contains("dl30"), "only score metrics are offered: \(cumulative.stderr)")
         let zero = try box.owl("query", "efficiency", "--metric", "mmlu", "--limit", "0")
-        #expect(zero.status == 1)
+        #expect(zero.status == 2)
         #expect(zero.stderr.contains("--limit") && zero.stderr.contains("at least 1"), "\(zero.stderr)")
         let badDate = try box.owl("query", "efficiency", "--metric", "mmlu", "--as-of", "yesterday")
-        #expect(badDate.status == 1)
+        #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("--as-of") && badDate.stderr.contains("YYYY-MM-DD"), "\(badDate.stderr)")
     }
 }
@@ -549,13 +613,13 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         #expect(empty.run.status == 0, "\(empty.run.stderr)")
         expectTable(empty.table, header: ["period", "openness", "models", "share_pct"], rows: [])
         let badPeriod = try box.owl("query", "openness", "--period", "month")
-        #expect(badPeriod.status == 1)
+        #expect(badPeriod.status == 2)
         #expect(badPeriod.stderr.contains("year, quarter"), "\(badPeriod.stderr)")
         let badDate = try box.owl("query", "openness", "--from", "2025-00-10")
-        #expect(badDate.status == 1)
+        #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("--from"), "\(badDate.stderr)")
         let unknownAnalysis = try box.owl("query", "opennes", "--to", "2025-12-31")
-        #expect(unknownAnalysis.status == 1)
+        #expect(unknownAnalysis.status == 2)
         #expect(unknownAnalysis.stderr.contains("openness"), "\(unknownAnalysis.stderr)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The `owl` binary that `swift test` built, beside the test bundle.
 let builtOwl: URL = {
@@ -24,7 +25,15 @@ let stagedOwl: URL = {
 }()
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let sharedData = packageRoot.deletingLastPathComponent().appending(path: "shared/data")
+
+/// The path of a committed copy of a real third-party file (Tests/Fixtures/README.md); a
+/// test that needs a missing one fails, naming it.
+func fixture(_ relativePath: String) throws -> String {
+    let path = packageRoot.appending(path: "Tests/Fixtures").appending(path: relativePath).path
+    try #require(FileManager.default.fileExists(atPath: path),
+                 "missing fixture Tests/Fixtures/\(relativePath): it is committed with the repository (see Tests/Fixtures/README.md)")
+    return path
+}
 
 struct Run {
     let status: Int32

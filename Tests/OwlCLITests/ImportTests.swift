@@ -3,7 +3,7 @@ import Testing
 
 // End-to-end tests of the importers: Hugging Face Hub listings (--format hf-models), Epoch AI's
 // "Notable AI Models" CSV (--format epoch) and CSV files of another shape read through a column
-// mapping (--column/--set, --map FILE.json|FILE.toml). Real files are read from ../shared/data.
+// mapping (--column/--set, --map FILE.json|FILE.toml). Real files are the committed copies in Tests/Fixtures/.
 
 // MARK: Helpers (names prefixed with `imp` to stay clear of other test files' helpers)
 
@@ -47,6 +47,14 @@ extension Sandbox {
     func impIngestFails(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let run = try self.run(["ingest", "-q"] + args)
         #expect(run.status == 1, "owl ingest \(args.joined(separator: " ")) exited \(run.status)\n\(run.stdout)\n\(run.stderr)",
+                sourceLocation: sourceLocation)
+        return run
+    }
+
+    /// An ingest whose command line is wrong (a --column or --set mistake): exit 2.
+    func impIngestRefused(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
+        let run = try self.run(["ingest", "-q"] + args)
+        #expect(run.status == 2, "owl ingest \(args.joined(separator: " ")) exited \(run.status)\n\(run.stdout)\n\(run.stderr)",
                 sourceLocation: sourceLocation)
         return run
     }
@@ -374,7 +382,7 @@ extension ImportTests {
 
 extension ImportTests {
 @Suite struct Epoch {
-    static let file = sharedData.appending(path: "epoch-ai/notable-ai-models.csv").path
+    static var file: String { get throws { try fixture("epoch-ai/notable-ai-models.csv") } }
 
     @Test func theRealFileFailsWithoutSkipInvalidAndLoadsNothing() throws {
         let box = try Sandbox()
@@ -520,13 +528,41 @@ extension ImportTests {
 
 extension ImportTests {
 @Suite struct Mapping {
-    static let kblab = sharedData.appending(path: "kblab-hf-downloads").path
     static let modelColumns = ["--column", "id=model_url|strip-prefix:https://huggingface.co/", "--column", "name=model_name",
                                "--column", "released_on=date", "--set", "organization=kblab"]
     static let observationColumns = ["--column", "model=model_url|strip-prefix:https://huggingface.co/", "--column", "observed_on=date",
                                      "--column", "value=downloads|number", "--set", "metric=hf_downloads_30d"]
 
+    /// Three monthly snapshots in the shape of KBLab's (kb-labb/huggingface_stats,
+    /// data/models/YYYY-MM-DD_hf.csv), which state no licence and so are not committed:
+    /// the same header, a model under the older KB namespace, a count with a thousands
+    /// separator, and models appearing in later snapshots. More than 30 days apart, so no
+    /// two 30-day windows overlap.
+    static let snapshots = [
+        "2022-02-18_hf.csv": """
+            model_url,downloads,organization,model_name,date
+            https://huggingface.co/KB/bert-base-swedish-cased,16509,KB,bert-base-swedish-cased,2022-02-18
+            https://huggingface.co/KBLab/wav2vec2-large-voxrex-swedish,1356,KBLab,wav2vec2-large-voxrex-swedish,2022-02-18
+
+            """,
+        "2022-03-21_hf.csv": """
+            model_url,downloads,organization,model_name,date
+            https://huggingface.co/KB/bert-base-swedish-cased,17000,KB,bert-base-swedish-cased,2022-03-21
+            https://huggingface.co/KBLab/wav2vec2-large-voxrex-swedish,"1,500",KBLab,wav2vec2-large-voxrex-swedish,2022-03-21
+            https://huggingface.co/KBLab/sentence-bert-swedish-cased,42,KBLab,sentence-bert-swedish-cased,2022-03-21
+
+            """,
+        "2026-08-19_hf.csv": """
+            model_url,downloads,organization,model_name,date
+            https://huggingface.co/KB/bert-base-swedish-cased,20000,KB,bert-base-swedish-cased,2026-08-19
+            https://huggingface.co/KBLab/sentence-bert-swedish-cased,300000,KBLab,sentence-bert-swedish-cased,2026-08-19
+            https://huggingface.co/KBLab/kb-whisper-large,1200000,KBLab,kb-whisper-large,2026-08-19
+
+            """,
+    ]
+
     func loadKBLab(_ box: Sandbox) throws -> (models: Run, observations: Run) {
+        for (name, text) in Self.snapshots { try box.write("kblab/\(name)", text) }
         try box.write("kblab-org.csv", """
             id,name,country,kind,hf_namespaces,url
             kblab,KBLab (National Library of Sweden),SE,government,KBLab,https://www.kb.se/
@@ -539,44 +575,48 @@ extension ImportTests {
             """)
         try box.impIngestOK("kblab-org.csv", "--into", "organizations")
         try box.impIngestOK("kb-metrics.csv", "--into", "metrics")
-        let models = try box.run(["ingest", "-q", Self.kblab, "--into", "models", "--insert-only"] + Self.modelColumns)
+        let models = try box.run(["ingest", "-q", "kblab", "--into", "models", "--insert-only"] + Self.modelColumns)
         #expect(models.status == 0, "\(models.stderr)")
-        let observations = try box.run(["ingest", "-q", Self.kblab, "--into", "observations"] + Self.observationColumns)
+        let observations = try box.run(["ingest", "-q", "kblab", "--into", "observations"] + Self.observationColumns)
         #expect(observations.status == 0, "\(observations.stderr)")
         return (models, observations)
     }
 
-    @Test func all55KBLabSnapshotsLoadAsDownloadObservations() throws {
+    @Test func kblabSnapshotsLoadAsDownloadObservations() throws {
         let box = try Sandbox()
         let (models, observations) = try loadKBLab(box)
-        let snapshotFiles = try FileManager.default.contentsOfDirectory(atPath: Self.kblab).filter { $0.hasSuffix("_hf.csv") }
-        #expect(snapshotFiles.count == 55)
-        #expect(models.stdout.split(separator: "\n").filter { $0.contains("→ models: loaded") }.count == 55, "\(models.stdout)")
-        #expect(observations.stdout.split(separator: "\n").filter { $0.contains("→ observations: loaded") }.count == 55, "\(observations.stdout)")
-        #expect(try box.impCount("models") == 80)
-        #expect(try box.impCount("observations") == 2710)
+        #expect(models.stdout.split(separator: "\n").filter { $0.contains("→ models: loaded") }.count == 3, "\(models.stdout)")
+        #expect(observations.stdout.split(separator: "\n").filter { $0.contains("→ observations: loaded") }.count == 3, "\(observations.stdout)")
+        // Four distinct models across the snapshots; 2 + 3 + 3 rows.
+        #expect(try box.impCount("models") == 4)
+        #expect(try box.impCount("observations") == 8)
         #expect(try box.impSQL("SELECT DISTINCT organization FROM models") == ["kblab"])
         #expect(try box.impSQL("SELECT DISTINCT k.id FROM observations o JOIN metrics k ON k.key = o.metric") == ["hf_downloads_30d"])
+        // 16509 + 1356 + 17000 + 1500 + 42 + 20000 + 300000 + 1200000 = 1556407
         #expect(try box.impSQL("SELECT min(observed_on), max(observed_on), count(DISTINCT observed_on), sum(value) FROM observations")
-            == ["2022-02-18|2026-08-19|55|21080400.0"])
-        // Spot checks: a row of the first snapshot, and a model's first appearance dates it.
+            == ["2022-02-18|2026-08-19|3|1556407.0"])
         #expect(try box.impSQL("""
             SELECT o.value FROM observations o JOIN models m ON m.key = o.model
-            WHERE m.id = 'KB/bert-base-swedish-cased' AND o.observed_on = '2022-02-18'
-            """) == ["16509.0"])
-        #expect(try box.impSQL("SELECT name, released_on FROM models WHERE id = 'KBLab/bert-base-swedish-cased-reallysimple-ner'")
-            == ["bert-base-swedish-cased-reallysimple-ner|2022-02-18"])
+            WHERE m.id = 'KBLab/wav2vec2-large-voxrex-swedish' AND o.observed_on = '2022-03-21'
+            """) == ["1500.0"])
+        // With --insert-only a model's first snapshot dates it.
+        #expect(try box.impSQL("SELECT id, name, released_on FROM models ORDER BY id") == [
+            "KB/bert-base-swedish-cased|bert-base-swedish-cased|2022-02-18",
+            "KBLab/kb-whisper-large|kb-whisper-large|2026-08-19",
+            "KBLab/sentence-bert-swedish-cased|sentence-bert-swedish-cased|2022-03-21",
+            "KBLab/wav2vec2-large-voxrex-swedish|wav2vec2-large-voxrex-swedish|2022-02-18",
+        ])
     }
 
     @Test func reloadingTheKBLabSnapshotsChangesNothing() throws {
         let box = try Sandbox()
         _ = try loadKBLab(box)
-        let again = try box.run(["ingest", "-q", Self.kblab, "--into", "observations"] + Self.observationColumns)
+        let again = try box.run(["ingest", "-q", "kblab", "--into", "observations"] + Self.observationColumns)
         #expect(again.status == 0, "\(again.stderr)")
         let lines = again.stdout.split(separator: "\n").filter { $0.contains("→ observations:") }.map(String.init)
-        #expect(lines.count == 55)
+        #expect(lines.count == 3)
         #expect(lines.allSatisfy { impSummaryCounts($0)["inserted"] == 0 && impSummaryCounts($0)["updated"] == 0 }, "\(again.stdout)")
-        #expect(try box.impCount("observations") == 2710)
+        #expect(try box.impCount("observations") == 8)
     }
 
     @Test func queriesOnTheKBLabSnapshots() throws {
@@ -591,7 +631,7 @@ extension ImportTests {
         #expect(organizationLines.count == 2 && organizationLines[1].hasPrefix("kblab,") && organizationLines[1].split(separator: ",")[2] == "100",
                 "\(byOrganization.stdout)")
         let byCountry = try box.owl("query", "download-share", "--metric", "hf_downloads_30d", "--by", "country",
-                                    "--from", "2026-08-01", "--to", "2026-08-31", "--format", "csv")
+                                    "--from", "2026-07-01", "--to", "2026-08-31", "--format", "csv")
         #expect(byCountry.status == 0, "\(byCountry.stderr)")
         let lines = byCountry.stdout.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
         #expect(lines.count == 2 && lines[1].hasPrefix("SE,") && lines[1].split(separator: ",")[2] == "100", "\(byCountry.stdout)")
@@ -695,7 +735,7 @@ extension ImportTests {
     @Test func settingAnUnknownFieldIsAnError() throws {
         let box = try Sandbox()
         try prepareSmall(box)
-        let run = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url|strip-prefix:https://huggingface.co/",
+        let run = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url|strip-prefix:https://huggingface.co/",
                                          "--column", "observed_on=date", "--column", "value=downloads|number", "--set", "metirc=hf_downloads_30d")
         #expect(run.stderr.contains("--set metirc: is not a field of observations; did you mean metric?"), "\(run.stderr)")
         #expect(try box.impCount("observations") == 0)
@@ -704,12 +744,12 @@ extension ImportTests {
     @Test func aMappingMissingARequiredFieldOrEntityIsAnError() throws {
         let box = try Sandbox()
         try prepareSmall(box)
-        let noMetric = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url",
+        let noMetric = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url",
                                               "--column", "observed_on=date", "--column", "value=downloads|number")
         #expect(noMetric.stderr.contains("gives no metric"), "\(noMetric.stderr)")
-        let noInto = try box.impIngestFails("dl.csv", "--column", "model=model_url")
+        let noInto = try box.impIngestRefused("dl.csv", "--column", "model=model_url")
         #expect(noInto.stderr.contains("--into"), "\(noInto.stderr)")
-        let badTransform = try box.impIngestFails("dl.csv", "--into", "observations", "--column", "model=model_url|trim",
+        let badTransform = try box.impIngestRefused("dl.csv", "--into", "observations", "--column", "model=model_url|trim",
                                                   "--column", "observed_on=date", "--column", "value=downloads", "--set", "metric=hf_downloads_30d")
         #expect(badTransform.stderr.contains("unknown transform"), "\(badTransform.stderr)")
         #expect(try box.impCount("observations") == 0)

@@ -19,11 +19,12 @@ import Testing
         #expect(status.stdout.contains("observations          0"))
     }
 
-    @Test func migrateReportsTheVersionsOfANewDatabase() throws {
+    @Test func migrateDoesNotCreateAMissingDatabase() throws {
         let box = try Sandbox()
         let run = try box.owl("migrate", "--db", "fresh.sqlite")
-        #expect(run.status == 0)
-        #expect(run.stdout.contains("migrated from schema version 0 to"))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no database at fresh.sqlite; run `owl init --db fresh.sqlite`"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: box.path("fresh.sqlite")))
     }
 
     @Test func dbDefaultsToTheEnvironmentVariable() throws {
@@ -49,7 +50,7 @@ import Testing
         let run = try box.owl("init", "--db", file + "/owl.sqlite")
         #expect(run.status == 1)
         #expect(run.stderr.contains("does not exist"))
-        let missingFolder = try box.owl("status", "--db", box.path("no/such/folder/owl.sqlite"))
+        let missingFolder = try box.owl("init", "--db", box.path("no/such/folder/owl.sqlite"))
         #expect(missingFolder.status == 1)
         #expect(missingFolder.stderr.contains("does not exist"))
     }

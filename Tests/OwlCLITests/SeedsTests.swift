@@ -117,7 +117,9 @@ extension SeedsTests {
     @Test func ingestOfTheSeedsFolderLoadsEveryRowWithNoErrorAndNoSkip() throws {
         let seeds = try SeedDatabase()
         #expect(seeds.ingest.status == 0, "owl ingest Seeds/ exited \(seeds.ingest.status): \(seeds.ingest.stderr)")
-        #expect(seeds.ingest.stderr.isEmpty, "owl ingest Seeds/ wrote to standard error:\n\(seeds.ingest.stderr)")
+        // Only the note that README.md, the dataset's description, is not data.
+        #expect(seeds.ingest.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("skipped ") && $0.hasSuffix("README.md (documentation)") },
+                "owl ingest Seeds/ wrote to standard error:\n\(seeds.ingest.stderr)")
         for entity in Self.entities {
             // Every data row of the file was read, inserted, and is in the table.
             let fileRows = try seedCSV("\(entity).csv").count - 1

@@ -26,26 +26,49 @@ public struct ColumnMapping: Sendable, Equatable {
     public let columns: [Column]
     public let constants: [String: String]
 
-    public init(entity: Entity, columns: [String], constants: [String]) throws {
+    /// `columnOrigins` and `constantOrigins` say where each spec was written, for messages:
+    /// `--column` and `--set` by default, `map.toml:7: columns.value` for a mapping file.
+    /// Every problem of the mapping is reported at once.
+    public init(entity: Entity, columns: [String], constants: [String],
+                columnOrigins: [String]? = nil, constantOrigins: [String]? = nil) throws {
         self.entity = entity
-        self.columns = try columns.map { try Self.parseColumn($0, entity: entity) }
+        var problems: [String] = []
+        var parsed: [Column] = []
+        for (index, spec) in columns.enumerated() {
+            do {
+                parsed.append(try Self.parseColumn(spec, entity: entity, origin: columnOrigins?[index]))
+            } catch let error as WarehouseError {
+                problems.append(error.description)
+            }
+        }
+        self.columns = parsed
         var values: [String: String] = [:]
-        for pair in constants {
-            guard let equals = pair.firstIndex(of: "=") else { throw WarehouseError("--set takes FIELD=VALUE (got \"\(pair)\")") }
+        for (index, pair) in constants.enumerated() {
+            let origin = constantOrigins?[index]
+            guard let equals = pair.firstIndex(of: "=") else {
+                problems.append("--set takes FIELD=VALUE (got \"\(pair)\")")
+                continue
+            }
             let field = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
-            try Self.checkField(field, entity: entity, option: "--set")
+            guard entity.fieldNames.contains(field) else {
+                problems.append("\(origin ?? "--set \(field)"): \(unknownFieldMessage(field, entity: entity))")
+                continue
+            }
             values[field] = String(pair[pair.index(after: equals)...])
         }
         self.constants = values
-        let mapped = Set(self.columns.map(\.field))
-        if let both = mapped.intersection(values.keys).first {
-            throw WarehouseError("field \(both) is given by both --column and --set")
+        let mapped = Set(parsed.map(\.field))
+        for both in mapped.intersection(values.keys).sorted() {
+            problems.append(columnOrigins == nil ? "field \(both) is given by both --column and --set" : "field \(both) is given by both [columns] and [set]")
         }
         let missing = entity.fields.filter { $0.required && !mapped.contains($0.name) && values[$0.name] == nil }.map(\.name)
         // models.released_on may come from the release; every other required field must be mapped.
-        if !missing.isEmpty {
-            throw WarehouseError("the mapping onto \(entity.rawValue) gives no \(missing.joined(separator: ", ")); add --column FIELD=SOURCE or --set FIELD=VALUE")
+        // (A field whose spec was wrong is reported for that, not as missing.)
+        if !missing.isEmpty && problems.isEmpty {
+            problems.append("the mapping onto \(entity.rawValue) gives no \(missing.joined(separator: ", ")); "
+                + (columnOrigins == nil ? "add --column FIELD=SOURCE or --set FIELD=VALUE" : "add it under [columns] or [set]"))
         }
+        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
     }
 
     /// Reads a mapping file: JSON `{"into": …, "columns": {FIELD: SPEC}, "set": {FIELD: VALUE}}`
@@ -54,6 +77,8 @@ public struct ColumnMapping: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else { throw WarehouseError("\(path): cannot read the mapping file") }
         let text = String(decoding: data, as: UTF8.self)
         var table: [String: [String: String]] = [:]
+        /// Where each entry was written: "columns.value" → "map.toml:7: columns.value".
+        var origins: [String: String] = [:]
         var target: String?
         if path.lowercased().hasSuffix(".json") {
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -64,6 +89,10 @@ public struct ColumnMapping: Sendable, Equatable {
                 guard let value = object[key] else { continue }
                 guard let strings = value as? [String: String] else { throw WarehouseError("\(path): \"\(key)\" must map field names to strings") }
                 table[key] = strings
+                for field in strings.keys {
+                    let line = jsonLine(of: field, after: key, in: text)
+                    origins["\(key).\(field)"] = "\(path):\(line.map(String.init) ?? "?"): \(key).\(field)"
+                }
             }
         } else {
             var section = ""
@@ -89,30 +118,51 @@ public struct ColumnMapping: Sendable, Equatable {
                     target = unquoted
                 } else {
                     table[section, default: [:]][key] = unquoted
+                    origins["\(section).\(key)"] = "\(path):\(number + 1): \(section).\(key)"
                 }
             }
         }
         guard let entity = into ?? target.flatMap(Entity.init(rawValue:)) else {
             throw WarehouseError("\(path): say which entity the file maps onto, with into = \"observations\" (or --into)")
         }
-        return try ColumnMapping(entity: entity,
-                                 columns: (table["columns"] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-                                 constants: (table["set"] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-    }
-
-    private static func checkField(_ field: String, entity: Entity, option: String) throws {
-        guard entity.fieldNames.contains(field) else {
-            throw WarehouseError("\(option) \(field): \(unknownFieldMessage(field, entity: entity))")
+        // In the order of the file, so problems are listed top to bottom.
+        func entries(_ section: String) -> [(spec: String, origin: String)] {
+            (table[section] ?? [:]).map { ("\($0.key)=\($0.value)", origins["\(section).\($0.key)"] ?? "\(path): \(section).\($0.key)") }
+                .sorted { $0.origin.localizedStandardCompare($1.origin) == .orderedAscending }
+        }
+        let columns = entries("columns"), constants = entries("set")
+        do {
+            return try ColumnMapping(entity: entity, columns: columns.map(\.spec), constants: constants.map(\.spec),
+                                     columnOrigins: columns.map(\.origin), constantOrigins: constants.map(\.origin))
+        } catch let error as WarehouseError {
+            // Problems not tied to one entry (a missing field) still name the file.
+            throw WarehouseError(error.description.split(separator: "\n").map { $0.hasPrefix(path) ? String($0) : "\(path): \($0)" }
+                .joined(separator: "\n"))
         }
     }
 
-    static func parseColumn(_ spec: String, entity: Entity) throws -> Column {
+    /// The line of `"key":` after the line of `"section"` in a JSON text: where a mapping
+    /// file's entry was written, for messages.
+    private static func jsonLine(of key: String, after section: String, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.contains("\"\(section)\"") }) else { return nil }
+        let pattern = "\"\(key)\""
+        for index in start..<lines.count {
+            var line = lines[index]
+            if index == start, let range = line.range(of: "\"\(section)\"") { line = line[range.upperBound...] }
+            if let range = line.range(of: pattern), line[range.upperBound...].drop(while: { $0 == " " }).hasPrefix(":") { return index + 1 }
+        }
+        return nil
+    }
+
+    static func parseColumn(_ spec: String, entity: Entity, origin: String? = nil) throws -> Column {
         guard let equals = spec.firstIndex(of: "=") else { throw WarehouseError("--column takes FIELD=SOURCE_COLUMN (got \"\(spec)\")") }
         let field = String(spec[..<equals]).trimmingCharacters(in: .whitespaces)
-        try checkField(field, entity: entity, option: "--column")
+        let at = origin ?? "--column \(field)"
+        guard entity.fieldNames.contains(field) else { throw WarehouseError("\(at): \(unknownFieldMessage(field, entity: entity))") }
         let parts = spec[spec.index(after: equals)...].split(separator: "|", omittingEmptySubsequences: false).map { String($0) }
         let source = parts[0].trimmingCharacters(in: .whitespaces)
-        guard !source.isEmpty else { throw WarehouseError("--column \(field): name the source column after =") }
+        guard !source.isEmpty else { throw WarehouseError("\(at): name the source column after =") }
         let transforms = try parts.dropFirst().map { word -> Transform in
             let trimmed = word.trimmingCharacters(in: .whitespaces)
             let name = trimmed.prefix { $0 != ":" }
@@ -121,12 +171,12 @@ public struct ColumnMapping: Sendable, Equatable {
             case ("strip-prefix", let text?): return .stripPrefix(text)
             case ("number", nil): return .number
             case ("date", let pattern?):
-                guard DatePattern.isValid(pattern) else { throw WarehouseError("--column \(field): date:\(pattern) needs YYYY, MM and DD, e.g. date:DD/MM/YYYY") }
+                guard DatePattern.isValid(pattern) else { throw WarehouseError("\(at): date:\(pattern) needs YYYY, MM and DD, e.g. date:DD/MM/YYYY") }
                 return .date(pattern)
             case ("lowercase", nil): return .lowercase
             case ("uppercase", nil): return .uppercase
             default:
-                throw WarehouseError("--column \(field): unknown transform \"\(trimmed)\"; use strip-prefix:TEXT, number, date:PATTERN, lowercase or uppercase")
+                throw WarehouseError("\(at): unknown transform \"\(trimmed)\"; use strip-prefix:TEXT, number, date:PATTERN, lowercase or uppercase")
             }
         }
         return Column(field: field, source: source, transforms: transforms)

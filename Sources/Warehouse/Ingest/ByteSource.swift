@@ -15,8 +15,9 @@ final class ByteSource {
     private(set) var atEnd = false
     private let chunkSize: Int
 
-    init(path: String, chunkSize: Int = 1 << 20) throws {
-        self.path = path
+    /// Reads `path`; messages name the file `name` (`<stdin>` for a copy of standard input).
+    init(path: String, name: String? = nil, chunkSize: Int = 1 << 20) throws {
+        self.path = name ?? path
         self.chunkSize = chunkSize
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -3,15 +3,25 @@ import SQLiteDB
 
 /// A file to load, the entity it holds and the format it is written in.
 public struct IngestFile: Sendable, Equatable {
+    /// The path as given, which messages, batches and rejects record (`<stdin>` for `-`).
     public let path: String
+    /// Where the bytes are read: the path itself, or a copy of a stream (standard input, a
+    /// pipe), which `removeCopy()` deletes after the load.
+    public let readPath: String
     /// nil for formats whose rows map into several entities (hf-models, epoch).
     public let entity: Entity?
     public let format: SourceFormat
 
-    public init(path: String, entity: Entity?, format: SourceFormat) {
+    public init(path: String, readPath: String? = nil, entity: Entity?, format: SourceFormat) {
         self.path = path
+        self.readPath = readPath ?? path
         self.entity = entity
         self.format = format
+    }
+
+    /// Deletes the copy of a stream; a file read in place is left alone.
+    public func removeCopy() {
+        if readPath != path { try? FileManager.default.removeItem(atPath: readPath) }
     }
 
     /// How the summary names what the file holds.
@@ -52,6 +62,8 @@ public struct FileReport: Sendable {
     /// Rendered problems, at most `problemLimit` of them.
     public var problems: [String] = []
     public var problemCount = 0
+    /// Problems per field ("row" for a problem of the whole row), for the --skip-invalid digest.
+    public var problemsByField: [String: Int] = [:]
     /// Rows of the file with at least one problem, and rows of the file in all.
     public var invalidRows = 0
     public var rows = 0
@@ -97,34 +109,47 @@ public final class Ingester {
     /// Resolves paths (files or directories) to files in dependency order. Every file name
     /// that names no entity is reported at once, before anything loads. Without `format`, a
     /// file's format comes from its content (Hugging Face listings, Epoch AI's CSV) or extension.
+    /// Folders are walked at any depth; `onSkip` hears of each file left out and why.
     public static func plan(paths: [String], into: Entity? = nil, format: SourceFormat? = nil,
-                            mapping: ColumnMapping? = nil) throws -> [IngestFile] {
+                            mapping: ColumnMapping? = nil, onSkip: (_ path: String, _ reason: String) -> Void = { _, _ in }) throws -> [IngestFile] {
         var files: [IngestFile] = []
         var problems: [String] = []
+        var copies: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 problems.append("\(path): no such file or directory")
                 continue
             }
-            var candidates: [String] = [path]
-            if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                // Documentation and hidden files may sit beside the data.
-                candidates = names.filter { !$0.hasPrefix(".") && !$0.lowercased().hasSuffix(".md") }
-                    .map { (path as NSString).appendingPathComponent($0) }
+            var candidates: [(name: String, readPath: String?)] = [(path, nil)]
+            if path == "-" || isStream(path) {
+                // Standard input or a pipe is read once: copied to a file, then loaded from it.
+                let copy = try copyStream(path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path), named: path)
+                copies.append(copy)
+                candidates = [(path == "-" || path == "/dev/stdin" ? "<stdin>" : path, copy)]
+            } else if isDirectory.boolValue {
+                var visited: Set<String> = []
+                var found: [String] = []
+                try walk(path, into: &found, visited: &visited, onSkip: onSkip)
+                candidates = found.map { ($0, nil) }
                 if candidates.isEmpty { problems.append("\(path): the directory holds no data files") }
             }
-            for file in candidates {
+            for (file, readPath) in candidates {
                 let name = (file as NSString).lastPathComponent
+                let stdin = file == "<stdin>"
                 // A file named after an entity is in the interchange format, whatever it holds.
-                let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: file) : nil
+                let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: readPath ?? file) : nil
                 guard let fileFormat = format ?? detected ?? SourceFormat.forFileName(name) else {
-                    problems.append("\(file): cannot tell the format from the extension; use .csv, .json or .jsonl, or give --format")
+                    problems.append(stdin ? "standard input has no file name to tell its format from; give --format csv, json or jsonl"
+                                    : "\(file): cannot tell the format from the extension; use .csv, .json or .jsonl, or give --format")
                     continue
                 }
                 if !fileFormat.isInterchange {
-                    files.append(IngestFile(path: file, entity: nil, format: fileFormat))
+                    files.append(IngestFile(path: file, readPath: readPath, entity: nil, format: fileFormat))
+                    continue
+                }
+                if stdin && mapping?.entity == nil && into == nil {
+                    problems.append("standard input has no file name to tell its entity from; give --into ENTITY")
                     continue
                 }
                 guard let entity = mapping?.entity ?? into ?? Entity.forFileName(name) else {
@@ -134,14 +159,66 @@ public final class Ingester {
                     problems.append(message + "; or give --into ENTITY")
                     continue
                 }
-                files.append(IngestFile(path: file, entity: entity, format: fileFormat))
+                files.append(IngestFile(path: file, readPath: readPath, entity: entity, format: fileFormat))
             }
         }
-        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
+        if !problems.isEmpty {
+            for copy in copies { try? FileManager.default.removeItem(atPath: copy) }
+            throw WarehouseError(problems.joined(separator: "\n"))
+        }
         // Dependency order; files that feed several entities come last. A stable sort keeps
         // the given order otherwise.
         func rank(_ file: IngestFile) -> Int { file.entity.map { Entity.allCases.firstIndex(of: $0)! } ?? Entity.allCases.count }
         return files.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// A pipe, FIFO or terminal rather than a regular file: it can be read only once.
+    private static func isStream(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK
+    }
+
+    /// Copies a stream into a temporary file, chunk by chunk (memory stays flat).
+    private static func copyStream(_ handle: FileHandle?, named name: String) throws -> String {
+        guard let handle else { throw WarehouseError("\(name): cannot be read") }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("owl-stdin-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: copy, contents: nil), let out = FileHandle(forWritingAtPath: copy) else {
+            throw WarehouseError("\(name): cannot make a temporary copy in \(FileManager.default.temporaryDirectory.path)")
+        }
+        defer { try? out.close() }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: copy)
+            throw WarehouseError("\(name): reading or copying it failed: \(error.localizedDescription)")
+        }
+        return copy
+    }
+
+    /// The files under `folder` at any depth, each folder's entries in name order. Hidden
+    /// files and folders and documentation (README, LICENSE, *.md) are left out and reported;
+    /// a folder reached twice through a symbolic link is walked once.
+    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<String>,
+                             onSkip: (String, String) -> Void) throws {
+        guard visited.insert((folder as NSString).resolvingSymlinksInPath).inserted else { return }
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let upper = name.uppercased()
+            if name.hasPrefix(".") {
+                onSkip(path, "hidden")
+            } else if isDirectory.boolValue {
+                try walk(path, into: &files, visited: &visited, onSkip: onSkip)
+            } else if upper.hasSuffix(".MD") || (["README", "LICENSE", "LICENCE", "COPYING", "NOTICE"].contains { upper.hasPrefix($0) }
+                                                 && SourceFormat.forFileName(name) == nil) {
+                onSkip(path, "documentation")
+            } else {
+                files.append(path)
+            }
+        }
     }
 
     /// Loads the files in order, stopping at the first that fails. Files loaded before it stay
@@ -240,6 +317,9 @@ public final class Ingester {
             report = FileReport(file: file)
             summaries = ObservationSummaries(db: db)
             reject = try db.prepare("INSERT INTO rejects (batch, file, line, field, value, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            // One set of rejects per file path: loading the path again replaces them (in this
+            // file's transaction, so a load that fails keeps the old ones).
+            try db.run("DELETE FROM rejects WHERE file = ?", [file.path])
             // A one-entity file is a batch even when it holds no rows.
             if let entity = file.entity { _ = try load(for: entity) }
         }
@@ -301,6 +381,7 @@ public final class Ingester {
             lastInvalidLine = record.line
             report.invalidRows += 1
             report.problemCount += problems.count
+            for problem in problems { report.problemsByField[problem.field ?? "row", default: 0] += 1 }
             for problem in problems where report.problems.count < options.problemLimit {
                 report.problems.append(problem.rendered(file: file.path))
             }
@@ -352,7 +433,7 @@ public final class Ingester {
     private func load(_ file: IngestFile, into report: inout FileReport) throws {
         let db = warehouse.db
         let started = Date()
-        let bytes = try ByteSource(path: file.path)
+        let bytes = try ByteSource(path: file.readPath, name: file.path)
         let state = try FileLoad(file: file, db: db, options: options)
         defer { report = state.report }
         var lastTick = started

@@ -27,6 +27,8 @@ final class JSONReader {
     private let source: ByteSource
     private let jsonLines: Bool
     private var line = 1
+    /// In JSON Lines, the line of the record being read: a line break inside it ends it too soon.
+    private var recordLine: Int?
     private var started = false
     private var finished = false
 
@@ -64,7 +66,16 @@ final class JSONReader {
                 return nil
             }
             let startLine = line
-            let value = try parseValue()
+            let value: JSONValue
+            recordLine = startLine
+            do {
+                value = try parseValue()
+            } catch let error as WarehouseError {
+                // The file ended inside the record: it is incomplete, whatever was expected next.
+                if (try? source.peek()) ?? nil == nil { throw incomplete(startLine) }
+                throw error
+            }
+            recordLine = nil
             try skipSpacesToLineEnd()
             guard case .object(let object) = value else {
                 throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
@@ -196,6 +207,8 @@ final class JSONReader {
                     bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default: throw error("invalid escape \\\(describe(escape)) in a string")
                 }
+            case UInt8(ascii: "\n") where recordLine != nil:
+                throw incomplete(recordLine!)
             case 0..<0x20:
                 throw error("control character in a string; newlines and tabs must be escaped")
             default:
@@ -271,7 +284,9 @@ final class JSONReader {
     private func skipWhitespace() throws {
         while let byte = try source.peek() {
             switch byte {
-            case UInt8(ascii: "\n"): line += 1
+            case UInt8(ascii: "\n"):
+                if let recordLine { throw incomplete(recordLine) }
+                line += 1
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
             default: return
             }
@@ -295,6 +310,12 @@ final class JSONReader {
 
     private func describe(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "byte 0x%02X", byte)
+    }
+
+    /// A JSON Lines record whose line ends (or the file) before its value does.
+    private func incomplete(_ recordLine: Int) -> WarehouseError {
+        WarehouseError("\(source.path):\(recordLine): the record is incomplete: the line ends before its object is closed "
+            + "(JSON Lines holds one whole object per line)")
     }
 
     private func error(_ message: String) -> WarehouseError {

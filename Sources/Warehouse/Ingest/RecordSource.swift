@@ -55,6 +55,9 @@ struct SourceRecord {
     var values: [SQLValue] = []
     /// Insert when new, never update: importers do not overwrite rows curated by hand.
     var insertOnly = false
+    /// The row could not be read into fields at all (a wrong number of cells, no id): its
+    /// problems are reported alone, without checking its (empty) fields.
+    var unreadable = false
 
     init(entity: Entity, line: Int, cells: [String], problems: [RowProblem] = [], insertOnly: Bool = false) {
         self.entity = entity
@@ -73,8 +76,10 @@ struct SourceRecord {
 extension SourceRecord {
     /// A record for a row that cannot be read as `entity` at all: reported for that alone.
     static func invalid(_ entity: Entity, line: Int, field: String?, message: String, value: String? = nil) -> SourceRecord {
-        SourceRecord(entity: entity, line: line, cells: entity.fieldNames.map { _ in "" },
-                     problems: [RowProblem(line: line, field: field, message: message, value: value)])
+        var record = SourceRecord(entity: entity, line: line, cells: entity.fieldNames.map { _ in "" },
+                                  problems: [RowProblem(line: line, field: field, message: message, value: value)])
+        record.unreadable = true
+        return record
     }
 }
 

@@ -10,13 +10,15 @@ struct FieldConverter: Sendable {
 
     func convert(_ record: inout SourceRecord) {
         var values = [SQLValue](repeating: .null, count: fields.count)
-        // A row the reader already found broken is reported for that alone.
-        guard record.problems.isEmpty else {
+        // A row the reader could not split into fields (a wrong number of cells) is reported
+        // for that alone; otherwise every field's problem is reported, once per field.
+        guard !record.unreadable && !record.problems.contains(where: { $0.field == nil }) else {
             record.values = values
             return
         }
+        let reported = Set(record.problems.compactMap(\.field))
         let line = record.line
-        for (index, field) in fields.enumerated() {
+        for (index, field) in fields.enumerated() where reported.isEmpty || !reported.contains(field.name) {
             let raw = record.cells[index]
             let text = raw.isEmpty ? raw : Self.trimmed(raw)
             if text.isEmpty {
@@ -156,10 +158,11 @@ final class RowValidator {
 
     /// The stored values, in `entity.fields` order, or the row's problems.
     func validate(_ record: inout SourceRecord) throws -> RowOutcome {
-        if !record.problems.isEmpty { return .invalid(record.problems) }
+        // A row that cannot be split into fields has nothing more to check.
+        if record.unreadable || record.problems.contains(where: { $0.field == nil }) { return .invalid(record.problems) }
         var values: [SQLValue] = []
         swap(&values, &record.values)  // keeps the array uniquely owned: no copy on write
-        var problems: [RowProblem] = []
+        var problems = record.problems
         // A row of an organization since merged into another (or renamed) is that other
         // organization's, and never overwrites it: the merge survives re-loading old files.
         if entity == .organizations, case .text(let id) = values[0], !(try isOrganization(id)), let target = try aliasTarget(id) {

@@ -8,10 +8,14 @@ public enum ResultWriter {
     public static func write(_ statement: Statement, columns wanted: [String]? = nil, format: OutputFormat,
                              to sink: OutputSink, chart: String? = nil, observe: ((Statement) -> Void)? = nil) throws -> Int {
         let names = statement.columnNames
-        let indices: [Int32] = try (wanted ?? names).map { name in
-            guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
-            return Int32(index)
-        }
+        // Every column by position when none are chosen: two columns may share a name
+        // (SELECT m.id, k.id …), and each keeps its own values.
+        let indices: [Int32] = try wanted.map { wanted in
+            try wanted.map { name in
+                guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
+                return Int32(index)
+            }
+        } ?? names.indices.map(Int32.init)
         let formatter = RowFormatter(format: format, columns: indices.map { names[Int($0)] }, sink: sink)
         if let chart { formatter.chartColumn = chart == "*" ? -1 : indices.firstIndex { names[Int($0)] == chart } }
         var rows = 0
