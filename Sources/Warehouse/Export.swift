@@ -117,7 +117,7 @@ public enum Exporter {
                 throw WarehouseError("\(folder): cannot create the folder (\(error.localizedDescription))")
             }
         }
-        let paths = Entity.allCases.map { (folder as NSString).appendingPathComponent("\($0.rawValue).\(format.rawValue)") }
+        let paths = Entity.allCases.map { Paths.join(folder, "\($0.rawValue).\(format.rawValue)") }
         if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw WarehouseError("\(existing) already exists; give --force to replace the files in \(folder)")
         }

@@ -46,13 +46,12 @@ public final class Warehouse {
         if path.hasPrefix("file:") { return }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
-            throw WarehouseError("\(path) is a directory; --db needs a database file path, e.g. \(path)/owl.sqlite")
+        if (exists && isDirectory.boolValue) || path.hasSuffix("/") {
+            throw WarehouseError("\(path) \(exists ? "is a directory" : "names a folder"); --db needs a database file path, e.g. \(Paths.join(path, "owl.sqlite"))")
         }
         if !exists {
             if mustExist { throw WarehouseError("\(path): no such database; run `owl init --db \(path)` first") }
-            let folder = (path as NSString).deletingLastPathComponent
-            let parent = folder.isEmpty ? "." : folder
+            let parent = Paths.folder(of: path)
             if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
                 throw WarehouseError("\(path): folder \(parent) does not exist")
             }

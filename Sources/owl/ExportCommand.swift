@@ -60,7 +60,7 @@ struct Export: ParsableCommand {
             } else if let entity {
                 let warehouse = try database.openWarehouse()
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
-                if let output = outputOptions.output { printError("\(output): \(rows) rows") }
+                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             } else {
                 guard let analysis = try? Analysis.named(target) else {
                     var message = "\(target) is not something owl exports: give an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", "))), all, "
@@ -80,7 +80,7 @@ struct Export: ParsableCommand {
                 let warehouse = try database.openWarehouse()
                 let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
                 let rows = try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format, to: try outputOptions.sink())
-                if let output = outputOptions.output { printError("\(output): \(rows) rows") }
+                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             }
         }
     }

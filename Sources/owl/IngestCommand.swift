@@ -160,7 +160,7 @@ final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let rate = Double(progress.rows) / max(progress.seconds, 0.001)
-        let name = (progress.file.path as NSString).lastPathComponent
+        let name = Paths.name(of: progress.file.path)
         FileHandle.standardError.write(Data(String(format: "\r%@ %@ %3.0f%%  %d rows  %.0f rows/s ", name, bar, fraction * 100, progress.rows, rate).utf8))
         visible = true
     }

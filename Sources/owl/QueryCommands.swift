@@ -61,8 +61,11 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"))
     var format: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (- is standard output).", valueName: "file"))
     var output: String?
+
+    /// The file to write, nil for standard output (no --output, `-` or /dev/stdout).
+    var file: String? { output == "-" || output == "/dev/stdout" ? nil : output }
 
     @Flag(help: "Replace the --output file if it exists.")
     var force = false
@@ -75,13 +78,13 @@ struct OutputOptions: ParsableArguments {
 
     func resolvedFormat(fallback: OutputFormat) -> OutputFormat {
         if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
-        if let output { return OutputFormat.forFileName(output) ?? .csv }
+        if let file { return OutputFormat.forFileName(file) ?? .csv }
         return fallback
     }
 
     func sink() throws -> OutputSink {
-        guard let output else { return OutputSink() }
-        return try OutputSink(path: output, overwrite: force)
+        guard let file else { return OutputSink() }
+        return try OutputSink(path: file, overwrite: force)
     }
 }
 
@@ -118,11 +121,20 @@ struct Query: ParsableCommand {
     @Flag(help: "Draw a bar chart of the main numeric column under the table.")
     var chart = false
 
+    @Option(help: ArgumentHelp("Stop the query after this many seconds; 0 for no limit (default: 60 with --sql, none for an analysis).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("With --sql: the memory the query may use, in MiB; sorts and temporary results are held in memory (default: 1024).", valueName: "MiB"))
+    var memoryLimit: Int64?
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"))
     var analysisArguments: [String] = []
 
     func validate() throws {
         if sql == nil && name == nil { throw ValidationError("name an analysis (see owl analyses) or give --sql") }
+        if let timeout, !(timeout >= 0 && timeout <= 1e9) { throw ValidationError("--timeout takes a number of seconds, 0 for no limit (got \(timeout))") }
+        if let memoryLimit, memoryLimit < 1 || memoryLimit > 1 << 30 { throw ValidationError("--memory-limit takes a number of MiB from 1 (got \(memoryLimit))") }
+        if memoryLimit != nil && sql == nil { throw ValidationError("--memory-limit bounds --sql; prepared analyses run unbounded") }
         if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
         if sql != nil && !analysisArguments.isEmpty {
             throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
@@ -130,21 +142,36 @@ struct Query: ParsableCommand {
     }
 
     func run() throws {
-        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         let format = outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
         try reportingErrors {
+            // 0 means no limit.
+            let seconds = (timeout ?? (sql != nil ? AdHocQuery.defaultTimeoutSeconds : 0)).nonZero
             if let sql {
+                let mebibytes = memoryLimit ?? AdHocQuery.defaultMemoryLimitMiB
+                AdHocQuery.limitMemory(mebibytes: mebibytes)
                 let db = try Warehouse.openReadOnly(path: database.path)
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
-                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
+                db.interrupt(after: seconds)
+                try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
+                    try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
+                }
                 return
             }
             let analysis = try Analysis.named(name!)
             let arguments = try analysis.arguments(from: analysisArguments)
             let warehouse = try database.openWarehouse()
             let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
-            try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format,
-                                   to: try outputOptions.sink(), chart: chart ? analysis.chart : nil)
+            warehouse.db.interrupt(after: seconds)
+            try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
+                try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format,
+                                       to: try outputOptions.sink(), chart: chart ? analysis.chart : nil)
+            }
         }
     }
+}
+
+private extension Double {
+    /// nil for 0: "no limit".
+    var nonZero: Double? { self == 0 ? nil : self }
 }

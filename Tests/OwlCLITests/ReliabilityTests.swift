@@ -24,6 +24,18 @@ extension Sandbox {
     }
 }
 
+enum RelExit: Equatable {
+    case exited(Int32), signalled(Int32)
+}
+
+/// Waits for a child started by `relSpawn`.
+func relWait(_ pid: pid_t) -> RelExit {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import.
+    return status & 0x7F != 0 ? .signalled(status & 0x7F) : .exited((status >> 8) & 0xFF)
+}
+
 /// `[` × levels then `]` × levels.
 private func nestedArrays(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
 
@@ -58,5 +70,228 @@ private func nestedArrays(_ levels: Int) -> String { String(repeating: "[", coun
         try box.write("broken.json", "{\"into\": \"observations\",\n \"columns\": {\"model\" \"x\"}}")
         try box.relFails(["ingest", "--db", "owl.sqlite", "dl.csv", "--map", "broken.json"],
                          saying: "broken.json:2: JSON syntax error: expected : after field name \"model\"")
+    }
+}
+
+extension Sandbox {
+    /// Runs a bash command line in the sandbox, `$OWL` naming the copied binary.
+    func relShell(_ command: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "OWL_DB")
+        env["OWL"] = owl.path
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts owl in the sandbox folder with no signal blocked (the test runner's threads block
+    /// some, and Foundation's Process passes its mask on), its output discarded. Returns its pid.
+    func relSpawn(_ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Relative paths in the arguments resolve against the sandbox folder.
+        let command = "cd '\(folder.path)' && exec \"$0\" \"$@\""
+        let argv = ["/bin/sh", "-c", command, owl.path] + arguments
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &cArguments, environ)
+        guard code == 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(code)) }
+        return pid
+    }
+
+    /// The names in the sandbox folder (or a folder in it) that start with a dot, but for the test's own files.
+    func relHiddenFiles(in name: String = ".") throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path(name)).filter { $0.hasPrefix(".") && !$0.hasPrefix(".std") }.sorted()
+    }
+
+    /// A database holding the seeds.
+    func relSeeded() throws {
+        try relOK(["init", "--db", "owl.sqlite"])
+        try relOK(["ingest", "-q", "--db", "owl.sqlite", packageRoot.appending(path: "Seeds").path])
+    }
+}
+
+@Suite struct WriteErrors {
+    @Test(arguments: [["export", "models"], ["query", "--sql", "SELECT * FROM models"], ["query", "cadence", "--from", "2023-01-01"]])
+    func aFullStandardOutputIsAMessageAndExit1(arguments: [String]) throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        let run = try box.relShell("\"$OWL\" \(arguments.map { "'\($0)'" }.joined(separator: " ")) --db owl.sqlite > /dev/full")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr == "owl: standard output: cannot write: No space left on device\n")
+    }
+
+    @Test func aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.write("out/observations.json", "old\n")
+        // The seeds' observations as JSON are over 64 KiB; a 40 KiB file-size limit stops the write
+        // part way (bash counts ulimit -f in KiB; SIGXFSZ ignored, so write fails with EFBIG).
+        let run = try box.relShell("ulimit -f 40; trap '' XFSZ; \"$OWL\" export observations --db owl.sqlite --output out/observations.json --force")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr == "owl: out/observations.json: cannot write: File too large; out/observations.json is unchanged\n")
+        #expect(try String(contentsOfFile: box.path("out/observations.json"), encoding: .utf8) == "old\n")
+        #expect(try box.relHiddenFiles(in: "out") == [])
+    }
+}
+
+@Suite struct OutputPaths {
+    @Test func oneCharacterDatabaseAndOutputPaths() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "a"])
+        try box.relOK(["export", "metrics", "--db", "a", "--output", "m"])
+        #expect(try String(contentsOfFile: box.path("m"), encoding: .utf8) == "id,name,unit,kind,window_days,higher_is_better,description\r\n")
+        let dash = try box.relOK(["export", "metrics", "--db", "a", "--output", "-"])
+        #expect(dash.stdout == "id,name,unit,kind,window_days,higher_is_better,description\r\n")
+        #expect(!FileManager.default.fileExists(atPath: box.path("-")))
+        let devStdout = try box.relOK(["query", "--db", "a", "--sql", "SELECT 1 AS one", "--output", "/dev/stdout"])
+        #expect(devStdout.stdout == "one\r\n1\r\n")
+        try box.relFails(["export", "metrics", "--db", "a", "--output", "x/"], saying: "owl: x/: names a folder; give a file name, e.g. x/out.csv")
+        try box.relFails(["init", "--db", "x/"], saying: "owl: x/ names a folder; --db needs a database file path, e.g. x/owl.sqlite")
+    }
+
+    @Test func spacesAndNonASCIIInPaths() throws {
+        let box = try Sandbox()
+        try FileManager.default.createDirectory(atPath: box.path("données à jour"), withIntermediateDirectories: true)
+        try box.relOK(["init", "--db", "données à jour/ø w.sqlite"])
+        try box.relOK(["export", "metrics", "--db", "données à jour/ø w.sqlite", "--output", "données à jour/métriques 1.tsv"])
+        #expect(try String(contentsOfFile: box.path("données à jour/métriques 1.tsv"), encoding: .utf8)
+                == "id\tname\tunit\tkind\twindow_days\thigher_is_better\tdescription\n")
+        try box.relFails(["export", "metrics", "--db", "données à jour/ø w.sqlite", "--output", "nowhere/é.csv"], saying: "nowhere/é.csv: cannot write in nowhere")
+    }
+
+    @Test func forceWritesThroughASymbolicLinkToItsTarget() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        try box.write("real.csv", "old\n")
+        try FileManager.default.createSymbolicLink(atPath: box.path("link.csv"), withDestinationPath: "real.csv")
+        try box.relFails(["export", "metrics", "--db", "owl.sqlite", "--output", "link.csv"], saying: "link.csv already exists; give --force to replace it")
+        try box.relOK(["export", "metrics", "--db", "owl.sqlite", "--output", "link.csv", "--force"])
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: box.path("link.csv")) == "real.csv")
+        #expect(try String(contentsOfFile: box.path("real.csv"), encoding: .utf8) == "id,name,unit,kind,window_days,higher_is_better,description\r\n")
+    }
+
+    @Test func anythingButARegularFileIsRefused() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        #expect(mkfifo(box.path("fifo"), 0o644) == 0)
+        try box.relFails(["export", "metrics", "--db", "owl.sqlite", "--output", "fifo", "--force"],
+                         saying: "owl: fifo is not a regular file (a device, pipe or socket); owl replaces only regular files")
+        try box.relFails(["export", "metrics", "--db", "owl.sqlite", "--output", "/dev/null", "--force"],
+                         saying: "owl: /dev/null is not a regular file")
+        var info = stat()
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        #expect(lstat(box.path("fifo"), &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+    }
+}
+
+@Suite struct TemporaryFileCleanup {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalDuringAnExportRemovesTheTemporaryFile(signal: Int32) throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        // A query that never ends writes its output until it is stopped.
+        let child = try box.relSpawn(["query", "--db", "owl.sqlite", "--timeout", "0", "--output", "out.csv",
+                                      "--sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"])
+        defer { kill(child, SIGKILL) }
+        var waited = 0
+        while try box.relHiddenFiles().filter({ $0.hasPrefix(".out.csv.owl-") }).isEmpty && waited < 200 {
+            usleep(50_000)
+            waited += 1
+        }
+        #expect(try box.relHiddenFiles().contains { $0.hasPrefix(".out.csv.owl-") }, "the export never started its temporary file")
+        usleep(200_000)
+        kill(child, signal)
+        #expect(relWait(child) == .signalled(signal))
+        #expect(try box.relHiddenFiles().filter { $0.hasPrefix(".out.csv") } == [])
+        #expect(!FileManager.default.fileExists(atPath: box.path("out.csv")))
+    }
+
+    @Test func theNextExportRemovesStaleTemporaryFiles() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        // PIDs above Linux's largest (4,194,304) belong to no process.
+        try box.write(".m.csv.owl-99999999-0a1b2c3d.tmp", "half an export")
+        try box.write(".other.csv.owl-99999999-0a1b2c3d.tmp", "another file's")
+        try box.relOK(["export", "metrics", "--db", "owl.sqlite", "--output", "m.csv"])
+        #expect(try box.relHiddenFiles() == [".other.csv.owl-99999999-0a1b2c3d.tmp"])
+    }
+}
+
+@Suite struct BoundedSQL {
+    static let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+
+    @Test func aRunawayQueryStopsAtItsTimeout() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        let started = Date()
+        try box.relFails(["query", "--db", "owl.sqlite", "--timeout", "1", "--sql", "\(Self.endless) SELECT count(*) FROM c"],
+                         saying: "owl: the query was stopped after 1 s (--timeout); give --timeout SECONDS for longer, or --timeout 0 for no limit")
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+
+    @Test func aPreparedAnalysisTakesATimeoutToo() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.relFails(["query", "--db", "owl.sqlite", "cadence", "--timeout", "0.000001"], saying: "owl: the query was stopped after 1e-6 s")
+        #expect(try box.relOK(["query", "--db", "owl.sqlite", "cadence"]).stdout.hasPrefix("group,releases,models,"))
+    }
+
+    @Test func aRunawaySortStopsAtTheMemoryLimitInsteadOfFillingTheDisk() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        let started = Date()
+        let run = try box.relFails(["query", "--db", "owl.sqlite", "--memory-limit", "16", "--sql", "\(Self.endless) SELECT x FROM c ORDER BY x DESC"],
+                                   saying: "owl: the query was stopped: it needs more memory than the 16 MiB --memory-limit allows")
+        #expect(run.stdout == "")
+        #expect(Date().timeIntervalSince(started) < 15)
+        let usage = try box.run(["query", "--db", "owl.sqlite", "cadence", "--memory-limit", "16"])
+        #expect(usage.status == 2 && usage.stderr.contains("--memory-limit bounds --sql"), "\(usage.stderr)")
+    }
+
+    @Test(arguments: ["SELECT hex(fts3_tokenizer('simple'))", "SELECT fts3_tokenizer('mine', x'0000000000000000')",
+                      "SELECT load_extension('/tmp/x.so')"])
+    func functionsThatReachOutsideTheDataAreRefused(sql: String) throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        let run = try box.relFails(["query", "--db", "owl.sqlite", "--sql", sql],
+                                   saying: "owl: refused: --sql runs read-only SQL; ATTACH, DETACH, pragmas that set a value and functions that reach outside the data")
+        #expect(run.stdout == "")
+    }
+
+    @Test func ctrlCStillStopsAQuery() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        let child = try box.relSpawn(["query", "--db", "owl.sqlite", "--sql", "\(Self.endless) SELECT count(*) FROM c"])
+        defer { kill(child, SIGKILL) }
+        usleep(500_000)
+        kill(child, SIGINT)
+        #expect(relWait(child) == .signalled(SIGINT))
     }
 }

@@ -112,11 +112,11 @@ public final class Ingester {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
                 // Documentation and hidden files may sit beside the data.
                 candidates = names.filter { !$0.hasPrefix(".") && !$0.lowercased().hasSuffix(".md") }
-                    .map { (path as NSString).appendingPathComponent($0) }
+                    .map { Paths.join(path, $0) }
                 if candidates.isEmpty { problems.append("\(path): the directory holds no data files") }
             }
             for file in candidates {
-                let name = (file as NSString).lastPathComponent
+                let name = Paths.name(of: file)
                 // A file named after an entity is in the interchange format, whatever it holds.
                 let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: file) : nil
                 guard let fileFormat = format ?? detected ?? SourceFormat.forFileName(name) else {
@@ -344,7 +344,7 @@ public final class Ingester {
             try state.finish { try bytes.finishHash() }
             return
         }
-        let context = try SourceContext(db: db, options: options, fileName: (file.path as NSString).lastPathComponent, format: file.format)
+        let context = try SourceContext(db: db, options: options, fileName: Paths.name(of: file.path), format: file.format)
         let source = try openRecordSource(bytes, file: file, context: context)
         let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
         let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }

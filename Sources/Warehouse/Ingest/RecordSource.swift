@@ -14,7 +14,7 @@ public enum SourceFormat: String, CaseIterable, Sendable {
 
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
-        switch (name as NSString).pathExtension.lowercased() {
+        switch Paths.pathExtension(of: name).lowercased() {
         case "csv": return .csv
         case "json": return .json
         case "jsonl", "ndjson": return .jsonl

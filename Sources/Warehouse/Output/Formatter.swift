@@ -7,7 +7,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// The format a file extension implies (`.csv`, `.md`, …).
     public static func forFileName(_ path: String) -> OutputFormat? {
-        switch (path as NSString).pathExtension.lowercased() {
+        switch Paths.pathExtension(of: path).lowercased() {
         case "csv": return .csv
         case "tsv", "tab": return .tsv
         case "json": return .json

@@ -17,6 +17,7 @@ public enum ResultWriter {
         var rows = 0
         while try statement.step() {
             formatter.writeCurrentRow(of: statement, columns: indices)
+            try sink.checkWritten()
             rows += 1
         }
         statement.reset()
