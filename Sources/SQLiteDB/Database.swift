@@ -17,6 +17,8 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
     /// The progress handler's deadline (see `interrupt(after:)`).
     var deadline: Deadline?
+    /// The busy handler's state (see `waitWhenBusy(upTo:onFirstWait:)`).
+    var busyWaiter: BusyWaiter?
 
     /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
     /// and WAL journaling for writable connections.

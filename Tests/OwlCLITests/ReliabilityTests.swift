@@ -295,3 +295,91 @@ extension Sandbox {
         #expect(relWait(child) == .signalled(SIGINT))
     }
 }
+
+extension Sandbox {
+    /// An observations file of `days` daily hf_likes values for every seeded model: with the
+    /// seeds' 243 models, 500 days are 121,500 rows, a load of a few seconds.
+    func relBigObservations(days: Int) throws -> (path: String, rows: Int) {
+        let models = try String(contentsOf: packageRoot.appending(path: "Seeds/models.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        var text = "model,metric,observed_on,value\n"
+        let start = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2020, month: 1, day: 1).date!
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        for day in 0..<days {
+            let date = formatter.string(from: start.addingTimeInterval(Double(day) * 86_400))
+            for model in models { text += "\(model),hf_likes,\(date),\(day)\n" }
+        }
+        return (try write("big.csv", text), models.count * days)
+    }
+
+    /// Starts owl in the background, its output kept in files of the sandbox.
+    func relStart(_ arguments: [String], name: String) throws -> Process {
+        let process = Process()
+        process.executableURL = owl
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: write("\(name).out", "")))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: write("\(name).err", "")))
+        try process.run()
+        return process
+    }
+
+    func relRead(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+}
+
+@Suite(.serialized) struct ReadersDuringALoad {
+    @Test func readersKeepAnsweringAndSeeOnlyBeforeOrAfter() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        let before = Int(try box.impValue("SELECT count(*) FROM observations"))!
+        let big = try box.relBigObservations(days: 500)
+        let ingest = try box.relStart(["ingest", "-q", "--db", "owl.sqlite", "big.csv", "--into", "observations"], name: "ingest")
+        var reads = 0, counts: Set<Int> = []
+        while ingest.isRunning {
+            let owl = try box.run(["query", "--db", "owl.sqlite", "--sql", "SELECT count(*) FROM observations", "--format", "tsv"])
+            #expect(owl.status == 0, "owl query failed during the load: \(owl.stderr)")
+            counts.insert(Int(owl.stdout.split(separator: "\n").last ?? "") ?? -1)
+            let shell = try box.relShell("sqlite3 owl.sqlite 'SELECT count(*) FROM observations'")
+            #expect(shell.status == 0, "sqlite3 failed during the load: \(shell.stderr)")
+            counts.insert(Int(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1)
+            let status = try box.run(["status", "--db", "owl.sqlite"])
+            #expect(status.status == 0, "owl status failed during the load: \(status.stderr)")
+            reads += 1
+        }
+        ingest.waitUntilExit()
+        let ingestErrors = try box.relRead("ingest.err")
+        #expect(ingest.terminationStatus == 0, "\(ingestErrors)")
+        #expect(reads >= 2, "the load ended before the readers could try")
+        #expect(counts.isSubset(of: [before, before + big.rows]), "counts seen: \(counts.sorted())")
+        // The load ends with its WAL copied into the database file and emptied.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: box.path("owl.sqlite-wal"))[.size] as? Int) ?? 0
+        #expect(wal == 0)
+    }
+
+    @Test func aSecondLoadWaitsItsTurnWithAMessage() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        _ = try box.relBigObservations(days: 500)
+        let first = try box.relStart(["ingest", "-q", "--db", "owl.sqlite", "big.csv", "--into", "observations"], name: "first")
+        usleep(1_000_000)
+        let second = try box.relOK(["ingest", "-q", "--db", "owl.sqlite", packageRoot.appending(path: "Seeds/metrics.csv").path])
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.stderr.contains("waiting for another load of this database…"), "\(second.stderr)")
+        #expect(second.stdout.contains("metrics: loaded, 5 read"))
+    }
+
+    @Test func waitBoundsTheWait() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        _ = try box.relBigObservations(days: 500)
+        let first = try box.relStart(["ingest", "-q", "--db", "owl.sqlite", "big.csv", "--into", "observations"], name: "first")
+        usleep(1_000_000)
+        let second = try box.relFails(["ingest", "-q", "--db", "owl.sqlite", "--wait", "0.2", packageRoot.appending(path: "Seeds/metrics.csv").path],
+                                      saying: "metrics.csv: another load of this database is still running; nothing of this file was loaded (--wait gives it longer)")
+        #expect(second.stderr.contains("waiting for another load of this database…"))
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+    }
+}
