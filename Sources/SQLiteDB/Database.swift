@@ -135,6 +135,15 @@ public final class Database {
         }
     }
 
+    /// Runs `body` inside one read transaction (BEGIN DEFERRED … COMMIT): every query in it
+    /// sees the same snapshot of the database, whatever other connections commit meanwhile.
+    @discardableResult
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body()
+    }
+
     /// Runs `body` inside a savepoint (nestable); rolls back to it when it throws.
     @discardableResult
     public func savepoint<T>(_ name: String = "owl_savepoint", _ body: () throws -> T) throws -> T {

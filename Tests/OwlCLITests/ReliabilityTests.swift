@@ -314,11 +314,15 @@ extension Sandbox {
     }
 
     /// Starts owl in the background, its output kept in files of the sandbox.
-    func relStart(_ arguments: [String], name: String) throws -> Process {
+    func relStart(_ arguments: [String], name: String, executable: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = owl
+        process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? owl
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env["OWL"] = owl.path
+        env.removeValue(forKey: "OWL_DB")
+        process.environment = env
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: write("\(name).out", "")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: write("\(name).err", "")))
         try process.run()
@@ -381,5 +385,70 @@ extension Sandbox {
         #expect(second.stderr.contains("waiting for another load of this database…"))
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
+    }
+}
+
+@Suite struct ExportAllReplacesAFolderAsAWhole {
+    @Test func aFailedExportAllKeepsTheOldFolderWhole() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "backup", "--format", "jsonl"])
+        let before = try FileManager.default.contentsOfDirectory(atPath: box.path("backup")).sorted()
+        let observations = try box.relRead("backup/observations.jsonl")
+        // The observations (over 60 KiB as CSV) hit the file-size limit after the other four (under 50 KiB) are written.
+        let run = try box.relShell("ulimit -f 50; trap '' XFSZ; \"$OWL\" export all --db owl.sqlite --output backup --force")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr == "owl: backup/observations.csv: cannot write: File too large\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("backup")).sorted() == before)
+        #expect(try box.relRead("backup/observations.jsonl") == observations)
+        #expect(try box.relHiddenFiles() == [], "a temporary folder was left beside backup")
+    }
+
+    @Test func forceReplacesTheWholeSetIncludingOtherFormats() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "backup", "--format", "json"])
+        try box.relFails(["export", "all", "--db", "owl.sqlite", "--output", "backup"],
+                         saying: "backup/metrics.json already exists; give --force to replace the files in backup")
+        try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "backup/", "--force"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("backup")).sorted()
+                == ["metrics.csv", "models.csv", "observations.csv", "organizations.csv", "releases.csv"])
+        #expect(try box.relHiddenFiles() == [])
+    }
+
+    @Test func aFolderHoldingOtherFilesIsRefusedByName() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.write("mine/models.csv", "old\n")
+        try box.write("mine/notes.txt", "my notes\n")
+        try FileManager.default.createDirectory(atPath: box.path("mine/drafts"), withIntermediateDirectories: true)
+        try box.relFails(["export", "all", "--db", "owl.sqlite", "--output", "mine", "--force"],
+                         saying: "owl: mine holds more than owl's entity files (drafts, notes.txt); export all replaces the whole folder, so give an empty or new one")
+        #expect(try box.relRead("mine/notes.txt") == "my notes\n")
+        #expect(try box.relRead("mine/models.csv") == "old\n")
+    }
+
+    @Test func exportAllIsOneSnapshotWhileLoadsRun() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        // Loads alongside: each adds a model (a folder: models first, then its observation).
+        for batch in 0..<40 {
+            try box.write("loads/\(batch)/models.csv", "id,organization,name,released_on\nload-\(batch),meta,Load \(batch),2025-01-01\n")
+            try box.write("loads/\(batch)/observations.csv", "model,metric,observed_on,value\nload-\(batch),hf_likes,2025-01-02,\(batch)\n")
+        }
+        let loads = try box.relStart(["-c", "for i in $(seq 0 39); do \"$OWL\" ingest -q --db owl.sqlite loads/$i || exit 1; done"],
+                                     name: "loads", executable: "/bin/bash")
+        var exports = 0
+        repeat {
+            try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "snap", "--force"])
+            let models = Set(parseCSV(try box.relRead("snap/models.csv")).dropFirst().map { $0[0] })
+            let referenced = Set(parseCSV(try box.relRead("snap/observations.csv")).dropFirst().map { $0[0] })
+            #expect(referenced.isSubset(of: models), "observations name models missing from models.csv: \(referenced.subtracting(models).sorted())")
+            exports += 1
+        } while loads.isRunning
+        loads.waitUntilExit()
+        let loadErrors = try box.relRead("loads.err")
+        #expect(loads.terminationStatus == 0, "\(loadErrors)")
+        #expect(exports >= 2)
     }
 }

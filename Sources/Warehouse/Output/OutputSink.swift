@@ -28,8 +28,9 @@ public final class OutputSink {
 
     /// A file at `path`; refuses to replace an existing one unless `overwrite`, and anything
     /// that is not a regular file. A symbolic link is followed: its target is replaced.
-    public init(path: String, overwrite: Bool) throws {
-        shownPath = path
+    /// Messages name the file `shownAs` (by default `path`).
+    public init(path: String, overwrite: Bool, shownAs: String? = nil) throws {
+        shownPath = shownAs ?? path
         if path.hasSuffix("/") { throw WarehouseError("\(path): names a folder; give a file name, e.g. \(path)out.csv") }
         var target = path
         if let info = Paths.status(path), Paths.isSymbolicLink(info) {
