@@ -23,6 +23,35 @@ public final class Warehouse {
         try Warehouse.naming(path) { try migrator.migrate(db) }
     }
 
+    private init(path: String, db: Database) {
+        self.path = path
+        self.db = db
+    }
+
+    /// Opens an existing database for a command that only reads: read-only when its schema
+    /// is current (so a read-only file, folder or medium serves), else migrated as `init` does.
+    public static func openForReading(path: String, migrator: Migrator = .embedded) throws -> Warehouse {
+        try checkUsablePath(path, mustExist: true)
+        let db = try naming(path) { try readOnlyConnection(path) }
+        if try naming(path, { try migrator.pending(in: db) }).isEmpty { return Warehouse(path: path, db: db) }
+        return try Warehouse(path: path, migrator: migrator)
+    }
+
+    /// A read-only connection. Where the WAL index (`-shm`) cannot be made, on a read-only
+    /// folder or medium, the file is opened as immutable: read as it is, without locks.
+    static func readOnlyConnection(_ path: String) throws -> Database {
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+            return db
+        } catch let error as SQLiteError where error.code == 14 || error.code == 8 {  // SQLITE_CANTOPEN, SQLITE_READONLY
+            if path.hasPrefix("file:") { throw error }
+            let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+                .replacingOccurrences(of: "#", with: "%23")
+            return try Database(path: "file:\(escaped)?immutable=1", mode: .readOnly)
+        }
+    }
+
     /// Runs `body`, turning SQLite's errors into messages that name the database file.
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
@@ -36,7 +65,7 @@ public final class Warehouse {
     public static func openReadOnly(path: String) throws -> Database {
         try checkUsablePath(path, mustExist: true)
         return try naming(path) {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try readOnlyConnection(path)
             try db.setQueryOnly(true)
             return db
         }

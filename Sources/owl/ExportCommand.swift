@@ -52,13 +52,13 @@ struct Export: ParsableCommand {
             }
             if target == "all" {
                 guard let folder = outputOptions.output else { throw WarehouseError("export all needs --output FOLDER") }
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
                 for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
                     printError("\(written.path): \(written.rows) rows")
                 }
             } else if let entity {
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
                 if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             } else {
@@ -77,7 +77,7 @@ struct Export: ParsableCommand {
                 if let from { words += ["--from", from] }
                 if let to { words += ["--to", to] }
                 let arguments = try analysis.arguments(from: words)
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
                 let rows = try ResultWriter.write(statement, columns: analysis.outputColumns(for: arguments), format: format, to: try outputOptions.sink())
                 if let file = outputOptions.file { printError("\(file): \(rows) rows") }

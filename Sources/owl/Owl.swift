@@ -63,6 +63,11 @@ struct DatabaseOptions: ParsableArguments {
     func openWarehouse() throws -> Warehouse {
         try reportingErrors { try Warehouse(path: path) }
     }
+
+    /// Opens an existing database for a command that only reads: no write access needed.
+    func openWarehouseForReading() throws -> Warehouse {
+        try reportingErrors { try Warehouse.openForReading(path: path) }
+    }
 }
 
 /// Prints a user-facing error to standard error and exits 1, instead of a stack of Swift types.

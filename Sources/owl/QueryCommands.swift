@@ -160,7 +160,7 @@ struct Query: ParsableCommand {
             }
             let analysis = try Analysis.named(name!)
             let arguments = try analysis.arguments(from: analysisArguments)
-            let warehouse = try database.openWarehouse()
+            let warehouse = try database.openWarehouseForReading()
             let statement = try analysis.prepare(on: warehouse.db, arguments: arguments)
             warehouse.db.interrupt(after: seconds)
             try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {

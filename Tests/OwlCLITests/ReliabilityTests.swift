@@ -452,3 +452,41 @@ extension Sandbox {
         #expect(exports >= 2)
     }
 }
+
+@Suite struct ReadOnlyStorage {
+    /// Runs every read command on `db` and expects each to answer.
+    func expectReadsWork(_ box: Sandbox, db: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let status = try box.relOK(["status", "--db", db], sourceLocation: sourceLocation)
+        #expect(status.stdout.contains("models") && status.stdout.contains("243"), "\(status.stdout)", sourceLocation: sourceLocation)
+        let cadence = try box.relOK(["query", "--db", db, "cadence", "--from", "2023-01-01"], sourceLocation: sourceLocation)
+        #expect(cadence.stdout.hasPrefix("group,releases,models,"), sourceLocation: sourceLocation)
+        let models = try box.relOK(["export", "models", "--db", db], sourceLocation: sourceLocation)
+        #expect(parseCSV(models.stdout).count == 244, sourceLocation: sourceLocation)
+        let sql = try box.relOK(["query", "--db", db, "--sql", "SELECT count(*) AS n FROM models"], sourceLocation: sourceLocation)
+        #expect(sql.stdout == "n\r\n243\r\n", sourceLocation: sourceLocation)
+    }
+
+    @Test func aReadOnlyFileAndFolderCanBeRead() throws {
+        let box = try Sandbox()
+        try FileManager.default.createDirectory(atPath: box.path("data"), withIntermediateDirectories: true)
+        try box.relOK(["init", "--db", "data/owl.sqlite"])
+        try box.relOK(["ingest", "-q", "--db", "data/owl.sqlite", packageRoot.appending(path: "Seeds").path])
+        if geteuid() == 0 {
+            // Permissions do not bind root: a read-only bind mount does (EROFS for everyone).
+            try FileManager.default.createDirectory(atPath: box.path("ro"), withIntermediateDirectories: true)
+            let mount = try box.relShell("mount --bind data ro && mount -o remount,ro,bind ro")
+            try #require(mount.status == 0, "a read-only bind mount is needed to test read-only storage as root: \(mount.stderr)")
+            defer { _ = try? box.relShell("umount ro") }
+            try expectReadsWork(box, db: "ro/owl.sqlite")
+            try box.relFails(["ingest", "-q", "--db", "ro/owl.sqlite", packageRoot.appending(path: "Seeds/metrics.csv").path],
+                             saying: "ro/owl.sqlite: the database file is not writable")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("ro")) == ["owl.sqlite"])
+        } else {
+            #expect(chmod(box.path("data/owl.sqlite"), 0o444) == 0)
+            try expectReadsWork(box, db: "data/owl.sqlite")
+            #expect(chmod(box.path("data"), 0o555) == 0)
+            defer { chmod(box.path("data"), 0o755) }
+            try expectReadsWork(box, db: "data/owl.sqlite")
+        }
+    }
+}

@@ -49,9 +49,11 @@ import Testing
         let run = try box.owl("init", "--db", file + "/owl.sqlite")
         #expect(run.status == 1)
         #expect(run.stderr.contains("does not exist"))
+        // status only reads: it creates nothing and says how to.
         let missingFolder = try box.owl("status", "--db", box.path("no/such/folder/owl.sqlite"))
         #expect(missingFolder.status == 1)
-        #expect(missingFolder.stderr.contains("does not exist"))
+        #expect(missingFolder.stderr.contains("no such database; run `owl init --db"))
+        #expect(!box.exists("no"))
     }
 
     @Test func aFileThatIsNotADatabaseIsAReadableError() throws {
