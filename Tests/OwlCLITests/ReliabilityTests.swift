@@ -490,3 +490,37 @@ extension Sandbox {
         }
     }
 }
+
+@Suite struct AlignedOutputIsBounded {
+    @Test func aLongTableIsLaidOutFromItsFirstRowsThenStreamed() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        // 1,500 rows: x is 1…1500; the text column is "a" in the first 1,000 rows, then "wide text".
+        let sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500) "
+            + "SELECT x, CASE WHEN x <= 1000 THEN 'a' ELSE 'wide text' END AS t FROM c"
+        let table = try box.relOK(["query", "--db", "owl.sqlite", "--sql", sql, "--format", "table"]).stdout.split(separator: "\n")
+        #expect(table.count == 2 + 1500 + 1)
+        // Widths from the first 1,000 rows: x is 4 wide ("1000"), t is 1 wide ("a").
+        #expect(table[0] == "   x  t")
+        #expect(table[1] == "────  ─")
+        #expect(table[2] == "   1  a")
+        #expect(table[1002] == "1001  wide text")
+        #expect(table.last == "(1500 rows)")
+        let markdown = try box.relOK(["query", "--db", "owl.sqlite", "--sql", sql, "--format", "markdown"]).stdout.split(separator: "\n")
+        #expect(markdown.count == 2 + 1500)
+        #expect(markdown[0] == "| x    | t   |")
+        #expect(markdown[1] == "| ---: | --- |")
+        #expect(markdown[1501] == "| 1500 | wide text |")
+    }
+
+    @Test func anEndlessTableStreamsRowsBeforeItIsStopped() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        let run = try box.run(["query", "--db", "owl.sqlite", "--format", "table", "--timeout", "2",
+                               "--sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"])
+        #expect(run.status == 1)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count > 1002, "only \(lines.count) lines came out before the timeout: the table was held in memory")
+        #expect(lines.first?.trimmingCharacters(in: .whitespaces) == "x")
+    }
+}
