@@ -34,7 +34,9 @@ public enum AdHocQuery {
                 throw WarehouseError("SQL error: \(error.message)")
             }
         }
-        guard statement.isReadOnly else {
+        // A pragma that got past the authorizer has no value, so it only reads; SQLite still
+        // counts some of them (journal_mode) as writes.
+        guard statement.isReadOnly || statement.firstKeyword == "PRAGMA" else {
             throw WarehouseError("refused: --sql runs read-only SQL; this statement would change the database (use owl ingest to load data)")
         }
         for pair in parameters {

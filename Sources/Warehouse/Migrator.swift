@@ -27,8 +27,9 @@ public enum MigrationError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .changedAfterApplied(version, name):
-            return String(format: "migration %04d_%@.sql has changed since it was applied to this database; "
-                + "migrations are append-only — restore the file and add a new migration instead", version, name)
+            return String(format: "migration %04d_%@.sql in this owl differs from the one applied to this database, "
+                + "so this owl and the database disagree on its schema; use the owl that made the database "
+                + "(developers: migrations are append-only — restore the file and add a new migration instead)", version, name)
         case let .newerThanThisOwl(version):
             return "the database is at schema version \(version), newer than this owl knows; use a newer owl"
         case let .badFileName(name):

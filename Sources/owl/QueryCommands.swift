@@ -112,7 +112,8 @@ struct Query: ParsableCommand {
     @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
+    // Unconditional: SQL may begin with "-- a comment", which would otherwise read as an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
     var sql: String?
 
     @Option(help: ArgumentHelp("A value for a named SQL parameter, with --sql.", valueName: "name=value"))

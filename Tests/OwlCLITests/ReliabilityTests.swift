@@ -524,3 +524,102 @@ extension Sandbox {
         #expect(lines.first?.trimmingCharacters(in: .whitespaces) == "x")
     }
 }
+
+@Suite struct MessagesThatMisled {
+    @Test func aPragmaThatOnlyReadsIsAllowed() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        #expect(try box.relOK(["query", "--db", "owl.sqlite", "--sql", "PRAGMA journal_mode"]).stdout == "journal_mode\r\nwal\r\n")
+        try box.relFails(["query", "--db", "owl.sqlite", "--sql", "PRAGMA journal_mode = DELETE"], saying: "owl: refused: --sql runs read-only SQL")
+    }
+
+    @Test func sqlMayStartWithAComment() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        #expect(try box.relOK(["query", "--db", "owl.sqlite", "--sql", "-- how many?\nSELECT 1 AS one"]).stdout == "one\r\n1\r\n")
+    }
+
+    @Test func numbersOutOfRangeSaySo() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        try box.write("obs.csv", """
+            model,metric,observed_on,value
+            meta-llama/Llama-2-7b-hf,hf_likes,2025-01-01,1e999
+            meta-llama/Llama-2-7b-hf,hf_likes,2025-01-02,-1e999
+            meta-llama/Llama-2-7b-hf,hf_likes,2025-01-03,1e-999
+            meta-llama/Llama-2-7b-hf,hf_likes,2025-01-04,0e-999
+
+            """)
+        let run = try box.relFails(["ingest", "-q", "--db", "owl.sqlite", "obs.csv", "--into", "observations"], saying: "3 of 4 rows are invalid")
+        #expect(run.stderr.contains("obs.csv:2: field value: is out of range: numbers must be smaller than about 1.8e308 in size (got \"1e999\")"))
+        #expect(run.stderr.contains("obs.csv:3: field value: is out of range: numbers must be smaller than about 1.8e308 in size (got \"-1e999\")"))
+        #expect(run.stderr.contains("obs.csv:4: field value: is too small to store (it would be stored as 0): numbers must be 0 or at least about 2.2e-308 in size (got \"1e-999\")"))
+        #expect(!run.stderr.contains("obs.csv:5"))
+    }
+
+    @Test func aHugeValueIsEchoedCut() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        let huge = String(repeating: "x", count: 1_000_000)
+        try box.write("obs.csv", "model,metric,observed_on,value\nmeta-llama/Llama-2-7b-hf,hf_likes,2025-01-01,\(huge)\n")
+        let run = try box.relFails(["ingest", "-q", "--db", "owl.sqlite", "obs.csv", "--into", "observations"],
+                                   saying: "obs.csv:2: field value: must be a number (got \"\(String(repeating: "x", count: 200))… (1000000 bytes in all)\")")
+        #expect(run.stderr.utf8.count < 2_000)
+    }
+
+    @Test func aHeaderOf10000UnknownColumnsIsReportedInTwentyOneLines() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        try box.write("obs.csv", "model,metric,observed_on,value," + (1...10_000).map { "c\($0)" }.joined(separator: ",") + "\n")
+        let run = try box.relFails(["ingest", "-q", "--db", "owl.sqlite", "obs.csv", "--into", "observations"],
+                                   saying: "… and 9980 more problems in the header")
+        #expect(run.stderr.split(separator: "\n").count <= 25, "\(run.stderr.split(separator: "\n").count) lines")
+    }
+
+    @Test func aChangedMigrationDoesNotAskABinaryUserToRestoreAFile() throws {
+        let box = try Sandbox()
+        try box.relOK(["init", "--db", "owl.sqlite"])
+        _ = try box.relShell("sqlite3 owl.sqlite \"UPDATE schema_migrations SET sha256 = 'x' WHERE version = 1\"")
+        try box.relFails(["status", "--db", "owl.sqlite"],
+                         saying: "differs from the one applied to this database, so this owl and the database disagree on its schema; use the owl that made the database")
+    }
+}
+
+/// SplitMix64: the same delays on every run.
+struct RelSeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct KilledLoads {
+    @Test func killNineAtSeededMomentsLeavesTheDatabaseBeforeOrAfter() throws {
+        let box = try Sandbox()
+        try box.relSeeded()
+        let before = Int(try box.impValue("SELECT count(*) FROM observations"))!
+        let big = try box.relBigObservations(days: 300)
+        var random = RelSeededRandom(state: 20_261_126)
+        var outcomes: Set<Int> = []
+        for attempt in 0..<6 {
+            let db = "kill-\(attempt).sqlite"
+            try FileManager.default.copyItem(atPath: box.path("owl.sqlite"), toPath: box.path(db))
+            let ingest = try box.relStart(["ingest", "-q", "--db", db, "big.csv", "--into", "observations"], name: "ingest-\(attempt)")
+            usleep(UInt32.random(in: 50_000...2_500_000, using: &random))
+            kill(ingest.processIdentifier, SIGKILL)
+            ingest.waitUntilExit()
+            // The next reader recovers the database: owl's read-only --sql and the sqlite3 shell.
+            let count = try box.relOK(["query", "--db", db, "--sql", "SELECT count(*) AS n FROM observations", "--format", "tsv"])
+            let rows = Int(count.stdout.split(separator: "\n").last ?? "") ?? -1
+            #expect(rows == before || rows == before + big.rows, "attempt \(attempt): \(rows) observations")
+            outcomes.insert(rows)
+            #expect(try box.impValue("PRAGMA integrity_check", db: db) == "ok")
+            #expect(try box.impValue("PRAGMA foreign_key_check", db: db) == "")
+        }
+        #expect(outcomes.contains(before), "no kill landed during the load")
+    }
+}

@@ -214,7 +214,11 @@ final class CSVRecordSource: RecordSource {
         for field in entity.fields where field.required && columnByName[field.name] == nil {
             problems.append("\(source.path):1: field \(field.name): the required column is missing from the header")
         }
-        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
+        if !problems.isEmpty {
+            // As with rows: the first 20 problems, then how many more.
+            let more = problems.count > 20 ? ["… and \(problems.count - 20) more problems in the header"] : []
+            throw WarehouseError((problems.prefix(20) + more).joined(separator: "\n"))
+        }
         columnOfField = entity.fieldNames.map { columnByName[$0] }
         headerWidth = names.count
         inFieldOrder = names == entity.fieldNames
