@@ -37,25 +37,39 @@ public final class Warehouse {
         return try Warehouse(path: path, migrator: migrator)
     }
 
-    /// A read-only connection. Where the WAL index (`-shm`) cannot be made, on a read-only
-    /// folder or medium, the file is opened as immutable: read as it is, without locks.
+    /// A read-only connection. Where the WAL index (`-shm`) cannot be made — a read-only
+    /// folder or medium, a full disk — and no write-ahead log holds data the file lacks, the
+    /// file is opened as immutable: read as it is, without locks.
     static func readOnlyConnection(_ path: String) throws -> Database {
         do {
             let db = try Database(path: path, mode: .readOnly)
             _ = try db.scalar("SELECT count(*) FROM sqlite_master")
             return db
-        } catch let error as SQLiteError where error.code == 14 || error.code == 8 {  // SQLITE_CANTOPEN, SQLITE_READONLY
+        } catch let error as SQLiteError where [14, 8, 10].contains(error.code) {  // SQLITE_CANTOPEN, READONLY, IOERR
             if path.hasPrefix("file:") { throw error }
+            let wal = Paths.status(path + "-wal").map { $0.st_size } ?? 0
+            guard wal == 0 else {
+                throw WarehouseError("\(path): cannot read the database's write-ahead log (\(path)-wal) without making its index "
+                    + "(\(path)-shm)\(diskIsFull(path) ? ": the disk is full; free some space" : ": the folder is not writable")")
+            }
             let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
                 .replacingOccurrences(of: "#", with: "%23")
             return try Database(path: "file:\(escaped)?immutable=1", mode: .readOnly)
         }
     }
 
+    /// True when the file system holding `path` has no free space left.
+    static func diskIsFull(_ path: String) -> Bool {
+        var info = statvfs()
+        return statvfs(Paths.folder(of: path), &info) == 0 && info.f_bavail == 0
+    }
+
     /// Runs `body`, turning SQLite's errors into messages that name the database file.
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as SQLiteError where (error.code == 10 || error.code == 13) && diskIsFull(path) {  // IOERR, FULL
+            throw WarehouseError("\(path): \(error.message): the disk is full; free some space")
         } catch let error as SQLiteError {
             throw WarehouseError("\(path): \(error.message)")
         }

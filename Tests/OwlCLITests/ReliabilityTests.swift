@@ -477,6 +477,7 @@ extension Sandbox {
             let mount = try box.relShell("mount --bind data ro && mount -o remount,ro,bind ro")
             try #require(mount.status == 0, "a read-only bind mount is needed to test read-only storage as root: \(mount.stderr)")
             defer { _ = try? box.relShell("umount ro") }
+            #expect(!FileManager.default.createFile(atPath: box.path("ro/probe"), contents: Data()), "the mount is writable")
             try expectReadsWork(box, db: "ro/owl.sqlite")
             try box.relFails(["ingest", "-q", "--db", "ro/owl.sqlite", packageRoot.appending(path: "Seeds/metrics.csv").path],
                              saying: "ro/owl.sqlite: the database file is not writable")
@@ -522,6 +523,26 @@ extension Sandbox {
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count > 1002, "only \(lines.count) lines came out before the timeout: the table was held in memory")
         #expect(lines.first?.trimmingCharacters(in: .whitespaces) == "x")
+    }
+}
+
+@Suite struct FullDisk {
+    @Test(.enabled(if: geteuid() == 0, "a full disk is a small tmpfs mount, which needs root"))
+    func aFullDiskStillReadsAndSaysWhyAWriteFails() throws {
+        let box = try Sandbox()
+        try FileManager.default.createDirectory(atPath: box.path("full"), withIntermediateDirectories: true)
+        let mount = try box.relShell("mount -t tmpfs -o size=1m tmpfs full")
+        try #require(mount.status == 0, "cannot mount a tmpfs: \(mount.stderr)")
+        defer { _ = try? box.relShell("umount full") }
+        try box.relOK(["init", "--db", "full/owl.sqlite"])
+        try box.relOK(["ingest", "-q", "--db", "full/owl.sqlite", packageRoot.appending(path: "Seeds/organizations.csv").path])
+        _ = try box.relShell("dd if=/dev/zero of=full/fill bs=4k 2>/dev/null")
+        #expect(try box.relShell("df --output=avail full | tail -1").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try box.relOK(["query", "--db", "full/owl.sqlite", "--sql", "SELECT count(*) AS n FROM organizations"]).stdout == "n\r\n39\r\n")
+        #expect(try box.relOK(["status", "--db", "full/owl.sqlite"]).stdout.contains("organizations  39"))
+        #expect(parseCSV(try box.relOK(["export", "organizations", "--db", "full/owl.sqlite"]).stdout).count == 40)
+        try box.relFails(["ingest", "-q", "--db", "full/owl.sqlite", packageRoot.appending(path: "Seeds/releases.csv").path],
+                         saying: "the disk is full; free some space")
     }
 }
 
