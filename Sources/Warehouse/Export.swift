@@ -119,10 +119,12 @@ public enum Exporter {
         guard mkdir(temporary, 0o777) == 0 else {
             throw WarehouseError("\(folder): cannot create a folder in \(parent) (\(Paths.lastError))")
         }
-        TemporaryFiles.register(temporary)
+        // The folder and each file written into it, for the signal handler to remove.
+        let inside = Entity.allCases.map { Paths.join(temporary, "\($0.rawValue).\(format.rawValue)") }
+        for path in [temporary] + inside { TemporaryFiles.register(path) }
         defer {
             try? FileManager.default.removeItem(atPath: temporary)
-            TemporaryFiles.unregister(temporary)
+            for path in [temporary] + inside { TemporaryFiles.unregister(path) }
         }
         // Filters narrow the files only as far as references stay whole: --organization and
         // --country apply to every entity but metrics; --from and --to to observations alone,

@@ -241,6 +241,10 @@ extension Sandbox {
         try box.write(".other.csv.owl-99999999-0a1b2c3d.tmp", "another file's")
         try box.relOK(["export", "metrics", "--db", "owl.sqlite", "--output", "m.csv"])
         #expect(try box.relHiddenFiles() == [".other.csv.owl-99999999-0a1b2c3d.tmp"])
+        // export all's temporary folder, with what it held when its owl was killed.
+        try box.write(".backup.owl-99999999-0a1b2c3d.tmp/models.csv", "half\n")
+        try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "backup"])
+        #expect(try box.relHiddenFiles() == [".other.csv.owl-99999999-0a1b2c3d.tmp"])
     }
 }
 

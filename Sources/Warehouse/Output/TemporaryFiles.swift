@@ -1,7 +1,8 @@
 import Foundation
 
-/// The temporary files owl is writing, removed if the process is stopped by SIGINT or SIGTERM,
-/// and the ones a killed owl left behind, removed by the next write into the same folder.
+/// The temporary files (and export all's temporary folder) owl is writing, removed if the
+/// process is stopped by SIGINT, SIGTERM or SIGHUP; and the ones a killed owl left behind,
+/// removed by the next write of the same name into the same folder.
 enum TemporaryFiles {
     private static let capacity = 64
     /// C strings a signal handler can read without allocating: a slot is nil or a path.
@@ -11,9 +12,13 @@ enum TemporaryFiles {
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
-                // Only async-signal-safe calls here: unlink, then die of the same signal.
+                // Only async-signal-safe calls here: unlink the files, then remove the
+                // folders they emptied (export all's), then die of the same signal.
                 for index in 0..<TemporaryFiles.capacity {
                     if let path = TemporaryFiles.slots[index] { unlink(path) }
+                }
+                for index in 0..<TemporaryFiles.capacity {
+                    if let path = TemporaryFiles.slots[index] { rmdir(path) }
                 }
                 Foundation.signal(signal, SIG_DFL)
                 raise(signal)
