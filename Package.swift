@@ -1,5 +1,12 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// OWL_FUZZ=1 builds the readers with libFuzzer and AddressSanitizer for owl-fuzz (.ci/fuzz);
+// per target, so the build tools keep their own main.
+let fuzzing = ProcessInfo.processInfo.environment["OWL_FUZZ"] != nil
+let fuzzSwift: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
+let fuzzLink: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
 let package = Package(
     name: "owl",
@@ -19,13 +26,13 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // A thin, domain-free Swift layer over CSQLite.
-        .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+        .target(name: "SQLiteDB", dependencies: ["CSQLite"], swiftSettings: fuzzSwift),
         // Turns Migrations/*.sql and the analyses' SQL into Swift source at build time,
         // so the owl binary is self-contained.
         .executableTarget(name: "embed-sql", path: "Plugins/EmbedSQLTool"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
         // The domain: migrations, readers, ingest, analyses, export.
-        .target(name: "Warehouse", dependencies: ["SQLiteDB"], exclude: ["Analyses"], plugins: ["EmbedSQL"]),
+        .target(name: "Warehouse", dependencies: ["SQLiteDB"], exclude: ["Analyses"], swiftSettings: fuzzSwift, plugins: ["EmbedSQL"]),
         // The command-line tool: parses arguments, calls Warehouse, prints.
         .executableTarget(
             name: "owl",
@@ -36,6 +43,8 @@ let package = Package(
             name: "owl-bench",
             dependencies: ["Warehouse", "SQLiteDB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // libFuzzer targets for the readers (see .ci/fuzz); built plainly, a replayer.
+        .executableTarget(name: "owl-fuzz", dependencies: ["Warehouse"], swiftSettings: fuzzSwift, linkerSettings: fuzzLink),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB"]),
         .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),

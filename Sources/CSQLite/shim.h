@@ -6,3 +6,9 @@
 static inline int owl_sqlite3_disable_memory_statistics(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
+
+/// Memory statistics back the hard heap limit: `owl query --sql` turns them on (before the
+/// first connection) to bound what one statement may allocate.
+static inline int owl_sqlite3_enable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1);
+}

@@ -15,6 +15,10 @@ public final class Database {
     let handle: OpaquePointer
     public let path: String
     private var statementCache: [String: Statement] = [:]
+    /// The progress handler's deadline (see `interrupt(after:)`).
+    var deadline: Deadline?
+    /// The busy handler's state (see `waitWhenBusy(upTo:onFirstWait:)`).
+    var busyWaiter: BusyWaiter?
 
     /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
     /// and WAL journaling for writable connections.
@@ -131,6 +135,15 @@ public final class Database {
         }
     }
 
+    /// Runs `body` inside one read transaction (BEGIN DEFERRED … COMMIT): every query in it
+    /// sees the same snapshot of the database, whatever other connections commit meanwhile.
+    @discardableResult
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body()
+    }
+
     /// Runs `body` inside a savepoint (nestable); rolls back to it when it throws.
     @discardableResult
     public func savepoint<T>(_ name: String = "owl_savepoint", _ body: () throws -> T) throws -> T {
@@ -163,14 +176,22 @@ extension Database {
         "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
     ]
 
-    /// Installs an authorizer that refuses ATTACH, DETACH and pragmas that set a value, on top
-    /// of what a read-only connection already refuses. Statements using them fail to prepare
-    /// with SQLITE_AUTH.
+    /// Functions no read needs, refused by `refuseAttachAndPragmaWrites`: fts3_tokenizer returns
+    /// and accepts raw memory pointers (the system library enables it); the others reach files
+    /// or load code.
+    public static let refusedFunctions: Set<String> = ["fts3_tokenizer", "load_extension", "readfile", "writefile", "edit"]
+
+    /// Installs an authorizer that refuses ATTACH, DETACH, pragmas that set a value and the
+    /// `refusedFunctions`, on top of what a read-only connection already refuses. Statements
+    /// using them fail to prepare with SQLITE_AUTH.
     public func refuseAttachAndPragmaWrites() {
         sqlite3_set_authorizer(handle, { _, action, first, second, _, _ in
             switch action {
             case SQLITE_ATTACH, SQLITE_DETACH:
                 return SQLITE_DENY
+            case SQLITE_FUNCTION:
+                let name = second.map { String(cString: $0).lowercased() } ?? ""
+                return Database.refusedFunctions.contains(name) ? SQLITE_DENY : SQLITE_OK
             case SQLITE_PRAGMA:
                 guard second != nil else { return SQLITE_OK }
                 let name = first.map { String(cString: $0).lowercased() } ?? ""

@@ -49,20 +49,30 @@ public final class Statement {
 
     /// True when what follows a statement holds nothing to run (blanks, `;`, comments).
     static func isOnlyWhitespaceOrComments(_ sql: String) -> Bool {
-        var rest = Substring(sql)
+        skippingBlanksAndComments(Substring(sql)).isEmpty
+    }
+
+    /// `sql` from its first character that is not a blank, `;` or part of a comment.
+    static func skippingBlanksAndComments(_ sql: Substring) -> Substring {
+        var rest = sql
         while let first = rest.first {
             if first.isWhitespace || first == ";" {
                 rest = rest.dropFirst()
             } else if rest.hasPrefix("--") {
                 rest = rest.drop(while: { $0 != "\n" })
             } else if rest.hasPrefix("/*") {
-                guard let end = rest.range(of: "*/") else { return true }
+                guard let end = rest.range(of: "*/") else { return "" }
                 rest = rest[end.upperBound...]
             } else {
-                return false
+                break
             }
         }
-        return true
+        return rest
+    }
+
+    /// The statement's first word, upper-cased (`SELECT`, `PRAGMA`, `WITH`, …).
+    public var firstKeyword: String {
+        Self.skippingBlanksAndComments(Substring(sql)).prefix { $0.isLetter }.uppercased()
     }
 
     /// True when the statement does not write to the database (`sqlite3_stmt_readonly`).

@@ -90,8 +90,17 @@ public struct RowProblem: Sendable, Equatable {
         var text = "\(file):\(line): "
         if let field { text += "field \(field): " }
         text += message
-        if let value { text += " (got \"\(value)\")" }
+        if let value { text += " (got \"\(Self.shown(value))\")" }
         return text
+    }
+
+    /// Values echoed in messages are cut after this many characters.
+    public static let shownLength = 200
+
+    /// `value` as a message shows it: a long one cut, saying how long it was.
+    public static func shown(_ value: String) -> String {
+        guard value.count > shownLength else { return value }
+        return "\(value.prefix(shownLength))… (\(value.utf8.count) bytes in all)"
     }
 }
 

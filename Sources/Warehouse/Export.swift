@@ -144,36 +144,104 @@ public enum Exporter {
         return try ResultWriter.write(statement, format: format, to: sink)
     }
 
-    /// Writes every entity as DIR/ENTITY.EXT. Refuses, before writing anything, when a file
-    /// exists and `overwrite` is false. Returns the rows written per entity.
+    /// Writes every entity as DIR/ENTITY.EXT, all read in one snapshot, and replaces the folder
+    /// as a whole: the files are written into a sibling temporary folder that is then exchanged
+    /// with DIR in one step, so DIR holds either the old set or the new one, never a mix. A DIR
+    /// holding anything but owl's entity files is refused, naming them, so nobody's files are
+    /// deleted; one holding an export is replaced only when `overwrite`.
     public static func exportAll(from db: Database, to folder: String, format: OutputFormat, filter: ExportFilter = ExportFilter(),
                                  overwrite: Bool) throws -> [(entity: Entity, path: String, rows: Int)] {
         guard interchangeFormats.contains(format) else {
             throw UsageError("export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw WarehouseError("\(folder) is a file; export all needs a folder") }
-        } else {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw WarehouseError("\(folder): cannot create the folder (\(error.localizedDescription))")
-            }
+        let target = Paths.trimmingTrailingSlashes(folder)
+        let exists = try checkReplaceable(folder: target, shown: folder, overwrite: overwrite)
+        let parent = Paths.folder(of: target)
+        let name = Paths.name(of: target)
+        TemporaryFiles.removeStale(in: parent, for: name)
+        let temporary = Paths.join(parent, TemporaryFiles.temporaryName(for: name))
+        guard mkdir(temporary, 0o777) == 0 else {
+            throw WarehouseError("\(folder): cannot create a folder in \(parent) (\(Paths.lastError))")
         }
-        let paths = Entity.allCases.map { (folder as NSString).appendingPathComponent("\($0.rawValue).\(format.rawValue)") }
-        if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw WarehouseError("\(existing) already exists; give --force to replace the files in \(folder)")
+        // The folder and each file written into it, for the signal handler to remove.
+        let inside = Entity.allCases.map { Paths.join(temporary, "\($0.rawValue).\(format.rawValue)") }
+        for path in [temporary] + inside { TemporaryFiles.register(path) }
+        defer {
+            try? FileManager.default.removeItem(atPath: temporary)
+            for path in [temporary] + inside { TemporaryFiles.unregister(path) }
         }
         // Filters narrow the files only as far as references stay whole: --organization and
         // --country apply to every entity but metrics; --from and --to to observations alone,
         // so every release and model an exported observation refers to is exported too.
-        return try zip(Entity.allCases, paths).map { entity, path in
-            var scoped = filter
-            if entity == .metrics { scoped = ExportFilter() }
-            if entity != .observations { scoped.from = nil; scoped.to = nil }
-            let rows = try export(entity, from: db, filter: scoped, format: format, to: try OutputSink(path: path, overwrite: overwrite))
-            return (entity, path, rows)
+        let written = try db.readTransaction {
+            try Entity.allCases.map { entity in
+                var scoped = filter
+                if entity == .metrics { scoped = ExportFilter() }
+                if entity != .observations { scoped.from = nil; scoped.to = nil }
+                let file = "\(entity.rawValue).\(format.rawValue)", shown = Paths.join(folder, file)
+                let rows = try export(entity, from: db, filter: scoped, format: format,
+                                      to: try OutputSink(path: Paths.join(temporary, file), overwrite: false, shownAs: shown))
+                return (entity, shown, rows)
+            }
         }
+        if exists {
+            // The temporary folder now holds the old set, removed by the deferred cleanup.
+            try exchange(temporary, target, shown: folder)
+        } else if rename(temporary, target) != 0 {
+            throw WarehouseError("\(folder): cannot move the finished folder into place (\(Paths.lastError))")
+        }
+        return written
+    }
+
+    /// The names owl writes into an `export all` folder.
+    static let entityFileNames: Set<String> = Set(Entity.allCases.flatMap { entity in
+        interchangeFormats.map { "\(entity.rawValue).\($0.rawValue)" }
+    })
+
+    /// Refuses a folder that `exportAll` must not replace; returns whether it exists.
+    private static func checkReplaceable(folder: String, shown: String, overwrite: Bool) throws -> Bool {
+        guard let info = Paths.status(folder) else { return false }
+        guard Paths.isDirectory(info) else { throw WarehouseError("\(shown) is a file; export all needs a folder") }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            throw WarehouseError("\(shown): cannot list the folder (\(error.localizedDescription))")
+        }
+        let foreign = entries.filter { entry in
+            let isOwlTemporary = entry.hasPrefix(".") && entry.contains(".owl-") && entry.hasSuffix(".tmp")
+            let isFile = Paths.status(Paths.join(folder, entry)).map(Paths.isRegularFile) ?? false
+            return !(isFile && (entityFileNames.contains(entry) || isOwlTemporary))
+        }
+        if !foreign.isEmpty {
+            let shownNames = foreign.prefix(10).joined(separator: ", ") + (foreign.count > 10 ? " and \(foreign.count - 10) more" : "")
+            throw WarehouseError("\(shown) holds more than owl's entity files (\(shownNames)); export all replaces the whole folder, so give an empty or new one")
+        }
+        if !overwrite, let existing = entries.first(where: entityFileNames.contains) {
+            throw WarehouseError("\(Paths.join(shown, existing)) already exists; give --force to replace the files in \(shown)")
+        }
+        return true
+    }
+
+    /// Swaps two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); where that is
+    /// missing, moves the old one aside and the new one in.
+    private static func exchange(_ new: String, _ old: String, shown: String) throws {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        let renameExchange: UInt32 = 2
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") {
+            let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+            if renameat2(AT_FDCWD, new, AT_FDCWD, old, renameExchange) == 0 { return }
+            guard errno == ENOSYS || errno == EINVAL else {
+                throw WarehouseError("\(shown): cannot move the finished folder into place (\(Paths.lastError))")
+            }
+        }
+        let aside = new + ".old"
+        guard rename(old, aside) == 0 else { throw WarehouseError("\(shown): cannot move the old folder aside (\(Paths.lastError))") }
+        guard rename(new, old) == 0 else {
+            let reason = Paths.lastError
+            rename(aside, old)
+            throw WarehouseError("\(shown): cannot move the finished folder into place (\(reason))")
+        }
+        rename(aside, new)
     }
 }

@@ -27,8 +27,9 @@ public enum MigrationError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .changedAfterApplied(version, name):
-            return String(format: "migration %04d_%@.sql has changed since it was applied to this database; "
-                + "migrations are append-only — restore the file and add a new migration instead", version, name)
+            return String(format: "migration %04d_%@.sql in this owl differs from the one applied to this database, "
+                + "so this owl and the database disagree on its schema; use the owl that made the database "
+                + "(developers: migrations are append-only — restore the file and add a new migration instead)", version, name)
         case let .newerThanThisOwl(version):
             return "the database is at schema version \(version), newer than this owl knows; use a newer owl"
         case let .badFileName(name):
@@ -85,22 +86,8 @@ public struct Migrator {
                 applied_at TEXT NOT NULL
             )
             """)
-        var applied: [Int: (name: String, sha256: String)] = [:]
-        for row in try db.rows("SELECT version, name, sha256 FROM schema_migrations") {
-            guard case .integer(let version) = row[0], case .text(let name) = row[1], case .text(let sha) = row[2] else { continue }
-            applied[Int(version)] = (name, sha)
-        }
-        if let newest = applied.keys.max(), newest > latestVersion {
-            throw MigrationError.newerThanThisOwl(version: newest)
-        }
         var appliedNow: [Migration] = []
-        for migration in migrations {
-            if let record = applied[migration.version] {
-                guard record.sha256 == migration.sha256 else {
-                    throw MigrationError.changedAfterApplied(version: migration.version, name: migration.name)
-                }
-                continue
-            }
+        for migration in try pending(in: db) {
             try db.transaction {
                 try db.execute(migration.sql)
                 try followUps[migration.version]?(db)
@@ -111,6 +98,27 @@ public struct Migrator {
             appliedNow.append(migration)
         }
         return appliedNow
+    }
+
+    /// The migrations `migrate` would apply, found without writing; throws as `migrate` does
+    /// for a database newer than this owl or a migration changed after it was applied.
+    public func pending(in db: Database) throws -> [Migration] {
+        guard try Self.tableExists(db) else { return migrations }
+        var applied: [Int: String] = [:]
+        for row in try db.rows("SELECT version, sha256 FROM schema_migrations") {
+            guard case .integer(let version) = row[0], case .text(let sha) = row[1] else { continue }
+            applied[Int(version)] = sha
+        }
+        if let newest = applied.keys.max(), newest > latestVersion {
+            throw MigrationError.newerThanThisOwl(version: newest)
+        }
+        return try migrations.filter { migration in
+            guard let sha256 = applied[migration.version] else { return true }
+            guard sha256 == migration.sha256 else {
+                throw MigrationError.changedAfterApplied(version: migration.version, name: migration.name)
+            }
+            return false
+        }
     }
 
     private static func tableExists(_ db: Database) throws -> Bool {

@@ -21,6 +21,11 @@ public struct WarehouseStatus {
     public let recentBatches: [Batch]
 
     public init(of warehouse: Warehouse, recent: Int = 10) throws {
+        // One snapshot: counts and batches agree even while a load commits.
+        self = try warehouse.db.readTransaction { try WarehouseStatus(reading: warehouse, recent: recent) }
+    }
+
+    private init(reading warehouse: Warehouse, recent: Int) throws {
         let db = warehouse.db
         path = warehouse.path
         schemaVersion = try Migrator.currentVersion(of: db)

@@ -67,7 +67,7 @@ public final class Warehouse {
         return try naming(path) {
             let db: Database
             do {
-                db = try Database(path: path, mode: .readOnly)
+                db = try readOnlyConnection(path)
             } catch where path.hasPrefix("file:") {
                 // A `file:` URI has no path to look at first: one that cannot be opened is new.
                 return .missing
@@ -88,11 +88,59 @@ public final class Warehouse {
             + "`owl init --force --db \(path)` adds owl's tables to it")
     }
 
+    private init(path: String, db: Database) {
+        self.path = path
+        self.db = db
+    }
+
+    /// Opens an existing owl database for a command that only reads: read-only when its
+    /// schema is current (so a read-only file, folder or medium serves), else migrated first.
+    public static func openForReading(path: String, migrator: Migrator = .embedded) throws -> Warehouse {
+        try checkUsablePath(path, mustExist: true)
+        switch try kind(of: path) {
+        case .missing, .empty: throw noDatabase(path)
+        case .foreign: throw notOwls(path)
+        case .owl: break
+        }
+        let db = try naming(path) { try readOnlyConnection(path) }
+        if try naming(path, { try migrator.pending(in: db) }).isEmpty { return Warehouse(path: path, db: db) }
+        return try Warehouse(path: path, creation: .never, migrator: migrator)
+    }
+
+    /// A read-only connection. Where the WAL index (`-shm`) cannot be made — a read-only
+    /// folder or medium, a full disk — and no write-ahead log holds data the file lacks, the
+    /// file is opened as immutable: read as it is, without locks.
+    static func readOnlyConnection(_ path: String) throws -> Database {
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+            return db
+        } catch let error as SQLiteError where [14, 8, 10].contains(error.code) {  // SQLITE_CANTOPEN, READONLY, IOERR
+            if path.hasPrefix("file:") { throw error }
+            let wal = Paths.status(path + "-wal").map { $0.st_size } ?? 0
+            guard wal == 0 else {
+                throw WarehouseError("\(path): cannot read the database's write-ahead log (\(path)-wal) without making its index "
+                    + "(\(path)-shm)\(diskIsFull(path) ? ": the disk is full; free some space" : ": the folder is not writable")")
+            }
+            let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+                .replacingOccurrences(of: "#", with: "%23")
+            return try Database(path: "file:\(escaped)?immutable=1", mode: .readOnly)
+        }
+    }
+
+    /// True when the file system holding `path` has no free space left.
+    static func diskIsFull(_ path: String) -> Bool {
+        var info = statvfs()
+        return statvfs(Paths.folder(of: path), &info) == 0 && info.f_bavail == 0
+    }
+
     /// Runs `body`, turning SQLite's errors into messages that name the database file.
     @discardableResult
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as SQLiteError where (error.code == 10 || error.code == 13) && diskIsFull(path) {  // IOERR, FULL
+            throw WarehouseError("\(path): \(error.message): the disk is full; free some space")
         } catch let error as SQLiteError {
             throw WarehouseError("\(path): \(error.message)")
         }
@@ -107,7 +155,7 @@ public final class Warehouse {
         case .owl: break
         }
         return try naming(path) {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try readOnlyConnection(path)
             try db.setQueryOnly(true)
             return db
         }
@@ -117,8 +165,8 @@ public final class Warehouse {
         if path.hasPrefix("file:") { return }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
-            throw WarehouseError("\(path) is a directory; --db needs a database file path, e.g. \(path)/owl.sqlite")
+        if (exists && isDirectory.boolValue) || path.hasSuffix("/") {
+            throw WarehouseError("\(path) \(exists ? "is a directory" : "names a folder"); --db needs a database file path, e.g. \(Paths.join(path, "owl.sqlite"))")
         }
         if !exists && mustExist { throw noDatabase(path) }
     }
@@ -130,8 +178,7 @@ public final class Warehouse {
             if !FileManager.default.isWritableFile(atPath: path) { throw WarehouseError("\(path): the database file is not writable") }
             return
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let parent = folder.isEmpty ? "." : folder
+        let parent = Paths.folder(of: path)
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
             throw WarehouseError("\(path): folder \(parent) does not exist")

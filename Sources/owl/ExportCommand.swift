@@ -56,7 +56,7 @@ struct Export: ParsableCommand {
                 guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
                 try refuseFileLikeFolder(folder)
                 let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 warn(try filter.warnings(on: warehouse.db))
                 for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
                     printError("\(written.path): \(written.rows) rows")
@@ -65,10 +65,10 @@ struct Export: ParsableCommand {
             }
             let format = try outputOptions.resolvedFormat(fallback: .csv)
             if let entity {
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 warn(try filter.warnings(on: warehouse.db))
                 let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
-                if let output = outputOptions.output { printError("\(output): \(rows) rows") }
+                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             } else {
                 guard let analysis = try? Analysis.named(target) else {
                     var message = "\(target) is not something owl exports: give an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", "))), all, "
@@ -85,10 +85,10 @@ struct Export: ParsableCommand {
                 if let from { words += ["--from", from] }
                 if let to { words += ["--to", to] }
                 let arguments = try analysis.arguments(from: words)
-                let warehouse = try database.openWarehouse()
+                let warehouse = try database.openWarehouseForReading()
                 let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink())
                 notes.forEach(printError)
-                if let output = outputOptions.output { printError("\(output): \(rows) rows") }
+                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             }
         }
     }

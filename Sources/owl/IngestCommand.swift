@@ -73,6 +73,9 @@ struct Ingest: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar; only the one-line summary per file.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("While another load of the database runs, wait at most this long for it (default: as long as it takes).", valueName: "seconds"))
+    var wait: Double?
+
     func validate() throws {
         if let into, Entity(rawValue: into) == nil {
             throw ValidationError("--into must be one of \(Entity.allCases.map(\.rawValue).joined(separator: ", ")), not \(into)")
@@ -83,6 +86,7 @@ struct Ingest: ParsableCommand {
         if map != nil && (!column.isEmpty || !constants.isEmpty) {
             throw ValidationError("give a --map file or --column/--set options, not both")
         }
+        if let wait, !(wait >= 0) { throw ValidationError("--wait takes a number of seconds (got \(wait))") }
         if let format, SourceFormat(rawValue: format) == nil {
             throw ValidationError("--format must be one of \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(format)")
         }
@@ -110,6 +114,8 @@ struct Ingest: ParsableCommand {
         }
         defer { for file in files { file.removeCopy() } }
         let warehouse = try database.openWarehouse(creation: .ifMissing)
+        // One load at a time: a second waits its turn rather than failing after 5 s.
+        warehouse.db.waitWhenBusy(upTo: wait) { printError("waiting for another load of this database…") }
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
         options.insertOnly = insertOnly
@@ -184,7 +190,7 @@ final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let rate = Double(progress.rows) / max(progress.seconds, 0.001)
-        let name = (progress.file.path as NSString).lastPathComponent
+        let name = Paths.name(of: progress.file.path)
         FileHandle.standardError.write(Data(String(format: "\r%@ %@ %3.0f%%  %d rows  %.0f rows/s ", name, bar, fraction * 100, progress.rows, rate).utf8))
         visible = true
     }

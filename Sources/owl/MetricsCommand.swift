@@ -20,7 +20,7 @@ struct Metrics: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         try reportingErrors {
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             let warehouse = try database.openWarehouse()

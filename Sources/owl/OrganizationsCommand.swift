@@ -38,7 +38,7 @@ struct OrganizationsCommand: ParsableCommand {
         var sort: Organizations.ListOrder?
 
         func run() throws {
-            let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+            let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             let warehouse = try database.openWarehouse()
             try reportingErrors {

@@ -88,6 +88,11 @@ struct DatabaseOptions: ParsableArguments {
     func openWarehouse(creation: Warehouse.Creation = .never) throws -> Warehouse {
         try reportingErrors { try Warehouse(path: path, creation: creation) }
     }
+
+    /// Opens an existing database for a command that only reads: no write access needed.
+    func openWarehouseForReading() throws -> Warehouse {
+        try reportingErrors { try Warehouse.openForReading(path: path) }
+    }
 }
 
 /// Prints a user-facing error to standard error and exits 2 for a wrong command line, 1 for

@@ -92,8 +92,11 @@ struct OutputOptions: ParsableArguments {
             completion: .list(OutputFormat.allCases.map(\.rawValue)))
     var format: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (- is standard output).", valueName: "file"))
     var output: String?
+
+    /// The file to write, nil for standard output (no --output, `-` or /dev/stdout).
+    var file: String? { output == "-" || output == "/dev/stdout" ? nil : output }
 
     @Flag(help: "Replace the --output file if it exists.")
     var force = false
@@ -108,9 +111,9 @@ struct OutputOptions: ParsableArguments {
     /// none), else `fallback`. An extension owl does not write is refused, not written as CSV.
     func resolvedFormat(fallback: OutputFormat) throws -> OutputFormat {
         if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
-        guard let output else { return fallback }
-        if let chosen = OutputFormat.forFileName(output) { return chosen }
-        let ext = (output as NSString).pathExtension
+        guard let file else { return fallback }
+        if let chosen = OutputFormat.forFileName(file) { return chosen }
+        let ext = (file as NSString).pathExtension
         guard ext.isEmpty else {
             throw UsageError("owl does not write .\(ext) files; the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) "
                 + "(extensions .csv, .tsv, .json, .jsonl, .md, .txt), or give --format")
@@ -119,8 +122,8 @@ struct OutputOptions: ParsableArguments {
     }
 
     func sink() throws -> OutputSink {
-        guard let output else { return OutputSink() }
-        return try OutputSink(path: output, overwrite: force)
+        guard let file else { return OutputSink() }
+        return try OutputSink(path: file, overwrite: force)
     }
 }
 
@@ -149,7 +152,8 @@ struct Query: ParsableCommand {
     @Argument(help: ArgumentHelp("The analysis to run (see owl analyses).", valueName: "name"), completion: Completions.analyses)
     var name: String?
 
-    @Option(help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
+    // Unconditional: SQL may begin with "-- a comment", which would otherwise read as an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run this one read-only SQL statement instead of an analysis.", valueName: "sql"))
     var sql: String?
 
     @Option(help: ArgumentHelp("A value for a named SQL parameter, with --sql.", valueName: "name=value"))
@@ -158,12 +162,21 @@ struct Query: ParsableCommand {
     @Flag(help: "Draw a bar chart of the main numeric column under the table.")
     var chart = false
 
+    @Option(help: ArgumentHelp("Stop the query after this many seconds; 0 for no limit (default: 60 with --sql, none for an analysis).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("With --sql: the memory the query may use, in MiB; sorts and temporary results are held in memory (default: 1024).", valueName: "MiB"))
+    var memoryLimit: Int64?
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
               completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
     func validate() throws {
         if sql == nil && name == nil { throw ValidationError("name an analysis (see owl analyses) or give --sql") }
+        if let timeout, !(timeout >= 0 && timeout <= 1e9) { throw ValidationError("--timeout takes a number of seconds, 0 for no limit (got \(timeout))") }
+        if let memoryLimit, memoryLimit < 1 || memoryLimit > 1 << 30 { throw ValidationError("--memory-limit takes a number of MiB from 1 (got \(memoryLimit))") }
+        if memoryLimit != nil && sql == nil { throw ValidationError("--memory-limit bounds --sql; prepared analyses run unbounded") }
         if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
         if sql == nil && !param.isEmpty {
             // --param binds :name in --sql; an analysis takes its parameters as options.
@@ -177,21 +190,35 @@ struct Query: ParsableCommand {
     }
 
     func run() throws {
-        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         try reportingErrors {
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+            // 0 means no limit.
+            let seconds = (timeout ?? (sql != nil ? AdHocQuery.defaultTimeoutSeconds : 0)).nonZero
             if let sql {
+                let mebibytes = memoryLimit ?? AdHocQuery.defaultMemoryLimitMiB
+                AdHocQuery.limitMemory(mebibytes: mebibytes)
                 let db = try Warehouse.openReadOnly(path: database.path)
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
-                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
+                db.interrupt(after: seconds)
+                try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
+                    try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
+                }
                 return
             }
             let analysis = try Analysis.named(name!)
             let arguments = try analysis.arguments(from: analysisArguments)
-            let warehouse = try database.openWarehouse()
-            let notes = try analysis.run(on: warehouse.db, arguments: arguments, format: format,
-                                         to: try outputOptions.sink(), chart: chart).notes
+            let warehouse = try database.openWarehouseForReading()
+            warehouse.db.interrupt(after: seconds)
+            let notes = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
+                try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart).notes
+            }
             notes.forEach(printError)
         }
     }
+}
+
+private extension Double {
+    /// nil for 0: "no limit".
+    var nonZero: Double? { self == 0 ? nil : self }
 }

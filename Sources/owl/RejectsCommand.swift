@@ -27,7 +27,7 @@ struct RejectsCommand: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.output == nil
+        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         try reportingErrors {
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             let warehouse = try database.openWarehouse()

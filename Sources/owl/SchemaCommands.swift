@@ -86,7 +86,7 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openWarehouse()
+        let warehouse = try database.openWarehouseForReading()
         let status = try reportingErrors { try WarehouseStatus(of: warehouse, recent: batches) }
         print("database:       \(status.path)")
         print("schema version: \(status.schemaVersion) (latest \(status.latestVersion))")

@@ -53,6 +53,11 @@ import Testing
         let missingFolder = try box.owl("init", "--db", box.path("no/such/folder/owl.sqlite"))
         #expect(missingFolder.status == 1)
         #expect(missingFolder.stderr.contains("does not exist"))
+        // status only reads: it creates nothing and says how to.
+        let status = try box.owl("status", "--db", box.path("no/such/folder/owl.sqlite"))
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("no database at") && status.stderr.contains("run `owl init --db"), "\(status.stderr)")
+        #expect(!box.exists("no"))
     }
 
     @Test func aFileThatIsNotADatabaseIsAReadableError() throws {

@@ -225,6 +225,17 @@ extension ReaderTests {
                 "FILE:3: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
     }
 
+    @Test func nestingDeeperThan512LevelsIsALocatedError() throws {
+        // The array of objects is level 1, each object level 2: 510 more arrays reach 512.
+        func nested(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+        #expect(try jsonError("[{\"a\": \(nested(510))}]") == nil)
+        #expect(try jsonError("[\n{\"a\": \(nested(511))}]") ==
+                "FILE:2: JSON syntax error: arrays and objects are nested more than 512 levels deep")
+        #expect(try jsonError("{\"a\": 1}\n{\"a\": \(nested(40_000))}\n", lines: true) ==
+                "FILE:2: JSON syntax error: arrays and objects are nested more than 512 levels deep")
+        #expect(try jsonError(nested(40_000)) == "FILE:1: JSON syntax error: arrays and objects are nested more than 512 levels deep")
+    }
+
     @Test(arguments: [1, 2, 5])
     func smallChunksReadTheSame(chunkSize: Int) throws {
         let text = "[\n{\"id\": \"a\\u00e9\", \"v\": -12.5e+2},\n {\"id\": \"\u{1F600}\", \"v\": null}\n]"

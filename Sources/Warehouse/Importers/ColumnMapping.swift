@@ -81,15 +81,18 @@ public struct ColumnMapping: Sendable, Equatable {
         var origins: [String: String] = [:]
         var target: String?
         if path.lowercased().hasSuffix(".json") {
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw WarehouseError("\(path): not a JSON object")
+            guard case .object(let object) = try JSONReader.document(at: path) else {
+                throw WarehouseError("\(path): expected a JSON object {\"into\": …, \"columns\": {…}, \"set\": {…}}")
             }
-            target = object["into"] as? String
+            if case .string(let into) = object["into"] { target = into }
             for key in ["columns", "set"] {
                 guard let value = object[key] else { continue }
-                guard let strings = value as? [String: String] else { throw WarehouseError("\(path): \"\(key)\" must map field names to strings") }
-                table[key] = strings
-                for field in strings.keys {
+                guard case .object(let fields) = value else { throw WarehouseError("\(path): \"\(key)\" must map field names to strings") }
+                table[key] = try fields.mapValues { field in
+                    guard case .string(let text) = field else { throw WarehouseError("\(path): \"\(key)\" must map field names to strings") }
+                    return text
+                }
+                for field in fields.keys {
                     let line = jsonLine(of: field, after: key, in: text)
                     origins["\(key).\(field)"] = "\(path):\(line.map(String.init) ?? "?"): \(key).\(field)"
                 }

@@ -135,7 +135,7 @@ public final class Ingester {
                 if candidates.isEmpty { problems.append("\(path): the directory holds no data files") }
             }
             for (file, readPath) in candidates {
-                let name = (file as NSString).lastPathComponent
+                let name = Paths.name(of: file)
                 let stdin = file == "<stdin>"
                 // A file named after an entity is in the interchange format, whatever it holds.
                 let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: readPath ?? file) : nil
@@ -234,6 +234,13 @@ public final class Ingester {
             onFile(report)
             if !report.loaded { break }
         }
+        // Copy the load from the WAL into the database file and empty the WAL, so the load's
+        // time and the file's size are what they are. Readers may hold it off: it waits for
+        // them 5 s at most, and the next checkpoint finishes the work.
+        if !options.dryRun {
+            db.setBusyTimeout(milliseconds: 5_000)
+            _ = try? db.rows("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         return reports
     }
 
@@ -252,13 +259,9 @@ public final class Ingester {
         // (Outside a transaction only: a dry run keeps every check.)
         let bulk = file.entity == .observations && !db.isInTransaction
         if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON") }
-        // A bulk load writes each page once through a rollback journal instead of twice
-        // (to the WAL, then by the checkpoint). Switching needs the only connection; when
-        // another is open the pragma keeps WAL, which is merely slower.
-        let leftWAL = bulk && (try? db.scalar("PRAGMA journal_mode = DELETE")) == .text("delete")
+        // Every load stays in WAL mode, so readers keep answering while it runs.
         defer {
             if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
-            if leftWAL { _ = try? db.scalar("PRAGMA journal_mode = WAL") }
         }
         do {
             try atomically {
@@ -269,6 +272,8 @@ public final class Ingester {
             // Rolled back: nothing of this file is stored.
         } catch let error as WarehouseError {
             report.failure = error.description
+        } catch let error as SQLiteError where error.code == 5 {  // SQLITE_BUSY: the wait ran out
+            report.failure = "\(file.path): another load of this database is still running; nothing of this file was loaded (--wait gives it longer)"
         } catch let error as SQLiteError {
             report.failure = "\(file.path): \(error.message)"
         }
@@ -450,7 +455,7 @@ public final class Ingester {
             try state.finish { try bytes.finishHash() }
             return
         }
-        let context = try SourceContext(db: db, options: options, fileName: (file.path as NSString).lastPathComponent, format: file.format)
+        let context = try SourceContext(db: db, options: options, fileName: Paths.name(of: file.path), format: file.format)
         let source = try openRecordSource(bytes, file: file, context: context)
         let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
         let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }

@@ -24,11 +24,16 @@ indirect enum JSONValue: Equatable {
 /// Streams the objects of a JSON array (`[{…}, {…}]`) or of JSON Lines (one object a line),
 /// holding one object in memory at a time.
 final class JSONReader {
+    /// Arrays and objects nested deeper than this are refused: the parser recurses once per
+    /// level, and a file of 40,000 `[` would otherwise overflow the stack.
+    static let maxDepth = 512
+
     private let source: ByteSource
     private let jsonLines: Bool
     private var line = 1
     /// In JSON Lines, the line of the record being read: a line break inside it ends it too soon.
     private var recordLine: Int?
+    private var depth = 0
     private var started = false
     private var finished = false
 
@@ -50,6 +55,7 @@ final class JSONReader {
                     throw error("expected a JSON array of objects (starting with [), found \(describe(first))")
                 }
                 source.position += 1
+                depth = 1  // the enclosing array is the first level
                 try skipWhitespace()
                 if try source.peek() == UInt8(ascii: "]") {
                     source.position += 1
@@ -96,6 +102,20 @@ final class JSONReader {
         return try nextElement()
     }
 
+    /// Reads a whole file holding one JSON value (a mapping file), with the same errors and
+    /// depth limit as the data files.
+    static func document(at path: String) throws -> JSONValue {
+        let source = try ByteSource(path: path)
+        let reader = JSONReader(source: source, jsonLines: false)
+        try source.skipByteOrderMark()
+        try reader.skipWhitespace()
+        guard try source.peek() != nil else { throw reader.error("the file is empty; expected a JSON object") }
+        let value = try reader.parseValue()
+        try reader.skipWhitespace()
+        if let byte = try source.peek() { throw reader.error("unexpected \(reader.describe(byte)) after the value") }
+        return value
+    }
+
     private func nextElement() throws -> (line: Int, object: [String: JSONValue]) {
         let startLine = line
         let value = try parseValue()
@@ -128,7 +148,17 @@ final class JSONReader {
         }
     }
 
+    /// Enters an array or object, refusing one level more than `maxDepth`.
+    private func enterContainer() throws {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw error("arrays and objects are nested more than \(Self.maxDepth) levels deep")
+        }
+    }
+
     private func parseObject() throws -> JSONValue {
+        try enterContainer()
+        defer { depth -= 1 }
         source.position += 1
         var object: [String: JSONValue] = [:]
         try skipWhitespace()
@@ -155,6 +185,8 @@ final class JSONReader {
     }
 
     private func parseArray() throws -> JSONValue {
+        try enterContainer()
+        defer { depth -= 1 }
         source.position += 1
         var array: [JSONValue] = []
         try skipWhitespace()

@@ -14,7 +14,7 @@ public enum SourceFormat: String, CaseIterable, Sendable {
 
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
-        switch (name as NSString).pathExtension.lowercased() {
+        switch Paths.pathExtension(of: name).lowercased() {
         case "csv": return .csv
         case "json": return .json
         case "jsonl", "ndjson": return .jsonl
@@ -229,7 +229,11 @@ final class CSVRecordSource: RecordSource {
         for field in entity.fields where field.required && columnByName[field.name] == nil {
             problems.append("\(source.path):1: field \(field.name): the required column is missing from the header")
         }
-        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
+        if !problems.isEmpty {
+            // As with rows: the first 20 problems, then how many more.
+            let more = problems.count > 20 ? ["… and \(problems.count - 20) more problems in the header"] : []
+            throw WarehouseError((problems.prefix(20) + more).joined(separator: "\n"))
+        }
         columnOfField = entity.fieldNames.map { columnByName[$0] }
         headerWidth = names.count
         inFieldOrder = names == entity.fieldNames

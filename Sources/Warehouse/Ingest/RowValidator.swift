@@ -61,9 +61,7 @@ struct FieldConverter: Sendable {
             default: return .problem("must be true or false")
             }
         case .number, .positiveNumber:
-            guard let number = Self.number(text) else {
-                return .problem(text.contains(",") ? "must be a plain number without thousands separators" : "must be a number")
-            }
+            guard let number = Self.number(text) else { return .problem(Self.numberProblem(text)) }
             if case .positiveNumber = field.kind, number <= 0 { return .problem("must be greater than 0") }
             return .value(.real(number))
         case .positiveInteger:
@@ -128,7 +126,22 @@ struct FieldConverter: Sendable {
             }
         }
         guard let value = Double(text), value.isFinite else { return nil }
+        // 1e-999 reads as 0: refused rather than stored as a different number.
+        if value == 0 && hasNonZeroDigit(text) { return nil }
         return value
+    }
+
+    /// Why `number` refused `text`.
+    static func numberProblem(_ text: String) -> String {
+        if text.contains(",") { return "must be a plain number without thousands separators" }
+        guard text.allSatisfy({ "0123456789.-+eE".contains($0) }), let value = Double(text) else { return "must be a number" }
+        if value.isInfinite { return "is out of range: numbers must be smaller than about 1.8e308 in size" }
+        return "is too small to store (it would be stored as 0): numbers must be 0 or at least about 2.2e-308 in size"
+    }
+
+    /// True when the digits before any exponent are not all zeros.
+    private static func hasNonZeroDigit(_ text: String) -> Bool {
+        text.prefix { $0 != "e" && $0 != "E" }.contains { ("1"..."9").contains($0) }
     }
 }
 

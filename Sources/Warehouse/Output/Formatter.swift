@@ -7,7 +7,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// The format a file extension implies (`.csv`, `.md`, …).
     public static func forFileName(_ path: String) -> OutputFormat? {
-        switch (path as NSString).pathExtension.lowercased() {
+        switch Paths.pathExtension(of: path).lowercased() {
         case "csv": return .csv
         case "tsv", "tab": return .tsv
         case "json": return .json
@@ -20,12 +20,18 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 }
 
 /// Writes rows of SQL values in one format. CSV, TSV, JSON and JSONL stream row by row;
-/// table and markdown hold the rows to align their columns.
+/// table and markdown lay out their columns from the first `layoutRows` rows, then stream the
+/// rest in that layout, so memory stays bounded however long the result.
 public final class RowFormatter {
+    /// Rows held to work out column widths (and to chart).
+    public static let layoutRows = 1000
+
     let format: OutputFormat
     let columns: [String]
     private let sink: OutputSink
     private var buffered: [[SQLValue]] = []
+    /// Column widths and alignment, once the header is written.
+    private var layout: (widths: [Int], numeric: [Bool])?
     private var rowCount = 0
     /// Draw a bar chart of this column under a table; -1 means the last numeric column.
     public var chartColumn: Int?
@@ -51,7 +57,9 @@ public final class RowFormatter {
         case .jsonl:
             sink.write(jsonObject(row) + "\n")
         case .table, .markdown:
+            if let layout { return writeAligned(row, layout: layout) }
             buffered.append(row)
+            if buffered.count == Self.layoutRows { startAligned() }
         }
     }
 
@@ -137,8 +145,11 @@ public final class RowFormatter {
     public func finish() throws {
         switch format {
         case .json: sink.write(rowCount == 0 ? "]\n" : "\n]\n")
-        case .table: writeTable()
-        case .markdown: writeMarkdown()
+        case .table:
+            if layout == nil { startAligned() }
+            writeTableEnd()
+        case .markdown:
+            if layout == nil { startAligned() }
         default: break
         }
         try sink.commit()
@@ -226,41 +237,45 @@ public final class RowFormatter {
         return right ? padding + text : text + padding
     }
 
-    private func cellLines() -> (cells: [[String]], widths: [Int], numeric: [Bool]) {
-        let cells = buffered.map { row in row.map { Self.text($0).replacingOccurrences(of: "\n", with: " ") } }
-        var widths = columns.map(displayWidth)
-        for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cell)) } }
-        return (cells, widths, columns.indices.map(isNumeric))
+    private func cellText(_ value: SQLValue) -> String {
+        let text = Self.text(value).replacingOccurrences(of: "\n", with: " ")
+        return format == .markdown ? text.replacingOccurrences(of: "|", with: "\\|") : text
     }
 
-    private func writeTable() {
-        let (cells, widths, numeric) = cellLines()
-        let header = columns.enumerated().map { pad($1, to: widths[$0], right: numeric[$0]) }.joined(separator: "  ")
-        sink.write(header + "\n")
-        sink.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n")
-        for row in cells {
-            sink.write(row.enumerated().map { pad($1, to: widths[$0], right: numeric[$0]) }.joined(separator: "  ") + "\n")
+    /// Works out the layout from the rows held, writes the header and those rows.
+    private func startAligned() {
+        let numeric = columns.indices.map(isNumeric)
+        let header = columns.map { format == .markdown ? $0.replacingOccurrences(of: "|", with: "\\|") : $0 }
+        var widths = header.map(displayWidth)
+        for row in buffered { for (i, value) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cellText(value))) } }
+        if format == .table {
+            sink.write(header.enumerated().map { pad($1, to: widths[$0], right: numeric[$0]) }.joined(separator: "  ") + "\n")
+            sink.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n")
+        } else {
+            // At least 3 wide, so the separator row stays valid Markdown.
+            widths = widths.map { max(3, $0) }
+            sink.write("| " + header.enumerated().map { pad($1, to: widths[$0], right: false) }.joined(separator: " | ") + " |\n")
+            sink.write("| " + widths.enumerated().map { index, width in
+                numeric[index] ? String(repeating: "-", count: width - 1) + ":" : String(repeating: "-", count: width)
+            }.joined(separator: " | ") + " |\n")
         }
-        sink.write("(\(buffered.count) row\(buffered.count == 1 ? "" : "s"))\n")
+        let layout = (widths, numeric)
+        self.layout = layout
+        for row in buffered { writeAligned(row, layout: layout) }
+    }
+
+    /// One row in the layout; a cell wider than its column (after the first rows) overflows it.
+    private func writeAligned(_ row: [SQLValue], layout: (widths: [Int], numeric: [Bool])) {
+        let cells = row.enumerated().map { pad(cellText($1), to: layout.widths[$0], right: layout.numeric[$0]) }
+        sink.write(format == .table ? cells.joined(separator: "  ") + "\n" : "| " + cells.joined(separator: " | ") + " |\n")
+        sink.endRow()
+    }
+
+    private func writeTableEnd() {
+        sink.write("(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n")
         if let chartColumn {
             let column = chartColumn >= 0 ? chartColumn : columns.indices.last(where: isNumeric)
             if let column { writeChart(column: column) }
-        }
-    }
-
-    private func writeMarkdown() {
-        let (cells, _, numeric) = cellLines()
-        func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
-        // Widths after escaping; at least 3 so the separator row stays valid Markdown.
-        let escapedWidths = columns.indices.map { index in
-            max(3, max(displayWidth(escape(columns[index])), cells.map { displayWidth(escape($0[index])) }.max() ?? 0))
-        }
-        sink.write("| " + columns.enumerated().map { pad(escape($1), to: escapedWidths[$0], right: false) }.joined(separator: " | ") + " |\n")
-        sink.write("| " + escapedWidths.enumerated().map { index, width in
-            numeric[index] ? String(repeating: "-", count: width - 1) + ":" : String(repeating: "-", count: width)
-        }.joined(separator: " | ") + " |\n")
-        for row in cells {
-            sink.write("| " + row.enumerated().map { pad(escape($1), to: escapedWidths[$0], right: numeric[$0]) }.joined(separator: " | ") + " |\n")
         }
     }
 
@@ -272,7 +287,8 @@ public final class RowFormatter {
         let labels = buffered.map { Self.text($0[labelColumn]) }
         let labelWidth = min(30, labels.map(displayWidth).max() ?? 0)
         let barWidth = 40
-        sink.write("\n\(columns[column])\n")
+        let scope = rowCount > buffered.count ? " (the first \(buffered.count) rows)" : ""
+        sink.write("\n\(columns[column])\(scope)\n")
         for (label, value) in zip(labels, values) {
             let shown = displayWidth(label) > labelWidth ? String(label.prefix(labelWidth - 1)) + "…" : label
             let eighths = Int((abs(value) / maximum * Double(barWidth * 8)).rounded())

@@ -1,47 +1,77 @@
 import Foundation
 
 /// A buffered byte sink: standard output, or a file written safely — to a temporary file in
-/// the same folder, renamed into place only when complete, so a failure leaves no partial file.
+/// the same folder, renamed into place only when complete, so a failure leaves no partial file
+/// and the file it would replace untouched.
+///
+/// Writes go straight to the file descriptor: the first failure (a full disk, a closed pipe)
+/// is kept, later writes are dropped, and `checkWritten()` or `commit()` throw it.
 public final class OutputSink {
-    private let handle: FileHandle
+    private let descriptor: Int32
     private var buffer: [UInt8] = []
     private let temporaryPath: String?
+    /// The file the output replaces; for a symbolic link, the file it points to.
     private let finalPath: String?
+    /// The path as given, for messages.
+    private let shownPath: String
+    private var failure: String?
+    private var closed = false
 
     /// Standard output.
     public init() {
-        handle = FileHandle.standardOutput
+        descriptor = STDOUT_FILENO
         temporaryPath = nil
         finalPath = nil
+        shownPath = "standard output"
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// A file at `path`; refuses to replace an existing one unless `overwrite`.
-    public init(path: String, overwrite: Bool) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw WarehouseError("\(path) is a directory") }
+    /// A file at `path`; refuses to replace an existing one unless `overwrite`, and anything
+    /// that is not a regular file. A symbolic link is followed: its target is replaced.
+    /// Messages name the file `shownAs` (by default `path`).
+    public init(path: String, overwrite: Bool, shownAs: String? = nil) throws {
+        shownPath = shownAs ?? path
+        if path.hasSuffix("/") { throw WarehouseError("\(path): names a folder; give a file name, e.g. \(path)out.csv") }
+        var target = path
+        if let info = Paths.status(path), Paths.isSymbolicLink(info) {
+            guard let resolved = realpath(path, nil) else {
+                throw WarehouseError("\(path): a symbolic link to a file that cannot be reached (\(Paths.lastError))")
+            }
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        if let info = Paths.status(target) {
+            if Paths.isDirectory(info) { throw WarehouseError("\(path) is a directory") }
+            guard Paths.isRegularFile(info) else {
+                throw WarehouseError("\(path) is not a regular file (a device, pipe or socket); owl replaces only regular files")
+            }
             if !overwrite { throw WarehouseError("\(path) already exists; give --force to replace it") }
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).owl-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw WarehouseError("\(path): cannot write here (\(folder.isEmpty ? "." : folder) is missing or not writable)")
+        let folder = Paths.folder(of: target)
+        let name = Paths.name(of: target)
+        TemporaryFiles.removeStale(in: folder, for: name)
+        let temporary = Paths.join(folder, TemporaryFiles.temporaryName(for: name))
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw WarehouseError("\(path): cannot write in \(folder) (\(Paths.lastError))")
         }
-        self.handle = handle
+        TemporaryFiles.register(temporary)
+        self.descriptor = descriptor
         temporaryPath = temporary
-        finalPath = path
+        finalPath = target
         buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
         // Not committed: remove the temporary file.
-        if let temporaryPath, FileManager.default.fileExists(atPath: temporaryPath) {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-        }
+        if let temporaryPath, !closed { discard(temporaryPath) }
+    }
+
+    private func discard(_ temporaryPath: String) {
+        if !closed { close(descriptor) }
+        closed = true
+        unlink(temporaryPath)
+        TemporaryFiles.unregister(temporaryPath)
     }
 
     @inline(__always)
@@ -80,22 +110,49 @@ public final class OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes the buffer out; a failure is kept for `checkWritten()` and `commit()`.
     public func flush() {
-        guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard !buffer.isEmpty, failure == nil else { return }
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = Paths.lastError
+                    return
+                }
+                offset += written
+            }
+        }
     }
 
-    /// Flushes, and for a file renames the temporary file into place.
+    /// Throws the first write failure, if any: lets a long result stop at once.
+    public func checkWritten() throws {
+        guard let failure else { return }
+        if let temporaryPath { discard(temporaryPath) }
+        let kept = finalPath.map { FileManager.default.fileExists(atPath: $0) ? "; \(shownPath) is unchanged" : "" } ?? ""
+        throw WarehouseError("\(shownPath): cannot write: \(failure)\(kept)")
+    }
+
+    /// Flushes, and for a file syncs it and renames the temporary file into place.
     public func commit() throws {
         flush()
+        try checkWritten()
         guard let temporaryPath, let finalPath else { return }
-        try handle.synchronize()
-        try handle.close()
-        if rename(temporaryPath, finalPath) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw WarehouseError("\(finalPath): cannot move the finished file into place: \(reason)")
+        if fsync(descriptor) != 0 { failure = Paths.lastError }
+        try checkWritten()
+        closed = true
+        if close(descriptor) != 0 {
+            failure = Paths.lastError
+            try checkWritten()
         }
+        if rename(temporaryPath, finalPath) != 0 {
+            let reason = Paths.lastError
+            discard(temporaryPath)
+            throw WarehouseError("\(shownPath): cannot move the finished file into place: \(reason)")
+        }
+        TemporaryFiles.unregister(temporaryPath)
     }
 }

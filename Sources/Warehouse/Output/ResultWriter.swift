@@ -22,6 +22,7 @@ public enum ResultWriter {
         while try statement.step() {
             formatter.writeCurrentRow(of: statement, columns: indices)
             observe?(statement)
+            try sink.checkWritten()
             rows += 1
         }
         statement.reset()
