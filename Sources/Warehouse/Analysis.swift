@@ -72,10 +72,17 @@ public struct Analysis: Decodable, Sendable {
             let stem = (file.name as NSString).deletingPathExtension
             if file.name.hasSuffix(".sql") { sqlByName[stem] = file.text } else { metadata.append((stem, Data(file.text.utf8))) }
         }
-        // A line `-- @include NAME` takes the text of NAME.sql: SQL that analyses share.
+        // A line `-- @include NAME [KEY=VALUE…]` takes the text of NAME.sql, with each {KEY}
+        // replaced by VALUE: SQL that analyses share, or one fragment used twice.
         func expand(_ sql: String) -> String {
             sql.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                guard line.hasPrefix("-- @include "), let part = sqlByName[String(line.dropFirst(12))] else { return String(line) }
+                guard line.hasPrefix("-- @include ") else { return String(line) }
+                let words = line.dropFirst(12).split(separator: " ")
+                guard let name = words.first, var part = sqlByName[String(name)] else { return String(line) }
+                for word in words.dropFirst() {
+                    guard let equals = word.firstIndex(of: "=") else { continue }
+                    part = part.replacingOccurrences(of: "{\(word[..<equals])}", with: String(word[word.index(after: equals)...]))
+                }
                 // Fragments may include fragments.
                 return expand(part.trimmingCharacters(in: .whitespacesAndNewlines))
             }.joined(separator: "\n")

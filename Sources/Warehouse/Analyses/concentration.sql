@@ -1,21 +1,13 @@
 -- Concentration: HHI and top shares of a window or cumulative metric among groups, per
--- period, from the amounts of _model_amounts (the definition in _segments.sql).
+-- period, from the amounts of _group_amounts (the definition in _segments.sql).
 WITH RECURSIVE
--- @include _model_amounts
+-- @include _group_amounts
 ,
-per_group AS (
-    SELECT a.period, CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp,
-           sum(a.value) AS value, sum(a.covered_days) AS covered_days, sum(a.model_days) AS model_days
-    FROM model_amounts AS a
-    JOIN models AS m ON m.key = a.model
-    JOIN organizations AS org ON org.id = m.organization
-    GROUP BY a.period, grp
-),
 shares AS (
     SELECT period, grp, value, covered_days, model_days,
            100.0 * value / nullif(sum(value) OVER (PARTITION BY period), 0) AS share,
            row_number() OVER (PARTITION BY period ORDER BY value DESC, grp) AS position
-    FROM per_group
+    FROM group_amounts
 )
 SELECT period,
        count(CASE WHEN value <> 0 THEN 1 END) AS groups,

@@ -1,0 +1,155 @@
+-- Each group's amount of a window or cumulative metric in the range :from … :to, per
+-- period (:period month, quarter or year; NULL: one period, all), with its coverage, under
+-- the definition in _segments.sql. Groups are :by (model id, organization id, organization
+-- kind or country). Whole months come from observation_months in one slice; only the
+-- partial months at the range's edges are computed from the observations. Included by
+-- analyses as CTEs ending in
+--   group_amounts (period, grp, value, covered_days, model_days, models)
+-- over the models with an observation of the metric (and, with :released_from, released on
+-- or after it): model_days are their days in the period from release on, covered_days those
+-- an observation covers, models those released by the period's end, value the amount
+-- credited to the period. With :fill_gaps, each model's uncovered days are credited at its
+-- mean daily rate over its covered days in the whole range.
+range AS (
+    SELECT coalesce(:from, (SELECT min(month) FROM observation_months WHERE metric = :metric_key) || '-01', :to) AS first_day,
+           :to AS last_day
+),
+months (month_start) AS (
+    SELECT date(first_day, 'start of month') FROM range
+    UNION ALL
+    SELECT date(month_start, '+1 month') FROM months, range WHERE date(month_start, '+1 month') <= last_day
+),
+pieces AS (
+    SELECT substr(month_start, 1, 7) AS month, ps_text, pe_text,
+           ps_text = month_start AND pe_text = date(month_start, '+1 month', '-1 day') AS whole,
+           CAST(julianday(ps_text) AS INTEGER) AS ps, CAST(julianday(pe_text) AS INTEGER) AS pe,
+           CASE :period
+               WHEN 'month' THEN substr(month_start, 1, 7)
+               WHEN 'quarter' THEN substr(month_start, 1, 4) || '-Q' || ((CAST(substr(month_start, 6, 2) AS INTEGER) + 2) / 3)
+               WHEN 'year' THEN substr(month_start, 1, 4)
+               ELSE 'all' END AS period,
+           -- The period as a number: sorting and grouping on it is cheaper than on text.
+           CASE :period
+               WHEN 'month' THEN CAST(substr(month_start, 1, 4) AS INTEGER) * 12 + CAST(substr(month_start, 6, 2) AS INTEGER)
+               WHEN 'quarter' THEN CAST(substr(month_start, 1, 4) AS INTEGER) * 4 + (CAST(substr(month_start, 6, 2) AS INTEGER) + 2) / 3
+               WHEN 'year' THEN CAST(substr(month_start, 1, 4) AS INTEGER)
+               ELSE 0 END AS period_key
+    FROM (SELECT month_start, max(month_start, first_day) AS ps_text,
+                 min(date(month_start, '+1 month', '-1 day'), last_day) AS pe_text
+          FROM months, range)
+    WHERE ps_text <= pe_text
+),
+periods AS (
+    SELECT period, period_key, min(ps) AS ps, max(pe) AS pe FROM pieces GROUP BY period_key
+),
+edges AS (
+    -- The partial months, at most two: the first and the last of the range.
+    SELECT CASE WHEN month = (SELECT min(month) FROM pieces) THEN 'first' ELSE 'last' END AS edge,
+           month, period_key, ps, pe, ps_text, pe_text,
+           date(ps_text, printf('-%d days', coalesce(:metric_window, 0))) AS lo,
+           date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS hi
+    FROM pieces WHERE NOT whole
+),
+measured AS MATERIALIZED (
+    -- The models counted: those with an observation of the metric, with their group (and
+    -- the group as a number, for cheap grouping).
+    SELECT model, last_observed, r, grp, dense_rank() OVER (ORDER BY grp) AS grp_key
+    FROM (SELECT l.model, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
+                 CASE :by WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
+                          ELSE org.country END AS grp
+          FROM observation_latest AS l
+          JOIN models AS m ON m.key = l.model
+          JOIN organizations AS org ON org.id = m.organization
+          WHERE l.metric = :metric_key AND (:released_from IS NULL OR m.released_on >= :released_from))
+),
+-- @include _window_edge edge=first
+,
+-- @include _window_edge edge=last
+,
+bounds AS (
+    -- A cumulative metric's partial months: each model's observations from the one before
+    -- the month to the one after it.
+    SELECT s.model, e.month AS part, e.ps, e.pe,
+           coalesce((SELECT max(o.observed_on) FROM observations AS o
+                     WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text), '0000-01-01') AS lo,
+           coalesce((SELECT min(o.observed_on) FROM observations AS o
+                     WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text), '9999-12-31') AS hi
+    FROM edges AS e JOIN measured AS s
+    WHERE :metric_kind = 'cumulative' AND s.last_observed >= e.ps_text
+),
+-- @include _segments
+,
+whole_months AS (
+    -- Whole months are contiguous (only the range's ends can cut a month): one slice of the
+    -- summary, summed per model and period.
+    SELECT s.model,
+           CASE :period
+               WHEN 'month' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 12 + CAST(substr(s.month, 6, 2) AS INTEGER)
+               WHEN 'quarter' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3
+               WHEN 'year' THEN CAST(substr(s.month, 1, 4) AS INTEGER)
+               ELSE 0 END AS period_key,
+           sum(s.amount) AS amount, sum(s.covered_days) AS covered_days
+    FROM observation_months AS s
+    WHERE s.metric = :metric_key
+      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
+    GROUP BY 2, 1
+),
+edge_months AS (
+    SELECT model, period_key, amount, covered_days FROM first_credit WHERE :metric_kind = 'window'
+    UNION ALL
+    SELECT model, period_key, amount, covered_days FROM last_credit WHERE :metric_kind = 'window'
+    UNION ALL
+    SELECT g.model, e.period_key,
+           sum(g.rate * max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps) + 1)),
+           sum(max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps, g.r) + 1))
+    FROM segments AS g JOIN edges AS e ON e.month = g.part
+    GROUP BY g.model, g.part
+),
+group_credit AS (
+    SELECT period_key, grp_key, sum(value) AS value, sum(covered_days) AS covered_days
+    FROM (SELECT w.period_key, s.grp_key, sum(w.amount) AS value, sum(w.covered_days) AS covered_days
+          FROM whole_months AS w JOIN measured AS s ON s.model = w.model
+          GROUP BY 1, 2
+          UNION ALL
+          SELECT c.period_key, s.grp_key, sum(c.amount), sum(c.covered_days)
+          FROM edge_months AS c JOIN measured AS s ON s.model = c.model
+          GROUP BY 1, 2)
+    GROUP BY period_key, grp_key
+),
+group_days AS (
+    -- Days from release on, counted per release day rather than per model.
+    SELECT p.period_key, d.grp_key, sum(d.n * max(0, p.pe - max(p.ps, d.r) + 1)) AS model_days,
+           sum(CASE WHEN d.r <= p.pe THEN d.n ELSE 0 END) AS models
+    FROM (SELECT grp_key, r, count(*) AS n FROM measured GROUP BY grp_key, r) AS d
+    CROSS JOIN periods AS p
+    GROUP BY p.period_key, d.grp_key
+),
+model_credit AS (
+    -- Only with --fill-gaps: each model's amount and covered days per period, and its rate.
+    SELECT model, period_key, sum(amount) AS value, sum(covered_days) AS covered_days
+    FROM (SELECT * FROM whole_months UNION ALL SELECT * FROM edge_months)
+    WHERE coalesce(:fill_gaps, 0)
+    GROUP BY model, period_key
+),
+filled AS (
+    SELECT p.period_key, s.grp_key,
+           sum((max(0, p.pe - max(p.ps, s.r) + 1) - coalesce(c.covered_days, 0)) * t.rate) AS value
+    FROM (SELECT model, sum(value) / nullif(sum(covered_days), 0) AS rate FROM model_credit GROUP BY model) AS t
+    JOIN measured AS s ON s.model = t.model
+    CROSS JOIN periods AS p
+    LEFT JOIN model_credit AS c ON c.model = t.model AND c.period_key = p.period_key
+    WHERE coalesce(:fill_gaps, 0) AND t.rate IS NOT NULL
+    GROUP BY p.period_key, s.grp_key
+),
+group_amounts AS (
+    SELECT p.period, g.grp, coalesce(c.value, 0) + coalesce(f.value, 0) AS value,
+           coalesce(c.covered_days, 0) AS covered_days, d.model_days, d.models
+    FROM group_days AS d
+    JOIN periods AS p ON p.period_key = d.period_key
+    JOIN (SELECT DISTINCT grp_key, grp FROM measured) AS g ON g.grp_key = d.grp_key
+    LEFT JOIN group_credit AS c ON c.period_key = d.period_key AND c.grp_key = d.grp_key
+    LEFT JOIN filled AS f ON f.period_key = d.period_key AND f.grp_key = d.grp_key
+    -- A group with no model released yet has nothing in the period, unless an observation
+    -- dated before its model's release date (inconsistent data) credits it.
+    WHERE d.model_days > 0 OR coalesce(c.value, 0) <> 0
+)
