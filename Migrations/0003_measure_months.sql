@@ -1,4 +1,4 @@
--- The amount of a window or cumulative metric that fell in each calendar month, per model,
+-- The amount of a window or cumulative metric that fell in each calendar month (and year), per model,
 -- under owl's one definition of "how much of a metric fell in a date range" (README,
 -- "Measures"; Sources/Warehouse/Analyses/_segments.sql is the definition in SQL). Analyses
 -- read whole months here and compute only the partial months at a range's edges from the
@@ -14,6 +14,17 @@
 -- observations by `owl migrate --rebuild-summaries` (and by the migrator right after this
 -- migration).
 DROP TABLE observation_years;
+
+-- The same per calendar year (the sum of the year's months), so a range of whole years reads
+-- one row per model and year.
+CREATE TABLE observation_years (
+    metric       INTEGER NOT NULL,
+    model        INTEGER NOT NULL,
+    year         TEXT NOT NULL,
+    amount       REAL NOT NULL,
+    covered_days INTEGER NOT NULL,
+    PRIMARY KEY (metric, year, model)
+) WITHOUT ROWID;
 
 CREATE TABLE observation_months (
     metric       INTEGER NOT NULL,

@@ -304,7 +304,8 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
         }
         try world.load(into: box, splitAt: Int(random.next() % 80))
         for _ in 0..<3 {
-            let from = base + Int(random.next() % 300), to = from + Int(random.next() % 200)
+            // Ranges of a few days to two years: some cut months, some hold whole years.
+            let from = base + Int(random.next() % 300), to = from + Int(random.next() % 700)
             let period = ["month", "quarter", "year", nil][Int(random.next() % 4)]
             for metric in ["dl", "likes"] {
                 let got = try shares(box, metric: metric, from: day0(from), to: day0(to), period: period)

@@ -81,6 +81,18 @@ import Testing
             if !same { break }
         }
         #expect(try box.rows(Self.storedLatest) == box.rows(Self.recomputedLatest), "latest after \(step)", sourceLocation: sourceLocation)
+        // Each year holds the sum of its months.
+        let years = try box.rows("SELECT metric, model, year, amount, covered_days FROM observation_years ORDER BY 1, 2, 3")
+        let monthsByYear = try box.rows("""
+            SELECT metric, model, substr(month, 1, 4), sum(amount), sum(covered_days) FROM observation_months
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """)
+        #expect(years.count == monthsByYear.count, "years after \(step)", sourceLocation: sourceLocation)
+        for (got, want) in zip(years, monthsByYear) {
+            #expect(got[0] == want[0] && got[1] == want[1] && got[2] == want[2] && got[4].integerValue == want[4].integerValue
+                    && Self.close(got[3].doubleValue ?? .nan, want[3].doubleValue ?? .nan),
+                    "years after \(step): stored \(got), months give \(want)", sourceLocation: sourceLocation)
+        }
     }
 
     static func close(_ a: Double, _ b: Double) -> Bool {

@@ -22,6 +22,10 @@ months (month_start) AS (
 pieces AS (
     SELECT substr(month_start, 1, 7) AS month, ps_text, pe_text,
            ps_text = month_start AND pe_text = date(month_start, '+1 month', '-1 day') AS whole,
+           -- A month of a year the range holds whole, when periods are years or the range:
+           -- read from observation_years.
+           coalesce(:period, 'year') = 'year' AND first_day <= substr(month_start, 1, 4) || '-01-01'
+               AND last_day >= substr(month_start, 1, 4) || '-12-31' AS year_whole,
            CAST(julianday(ps_text) AS INTEGER) AS ps, CAST(julianday(pe_text) AS INTEGER) AS pe,
            CASE :period
                WHEN 'month' THEN substr(month_start, 1, 7)
@@ -34,7 +38,7 @@ pieces AS (
                WHEN 'quarter' THEN CAST(substr(month_start, 1, 4) AS INTEGER) * 4 + (CAST(substr(month_start, 6, 2) AS INTEGER) + 2) / 3
                WHEN 'year' THEN CAST(substr(month_start, 1, 4) AS INTEGER)
                ELSE 0 END AS period_key
-    FROM (SELECT month_start, max(month_start, first_day) AS ps_text,
+    FROM (SELECT month_start, first_day, last_day, max(month_start, first_day) AS ps_text,
                  min(date(month_start, '+1 month', '-1 day'), last_day) AS pe_text
           FROM months, range)
     WHERE ps_text <= pe_text
@@ -79,11 +83,14 @@ bounds AS (
 ),
 -- @include _segments
 ,
+whole_years AS (
+    SELECT min(month) AS first_month, max(month) AS last_month FROM pieces WHERE year_whole
+),
 whole_months AS (
-    -- Whole months are contiguous (only the range's ends can cut a month): one slice of the
-    -- summary, summed per model and period.
-    SELECT s.model,
-           CASE :period
+    -- Whole years from observation_years; the other whole months (contiguous runs before
+    -- and after them: only the range's ends can cut a month) from observation_months; each
+    -- summed per model and period.
+    SELECT s.model, CASE :period
                WHEN 'month' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 12 + CAST(substr(s.month, 6, 2) AS INTEGER)
                WHEN 'quarter' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3
                WHEN 'year' THEN CAST(substr(s.month, 1, 4) AS INTEGER)
@@ -91,7 +98,31 @@ whole_months AS (
            sum(s.amount) AS amount, sum(s.covered_days) AS covered_days
     FROM observation_months AS s
     WHERE s.metric = :metric_key
-      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
+      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
+                                AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
+                      AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
+                                AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
+    GROUP BY 2, 1
+    UNION ALL
+    SELECT s.model, CASE :period
+               WHEN 'month' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 12 + CAST(substr(s.month, 6, 2) AS INTEGER)
+               WHEN 'quarter' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3
+               WHEN 'year' THEN CAST(substr(s.month, 1, 4) AS INTEGER)
+               ELSE 0 END,
+           sum(s.amount), sum(s.covered_days)
+    FROM observation_months AS s
+    WHERE s.metric = :metric_key
+      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
+                                AND month > (SELECT last_month FROM whole_years))
+                      AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
+                                AND month > (SELECT last_month FROM whole_years))
+    GROUP BY 2, 1
+    UNION ALL
+    SELECT y.model, CASE :period WHEN 'year' THEN CAST(y.year AS INTEGER) ELSE 0 END,
+           sum(y.amount), sum(y.covered_days)
+    FROM observation_years AS y
+    WHERE y.metric = :metric_key
+      AND y.year BETWEEN (SELECT substr(first_month, 1, 4) FROM whole_years) AND (SELECT substr(last_month, 1, 4) FROM whole_years)
     GROUP BY 2, 1
 ),
 edge_months AS (

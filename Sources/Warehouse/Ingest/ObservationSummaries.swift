@@ -100,6 +100,7 @@ final class ObservationSummaries {
         for month in months.rows {
             try write.run([pair.metric, pair.model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
         }
+        try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
         let newer = try db.cachedStatement("""
             INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)
             ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
@@ -164,6 +165,7 @@ final class ObservationSummaries {
         let list = "[" + models.map(String.init).joined(separator: ",") + "]"
         // One pass over the metric's months for all the models (month is the key's second column).
         try db.run("DELETE FROM observation_months WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
+        try db.run("DELETE FROM observation_years WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         try db.run("DELETE FROM observation_latest WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         let shape = try shape(of: metric, in: db)
         let read = try db.cachedStatement("SELECT observed_on, value FROM observations WHERE model = ? AND metric = ? ORDER BY observed_on")
@@ -194,16 +196,38 @@ final class ObservationSummaries {
             for month in months.rows {
                 try insert.run([metric, model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
             }
+            try addYears(of: months, metric: metric, model: model, in: db)
         }
         try db.run("INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)",
                    [metric, model, last.date, last.value])
     }
 
-    /// Both tables rebuilt from every observation (after another tool wrote observations, or
+    /// Adds one series' months to its yearly sums (observation_years), one row per year.
+    static func addYears(of months: MonthTotals, metric: Int64, model: Int64, in db: Database) throws {
+        let add = try db.cachedStatement("""
+            INSERT INTO observation_years (metric, model, year, amount, covered_days) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (metric, year, model) DO UPDATE
+            SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
+            """)
+        var index = 0
+        let rows = months.rows
+        while index < rows.count {
+            let year = rows[index].index / 12
+            var amount = 0.0, covered = 0
+            while index < rows.count && rows[index].index / 12 == year {
+                amount += rows[index].amount
+                covered += rows[index].coveredDays
+                index += 1
+            }
+            try add.run([metric, model, String(rows[index - 1].month.prefix(4)), amount, covered])
+        }
+    }
+
+    /// The summary tables rebuilt from every observation (after another tool wrote observations, or
     /// a migration changed what they hold).
     static func rebuild(in db: Database) throws {
         try db.transaction {
-            try db.execute("DELETE FROM observation_latest; DELETE FROM observation_months;")
+            try db.execute("DELETE FROM observation_latest; DELETE FROM observation_months; DELETE FROM observation_years;")
             let read = try db.prepare("SELECT metric, model, observed_on, value FROM observations ORDER BY metric, model, observed_on")
             var pair: Pair?
             var rows: [(date: String, value: Double)] = []
