@@ -8,14 +8,7 @@ public enum ResultWriter {
     public static func write(_ statement: Statement, columns wanted: [String]? = nil, format: OutputFormat,
                              to sink: OutputSink, chart: String? = nil, observe: ((Statement) -> Void)? = nil) throws -> Int {
         let names = statement.columnNames
-        // Every column by position when none are chosen: two columns may share a name
-        // (SELECT m.id, k.id …), and each keeps its own values.
-        let indices: [Int32] = try wanted.map { wanted in
-            try wanted.map { name in
-                guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
-                return Int32(index)
-            }
-        } ?? names.indices.map(Int32.init)
+        let indices = try columnIndices(of: statement, wanted: wanted)
         let formatter = RowFormatter(format: format, columns: indices.map { names[Int($0)] }, sink: sink)
         if let chart { formatter.chartColumn = chart == "*" ? -1 : indices.firstIndex { names[Int($0)] == chart } }
         var rows = 0
@@ -28,5 +21,30 @@ public enum ResultWriter {
         statement.reset()
         try formatter.finish()
         return rows
+    }
+
+    /// Reads every row into memory, for a caller that draws them (`owl report`).
+    public static func collect(_ statement: Statement, columns wanted: [String]? = nil,
+                               observe: ((Statement) -> Void)? = nil) throws -> (columns: [String], rows: [[SQLValue]]) {
+        let indices = try columnIndices(of: statement, wanted: wanted)
+        var rows: [[SQLValue]] = []
+        while try statement.step() {
+            rows.append(indices.map(statement.value(at:)))
+            observe?(statement)
+        }
+        statement.reset()
+        return (indices.map { statement.columnNames[Int($0)] }, rows)
+    }
+
+    /// The positions of the wanted columns; every column by position when none are chosen:
+    /// two columns may share a name (SELECT m.id, k.id …), and each keeps its own values.
+    private static func columnIndices(of statement: Statement, wanted: [String]?) throws -> [Int32] {
+        let names = statement.columnNames
+        return try wanted.map { wanted in
+            try wanted.map { name in
+                guard let index = names.firstIndex(of: name) else { throw WarehouseError("no column \(name) in the result") }
+                return Int32(index)
+            }
+        } ?? names.indices.map(Int32.init)
     }
 }

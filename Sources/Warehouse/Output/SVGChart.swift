@@ -190,16 +190,19 @@ public struct SVGChart {
         for (size, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M")] where magnitude >= size {
             return Numbers.text(LinearScale.roundedToStep(value / size, 0.01)) + suffix
         }
-        if magnitude >= 1000, value == value.rounded() {
-            let digits = String(Int64(magnitude))
-            var grouped = ""
-            for (index, digit) in digits.enumerated() {
-                if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
-                grouped.append(digit)
-            }
-            return (value < 0 ? "-" : "") + grouped
-        }
+        if magnitude >= 1000, value == value.rounded() { return grouped(Int64(value)) }
         return Numbers.text(value)
+    }
+
+    /// 12345 → 12,345.
+    public static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
     }
 
     static func f(_ value: Double) -> String {
