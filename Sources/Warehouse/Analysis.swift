@@ -221,10 +221,10 @@ public struct Analysis: Decodable, Sendable {
     /// the rows written and what the result leaves out or should be read with (for
     /// standard error): the analysis's notes, the lowest coverage below 95%, filled gaps.
     public func run(on db: Database, arguments: [String: String], format: OutputFormat, to sink: OutputSink,
-                    chart: Bool = false, today: String = Analysis.today()) throws -> (rows: Int, notes: [String]) {
+                    chart: Bool = false, maximumWidth: Int? = nil, today: String = Analysis.today()) throws -> (rows: Int, notes: [String]) {
         try execute(on: db, arguments: arguments, today: today) { statement, observe in
             try ResultWriter.write(statement, columns: outputColumns(for: arguments), format: format, to: sink,
-                                   chart: chart ? self.chart : nil, observe: observe)
+                                   chart: chart ? self.chart ?? "*" : nil, title: title, maximumWidth: maximumWidth, observe: observe)
         }
     }
 

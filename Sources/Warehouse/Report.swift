@@ -396,53 +396,6 @@ public enum Report {
         items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
-    static let style = """
-        body{font-family:Helvetica,Arial,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-        h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc;padding-bottom:.2em}
-        .meta{color:#555;font-size:.92em}.empty{background:#f6f6f6;border-left:4px solid #999;padding:.6em 1em}
-        figure{margin:1.2em 0}svg{max-width:100%;height:auto}
-        pre{background:#f4f4f4;padding:.5em;overflow-x:auto;font-size:.85em;white-space:pre-wrap;word-break:break-all}
-        table{border-collapse:collapse;font-size:.85em}th,td{border-bottom:1px solid #e4e4e4;padding:2px 8px;text-align:left}
-        td.n{text-align:right;font-variant-numeric:tabular-nums}details{margin:.4em 0}summary{cursor:pointer;color:#0072B2}
-        .notes{color:#8a4b00;font-size:.9em}ul.sources{font-size:.82em;word-break:break-all}
-        @media print{details{display:none}}
-        """
-
-    /// A self-contained HTML page: a UTF-8 document with its style inline and no script.
-    public static func page(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-        <title>\(esc(title))</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        <h1>\(esc(title))</h1>
-        \(body)
-        </body>
-        </html>
-
-        """
-    }
-
-    /// A table of rows: numbers right-aligned, NULL blank.
-    public static func table(_ columns: [String], _ rows: [[SQLValue]]) -> String {
-        var html = "<table>\n<thead><tr>" + columns.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for row in rows {
-            html += "<tr>" + row.map { value in
-                switch value {
-                case .integer, .real: return "<td class=\"n\">\(esc(RowFormatter.text(value)))</td>"
-                default: return "<td>\(esc(RowFormatter.text(value)))</td>"
-                }
-            }.joined() + "</tr>\n"
-        }
-        return html + "</tbody>\n</table>\n"
-    }
-
     static func html(title: String, header: String, sections: [Section]) -> String {
         var body = header + "\n<nav><ol>" + sections.map { "<li><a href=\"#\($0.id)\">\(esc($0.title))</a></li>" }.joined() + "</ol></nav>\n"
         for section in sections {
@@ -463,7 +416,7 @@ public enum Report {
                 for note in figure.notes { body += "<p class=\"notes\">Note: \(code(note))</p>\n" }
                 body += "<pre><code>\(esc(figure.command))</code></pre>\n"
                 body += "<details><summary>Data (\(figure.rows.count) row\(figure.rows.count == 1 ? "" : "s"))</summary>\n"
-                    + table(figure.columns, figure.rows) + "</details>\n"
+                    + HTMLPage.table(figure.columns, figure.rows) + "</details>\n"
                 body += "<details><summary>Sources (\(figure.sources.count) cited, \(figure.batches.count) ingest batch\(figure.batches.count == 1 ? "" : "es"))</summary>\n<ul class=\"sources\">\n"
                 for source in figure.sources {
                     let isLink = source.hasPrefix("https://") || source.hasPrefix("http://")
@@ -474,7 +427,7 @@ public enum Report {
             }
             body += "</section>\n"
         }
-        return page(title: title, body: body)
+        return HTMLPage.start(title: title) + body + HTMLPage.end
     }
 
     /// Escaped text with `backticks` as code.
