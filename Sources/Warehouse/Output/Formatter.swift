@@ -252,14 +252,17 @@ public final class RowFormatter {
 
     private func isNumeric(_ column: Int) -> Bool { ResultChart.isNumeric(column, in: buffered) }
 
+    /// East Asian wide characters (and emoji) take two columns in a terminal.
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    }
+
     private func displayWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { width, scalar in
-            // East Asian wide characters take two columns in a terminal.
-            let v = scalar.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
-            return width + (scalar.properties.generalCategory == .nonspacingMark ? 0 : wide ? 2 : 1)
+            width + (scalar.properties.generalCategory == .nonspacingMark ? 0 : Self.isWide(scalar) ? 2 : 1)
         }
     }
 

@@ -101,12 +101,7 @@ public struct SVGChart {
     /// An estimate of the width of `text` in pixels at `size`: wide (CJK) characters take
     /// about twice a Latin one. Used to make room for labels; there is no font to measure.
     static func textWidth(_ text: String, size: Double = 12) -> Double {
-        text.unicodeScalars.reduce(0) { width, scalar in
-            let v = scalar.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0x20000...0x3FFFD).contains(v)
-            return width + (wide ? 1.0 : 0.58) * size
-        }
+        text.unicodeScalars.reduce(0) { width, scalar in width + (RowFormatter.isWide(scalar) ? 1.0 : 0.58) * size }
     }
 
     /// `text` cut to `pixels` with "…".
