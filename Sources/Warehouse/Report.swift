@@ -120,6 +120,11 @@ public enum Report {
             return figure
         }
 
+        /// An axis title: the metric and its unit, `hf_likes (likes)`.
+        func withUnit(_ metric: String) throws -> String {
+            try db.scalar("SELECT unit FROM metrics WHERE id = ?", [metric])?.textValue.map { "\(metric) (\($0))" } ?? metric
+        }
+
         /// Why a metric cannot be used, or nil when it is stored with a kind the analysis takes.
         func missing(_ metric: String, kinds: [String], flag: String) throws -> String? {
             guard let kind = try db.scalar("SELECT kind FROM metrics WHERE id = ?", [metric])?.textValue else {
@@ -197,12 +202,13 @@ public enum Report {
                 return section
             }
             section.words = "The latest value of \(metric) on or before \(to ?? "today") per model, then summed per organization."
+            let axis = try withUnit(metric)
             section.figures = [
                 try figure("leaderboard", ["--metric", metric, "--limit", "15"], metric: metric) { chart, columns, rows in
-                    chart = Report.bars(columns, rows, labels: ["model"], value: "value", title: "Most-liked models (\(metric))", xTitle: metric)
+                    chart = Report.bars(columns, rows, labels: ["model"], value: "value", title: "Most-liked models (\(metric))", xTitle: axis)
                 },
                 try figure("leaderboard", ["--metric", metric, "--by", "organization", "--limit", "15"], metric: metric) { chart, columns, rows in
-                    chart = Report.bars(columns, rows, labels: ["group"], value: "value", title: "Most-liked organizations (\(metric), summed over their models)", xTitle: metric)
+                    chart = Report.bars(columns, rows, labels: ["group"], value: "value", title: "Most-liked organizations (\(metric), summed over their models)", xTitle: axis)
                 },
             ]
             return section
@@ -253,9 +259,10 @@ public enum Report {
                 return section
             }
             section.words = "Each model's latest \(metric) against its total parameters (log scale). A model whose active parameters are fewer than its total (or not known) is drawn as mixture-of-experts."
+            let axis = try withUnit(metric)
             section.figures = [
                 try figure("efficiency", ["--metric", metric, "--limit", "200"], metric: metric) { chart, columns, rows in
-                    chart = Report.scatter(columns, rows, metric: metric)
+                    chart = Report.scatter(columns, rows, metric: metric, yTitle: axis)
                 },
             ]
             return section
@@ -372,11 +379,11 @@ public enum Report {
         return (categories, names.map { name in .init(name: name, values: categories.map { cells[name]?[$0] }) })
     }
 
-    static func scatter(_ columns: [String], _ rows: [[SQLValue]], metric: String) -> SVGChart? {
+    static func scatter(_ columns: [String], _ rows: [[SQLValue]], metric: String, yTitle: String) -> SVGChart? {
         guard let model = columns.firstIndex(of: "model"), let score = columns.firstIndex(of: "score"),
               let total = columns.firstIndex(of: "params_total_b"), let active = columns.firstIndex(of: "params_active_b") else { return nil }
         var chart = SVGChart(kind: .scatter, title: "\(metric) against total parameters",
-                             xTitle: "total parameters (billions, log scale)", yTitle: "\(metric) score")
+                             xTitle: "total parameters (billions, log scale)", yTitle: yTitle)
         chart.series = [.init(name: "dense", values: []), .init(name: "mixture-of-experts", values: [])]
         chart.points = rows.map { row in
             let isDense = row[active].doubleValue != nil && row[active].doubleValue == row[total].doubleValue
