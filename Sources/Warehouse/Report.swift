@@ -408,7 +408,7 @@ public enum Report {
         for section in sections {
             body += "<section id=\"\(section.id)\">\n<h2>\(esc(section.title))</h2>\n"
             if let empty = section.empty {
-                body += "<p class=\"empty\">\(esc(empty))</p>\n</section>\n"
+                body += "<p class=\"empty\">\(code(empty))</p>\n</section>\n"
                 continue
             }
             if !section.words.isEmpty { body += "<p>\(code(section.words))</p>\n" }
@@ -417,7 +417,7 @@ public enum Report {
                 if let chart = figure.chart, figure.empty == nil {
                     body += chart.svg()
                 } else {
-                    body += "<p class=\"empty\">\(esc(figure.empty ?? "No chart can be drawn from these rows."))</p>\n"
+                    body += "<p class=\"empty\">\(code(figure.empty ?? "No chart can be drawn from these rows."))</p>\n"
                 }
                 body += "<figcaption>\n"
                 for note in figure.notes { body += "<p class=\"notes\">Note: \(code(note))</p>\n" }
