@@ -4,10 +4,10 @@ import Testing
 /// `owl report`: one offline page whose every chart is reproduced by the command under it.
 @Suite struct ReportTests {
     /// The seeds' report, written once per use into the seeds' sandbox.
-    static func seedsReport() throws -> (seeds: SeedDatabase, html: String, path: String) {
+    static func seedsReport(_ extra: [String] = []) throws -> (seeds: SeedDatabase, html: String, path: String) {
         let seeds = try SeedDatabase()
         try #require(seeds.ingest.status == 0, "owl ingest Seeds/ failed: \(seeds.ingest.stderr)")
-        let run = try seeds.box.owl("report", "--db", "seeds.sqlite", "--output", "report.html")
+        let run = try seeds.box.run(["report", "--db", "seeds.sqlite", "--output", "report.html"] + extra)
         try #require(run.status == 0, "owl report failed: \(run.stderr)")
         let path = seeds.box.path("report.html")
         return (seeds, try String(contentsOfFile: path, encoding: .utf8), path)
@@ -32,8 +32,10 @@ import Testing
         #expect(html.contains("<a href=\"https://"))
     }
 
-    @Test func eachCommandUnderAChartPrintsTheRowsOfItsTable() throws {
-        let (seeds, html, _) = try Self.seedsReport()
+    @Test(arguments: [[], ["--from", "2025-01-01", "--to", "2025-09-30"]])
+    func eachCommandUnderAChartPrintsTheRowsOfItsTable(range: [String]) throws {
+        let (seeds, html, _) = try Self.seedsReport(range)
+        if !range.isEmpty { #expect(html.contains("Dates from 2025-01-01 to 2025-09-30")) }
         let commands = html.components(separatedBy: "<pre><code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
         let counts = html.components(separatedBy: "<summary>Data (").dropFirst().map { Int($0.prefix { $0.isNumber })! }
         #expect(commands.count == counts.count)
@@ -41,6 +43,7 @@ import Testing
         for (command, count) in zip(commands, counts) {
             let words = command.split(separator: " ").map(String.init)
             #expect(Array(words.prefix(2)) == ["owl", "query"])
+            if !range.isEmpty { #expect(command.contains(" --to 2025-09-30") || command.contains(" --as-of 2025-09-30"), "\(command)") }
             let run = try seeds.box.run(Array(words.dropFirst()) + ["--format", "csv"])
             #expect(run.status == 0, "\(command): \(run.stderr)")
             #expect(parseCSV(run.stdout).count - 1 == count, "\(command) prints a different number of rows than the table under it")
