@@ -22,6 +22,14 @@ import Testing
         ], "\(again.stdout)")
     }
 
+    @Test func anInfiniteValueDrawsNoBar() throws {
+        let box = try Sandbox()
+        #expect(try box.owl("init", "--db", "x.sqlite").status == 0)
+        let run = try box.owl("query", "--db", "x.sqlite", "--sql", "SELECT 'a' AS k, 1e999 AS v UNION ALL SELECT 'b', 2", "--format", "table", "--chart")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasSuffix("\nv\na │\nb │" + String(repeating: "█", count: 40) + " 2\n"), "\(run.stdout)")
+    }
+
     @Test func chartNamesItsColumnWithSQL() throws {
         let box = try Sandbox()
         #expect(try box.owl("init", "--db", "x.sqlite").status == 0)

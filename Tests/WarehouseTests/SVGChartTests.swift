@@ -76,6 +76,15 @@ import Testing
         #expect(abs(a.width - 2 * c.width) < 0.25)
     }
 
+    @Test func anInfiniteValueIsLeftOutLikeAMissingOne() {
+        var chart = SVGChart(kind: .bar, title: "t", xTitle: "x", yTitle: "")
+        chart.categories = ["A", "B"]
+        chart.series = [.init(name: "v", values: [4, .infinity])]
+        let svg = chart.svg()
+        #expect(rects(in: svg).count == 1)
+        #expect(!svg.contains("inf"))
+    }
+
     @Test func aLineHasOnePathPerSeriesBrokenAtMissingValues() {
         var chart = SVGChart(kind: .line, title: "t", xTitle: "month", yTitle: "share (%)")
         chart.categories = ["2025-01", "2025-02", "2025-03", "2025-04"]

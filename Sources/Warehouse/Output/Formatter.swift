@@ -351,7 +351,8 @@ public final class RowFormatter {
     /// A horizontal bar chart of one numeric column, each row labelled by its label columns.
     /// A NULL draws no bar and no number; a negative value is drawn leftward from the zero axis.
     private func writeChart(column: Int) {
-        let values = buffered.map { $0[column].doubleValue }
+        // An infinite value has no bar, like NULL; its number is still printed in the table.
+        let values = buffered.map { $0[column].doubleValue.flatMap { $0.isFinite ? $0 : nil } }
         let largest = values.compactMap { $0 }.filter { $0 > 0 }.max() ?? 0
         let smallest = values.compactMap { $0 }.filter { $0 < 0 }.min() ?? 0
         guard largest - smallest > 0 else { return }

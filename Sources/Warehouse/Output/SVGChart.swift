@@ -126,6 +126,7 @@ public struct SVGChart {
         public let ticks: [Double]
         /// `includeZero` keeps 0 in the domain: bars and shares start at an axis.
         public init(values: [Double], range: (low: Double, high: Double), includeZero: Bool = true, tickCount: Int = 5) {
+            let values = values.filter(\.isFinite)
             var low = values.min() ?? 0, high = values.max() ?? 1
             if includeZero { low = min(low, 0); high = max(high, 0) }
             if low == high { (low, high) = low == 0 ? (0, 1) : (low - 1, high + 1) }
@@ -323,7 +324,7 @@ public struct SVGChart {
             var d = "", pen = "M"
             var dots = ""
             for (position, value) in entry.values.enumerated() {
-                guard let value, position < categories.count else { pen = "M"; continue }
+                guard let value, value.isFinite, position < categories.count else { pen = "M"; continue }
                 d += "\(pen) \(Self.f(x(position))) \(Self.f(scale(value))) "
                 pen = "L"
                 dots += Self.marker(index, x: x(position), y: scale(value))
@@ -360,7 +361,7 @@ public struct SVGChart {
         for (index, label) in categories.enumerated() {
             let y = frame.top + rowHeight * Double(index)
             body += "<text x=\"\(Self.f(frame.left - 8))\" y=\"\(Self.f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(Self.escape(Self.truncated(label, toWidth: labelWidth)))<title>\(Self.escape(label))</title></text>\n"
-            guard index < values.count, let value = values[index] else { continue }
+            guard index < values.count, let value = values[index], value.isFinite else { continue }
             let end = scale(value)
             body += "<rect class=\"bar\" x=\"\(Self.f(min(zero, end)))\" y=\"\(Self.f(y + 3))\" width=\"\(Self.f(abs(end - zero)))\" height=\"\(Self.f(rowHeight - 6))\" fill=\"\(Self.colour(0))\"><title>\(Self.escape(label)): \(Numbers.text(value))</title></rect>"
             let anchor = value < 0 ? "end" : "start", textX = value < 0 ? min(zero, end) - 4 : max(zero, end) + 4
@@ -390,7 +391,7 @@ public struct SVGChart {
         // Positive values stack up from 0, negative ones down from it.
         var tops: [Double] = [], bottoms: [Double] = []
         for position in categories.indices {
-            let column = series.compactMap { position < $0.values.count ? $0.values[position] : nil }
+            let column = series.compactMap { position < $0.values.count ? $0.values[position] : nil }.filter(\.isFinite)
             tops.append(column.filter { $0 > 0 }.reduce(0, +))
             bottoms.append(column.filter { $0 < 0 }.reduce(0, +))
         }
@@ -407,7 +408,7 @@ public struct SVGChart {
         for position in categories.indices {
             var up = 0.0, down = 0.0
             for (index, entry) in series.enumerated() {
-                guard position < entry.values.count, let value = entry.values[position], value != 0 else { continue }
+                guard position < entry.values.count, let value = entry.values[position], value != 0, value.isFinite else { continue }
                 let from = value > 0 ? up : down
                 let to = from + value
                 if value > 0 { up = to } else { down = to }
