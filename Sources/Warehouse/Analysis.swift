@@ -228,14 +228,35 @@ public struct Analysis: Decodable, Sendable {
     /// the rows written and what the result leaves out or should be read with (for
     /// standard error): the analysis's notes, the lowest coverage below 95%, filled gaps.
     public func run(on db: Database, arguments: [String: String], format: OutputFormat, to sink: OutputSink,
-                    chart: Bool = false, today: String = Analysis.today()) throws -> (rows: Int, notes: [String]) {
+                    chart: Bool = false, maximumWidth: Int? = nil, today: String = Analysis.today()) throws -> (rows: Int, notes: [String]) {
+        try execute(on: db, arguments: arguments, today: today) { statement, observe in
+            try ResultWriter.write(statement, columns: outputColumns(for: arguments), format: format, to: sink,
+                                   chart: chart ? self.chart ?? "*" : nil, title: title, maximumWidth: maximumWidth, observe: observe)
+        }
+    }
+
+    /// Runs the analysis and returns its rows in memory, with the same notes as `run`: for
+    /// `owl report`, which draws them.
+    public func rows(on db: Database, arguments: [String: String], today: String = Analysis.today())
+        throws -> (columns: [String], rows: [[SQLValue]], notes: [String]) {
+        var result: (columns: [String], rows: [[SQLValue]]) = ([], [])
+        let (_, notes) = try execute(on: db, arguments: arguments, today: today) { statement, observe in
+            result = try ResultWriter.collect(statement, columns: outputColumns(for: arguments), observe: observe)
+            return result.rows.count
+        }
+        return (result.columns, result.rows, notes)
+    }
+
+    /// Prepares the statement, lets `body` read it (seeing each row through `observe`), and
+    /// works out the notes.
+    private func execute(on db: Database, arguments: [String: String], today: String,
+                         _ body: (Statement, @escaping (Statement) -> Void) throws -> Int) throws -> (rows: Int, notes: [String]) {
         let statement = try prepare(on: db, arguments: arguments, today: today)
         let coverage = statement.columnNames.firstIndex(of: "coverage_pct").map(Int32.init)
         let group = statement.columnNames.firstIndex(of: "group").map(Int32.init)
         let period = statement.columnNames.firstIndex(of: "period").map(Int32.init)
         var lowest: (pct: Double, where: String)?
-        let rows = try ResultWriter.write(statement, columns: outputColumns(for: arguments), format: format, to: sink,
-                                          chart: chart ? self.chart : nil) { row in
+        let rows = try body(statement) { row in
             guard let coverage, !row.isNull(at: coverage), case let pct = row.double(at: coverage),
                   pct < lowest?.pct ?? 95 else { return }
             let label = [group.flatMap { row.string(at: $0) }, period.flatMap { row.string(at: $0) }].compactMap { $0 }

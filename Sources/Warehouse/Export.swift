@@ -141,7 +141,7 @@ public enum Exporter {
         let (sql, values) = try query(for: entity, filter: filter.checked())
         let statement = try db.prepare(sql)
         try statement.bind(values)
-        return try ResultWriter.write(statement, format: format, to: sink)
+        return try ResultWriter.write(statement, format: format, to: sink, title: entity.rawValue)
     }
 
     /// Writes every entity as DIR/ENTITY.EXT, all read in one snapshot, and replaces the folder

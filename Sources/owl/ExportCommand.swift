@@ -19,6 +19,7 @@ struct Export: ParsableCommand {
               owl export observations --organization deepseek --format jsonl
               owl export all --output backup/
               owl export leaderboard --metric hf_likes --by organization --format markdown
+              owl export download-share --metric hf_downloads_30d --period month --chart --output share.html
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -38,6 +39,9 @@ struct Export: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only rows dated on or before this day (releases, models, observations).", valueName: "date"))
     var to: String?
+
+    @Flag(help: "With an analysis: draw its main column as a chart (in --format html, or as --format svg).")
+    var chart = false
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An analysis's parameters, e.g. --metric hf_likes.", valueName: "--parameter value"),
               completion: Completions.analysisParameters)
@@ -64,6 +68,8 @@ struct Export: ParsableCommand {
                 return
             }
             let format = try outputOptions.resolvedFormat(fallback: .csv)
+            if entity != nil && chart { throw UsageError("--chart draws an analysis; \(target) is an entity") }
+            try outputOptions.checkChart(chart, format: format, terminal: isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil)
             if let entity {
                 let warehouse = try database.openWarehouseForReading()
                 warn(try filter.warnings(on: warehouse.db))
@@ -86,7 +92,7 @@ struct Export: ParsableCommand {
                 if let to { words += ["--to", to] }
                 let arguments = try analysis.arguments(from: words)
                 let warehouse = try database.openWarehouseForReading()
-                let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink())
+                let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart)
                 notes.forEach(printError)
                 if let file = outputOptions.file { printError("\(file): \(rows) rows") }
             }

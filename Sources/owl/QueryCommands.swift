@@ -88,7 +88,7 @@ struct Analyses: ParsableCommand {
 
 /// Output options shared by query and export.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl or markdown (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"),
+    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl, markdown, html or svg (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"),
             completion: .list(OutputFormat.allCases.map(\.rawValue)))
     var format: String?
 
@@ -116,7 +116,7 @@ struct OutputOptions: ParsableArguments {
         let ext = (file as NSString).pathExtension
         guard ext.isEmpty else {
             throw UsageError("owl does not write .\(ext) files; the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) "
-                + "(extensions .csv, .tsv, .json, .jsonl, .md, .txt), or give --format")
+                + "(extensions .csv, .tsv, .json, .jsonl, .md, .txt, .html, .svg), or give --format")
         }
         return .csv
     }
@@ -124,6 +124,15 @@ struct OutputOptions: ParsableArguments {
     func sink() throws -> OutputSink {
         guard let file else { return OutputSink() }
         return try OutputSink(path: file, overwrite: force)
+    }
+
+    /// Checks that `--chart` has somewhere to go: svg needs it; a format without charts
+    /// says on standard error that it is left out.
+    func checkChart(_ chart: Bool, format: OutputFormat, terminal: Bool) throws {
+        if format == .svg && !chart { throw UsageError("--format svg writes a chart alone: give --chart") }
+        guard chart, !format.carriesChart else { return }
+        let why = self.format == nil && file == nil && !terminal ? " (standard output is not a terminal, so the format is csv)" : ""
+        printError("owl: note: \(format.rawValue) output carries no chart\(why); --chart is drawn under a table, in html or as svg (--format)")
     }
 }
 
@@ -159,8 +168,14 @@ struct Query: ParsableCommand {
     @Option(help: ArgumentHelp("A value for a named SQL parameter, with --sql.", valueName: "name=value"))
     var param: [String] = []
 
-    @Flag(help: "Draw a bar chart of the main numeric column under the table.")
+    @Flag(help: ArgumentHelp("Draw a chart of the analysis's main column (under a table, in --format html, or as --format svg); with --sql, `--chart COLUMN` names the column, else the first numeric one after the labels."))
     var chart = false
+
+    @Flag(help: "On a terminal, keep long cells whole instead of fitting the table to its width.")
+    var wide = false
+
+    @Flag(name: .customLong("no-pager"), help: "Do not send long output on a terminal through $PAGER (default less -FRX).")
+    var noPager = false
 
     @Option(help: ArgumentHelp("Stop the query after this many seconds; 0 for no limit (default: 60 with --sql, none for an analysis).", valueName: "seconds"))
     var timeout: Double?
@@ -177,7 +192,7 @@ struct Query: ParsableCommand {
         if let timeout, !(timeout >= 0 && timeout <= 1e9) { throw ValidationError("--timeout takes a number of seconds, 0 for no limit (got \(timeout))") }
         if let memoryLimit, memoryLimit < 1 || memoryLimit > 1 << 30 { throw ValidationError("--memory-limit takes a number of MiB from 1 (got \(memoryLimit))") }
         if memoryLimit != nil && sql == nil { throw ValidationError("--memory-limit bounds --sql; prepared analyses run unbounded") }
-        if sql != nil && name != nil { throw ValidationError("give an analysis name or --sql, not both") }
+        if sql != nil && name != nil && !chart { throw ValidationError("give an analysis name or --sql, not both") }
         if sql == nil && !param.isEmpty {
             // --param binds :name in --sql; an analysis takes its parameters as options.
             let options = param.map { pair in pair.split(separator: "=", maxSplits: 1).map(String.init) }
@@ -193,6 +208,12 @@ struct Query: ParsableCommand {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         try reportingErrors {
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+            try outputOptions.checkChart(chart, format: format, terminal: terminal)
+            // With --sql, a word after --chart names the column to draw.
+            let sqlChart = chart ? (name ?? "*") : nil
+            let width = terminal && format == .table && !wide ? Terminal.width() : nil
+            let pager = terminal && !noPager ? Pager.start() : nil
+            defer { pager?.finish() }
             // 0 means no limit.
             let seconds = (timeout ?? (sql != nil ? AdHocQuery.defaultTimeoutSeconds : 0)).nonZero
             if let sql {
@@ -202,7 +223,7 @@ struct Query: ParsableCommand {
                 let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
                 db.interrupt(after: seconds)
                 try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
-                    try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: chart ? "*" : nil)
+                    try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: sqlChart, title: "owl query --sql", maximumWidth: width)
                 }
                 return
             }
@@ -211,7 +232,7 @@ struct Query: ParsableCommand {
             let warehouse = try database.openWarehouseForReading()
             warehouse.db.interrupt(after: seconds)
             let notes = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
-                try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart).notes
+                try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart, maximumWidth: width).notes
             }
             notes.forEach(printError)
         }

@@ -223,18 +223,19 @@ import Testing
         #expect(!plain.stdout.contains("█"))
     }
 
-    // With --sql there is no declared chart column: the last numeric one is drawn, labelled by
-    // the first text column.
-    @Test func sqlChartDrawsTheLastNumericColumn() throws {
+    // With --sql there is no declared chart column: the first numeric one after the labels is
+    // drawn (small, not the last, big), each row labelled by all its text columns.
+    // wide 2 is the largest: 40 blocks; narrow 1: 20.
+    @Test func sqlChartDrawsTheFirstNumericColumnAfterTheLabels() throws {
         let box = try Sandbox()
         try box.loadAnalysisData()
         let run = try box.run(["query", "--sql", "SELECT 'wide' AS label, 2 AS small, 8 AS big, 'x' AS note UNION ALL SELECT 'narrow', 1, 4, 'y'",
                                "--format", "table", "--chart"])
         #expect(run.status == 0, "\(run.stderr)")
         let chart = run.stdout.components(separatedBy: "(2 rows)\n").last?.split(separator: "\n").map(String.init) ?? []
-        #expect(chart.first == "big", "\(run.stdout)")
-        #expect(chart.contains("wide   │" + String(repeating: "█", count: 40) + " 8"), "\(run.stdout)")
-        #expect(chart.contains("narrow │" + String(repeating: "█", count: 20) + " 4"), "\(run.stdout)")
+        #expect(chart.first == "small", "\(run.stdout)")
+        #expect(chart.contains("wide · x   │" + String(repeating: "█", count: 40) + " 2"), "\(run.stdout)")
+        #expect(chart.contains("narrow · y │" + String(repeating: "█", count: 20) + " 1"), "\(run.stdout)")
     }
 
     @Test func outputRefusesToOverwriteWithoutForce() throws {
