@@ -496,6 +496,36 @@ extension Sandbox {
     }
 }
 
+extension ReadOnlyStorage {
+    // A database an older owl made (a migration pending) on storage owl cannot write: a
+    // command that only reads says to migrate where the file is writable, and changes nothing.
+    @Test func aPendingMigrationOnReadOnlyStorageSaysRunMigrate() throws {
+        let box = try Sandbox()
+        try FileManager.default.createDirectory(atPath: box.path("data"), withIntermediateDirectories: true)
+        try box.relOK(["init", "--db", "data/owl.sqlite"])
+        // Undo the newest migration (0005 only adds a view), as if an older owl had made the file.
+        let undo = try box.relShell("sqlite3 data/owl.sqlite \"DROP VIEW observations_named; DELETE FROM schema_migrations WHERE version = 5\"")
+        try #require(undo.status == 0, "\(undo.stderr)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: box.path("data/owl.sqlite")))
+        let ro: String
+        if geteuid() == 0 {
+            try FileManager.default.createDirectory(atPath: box.path("ro"), withIntermediateDirectories: true)
+            let mount = try box.relShell("mount --bind data ro && mount -o remount,ro,bind ro")
+            try #require(mount.status == 0, "a read-only bind mount is needed to test read-only storage as root: \(mount.stderr)")
+            ro = "ro/owl.sqlite"
+        } else {
+            #expect(chmod(box.path("data/owl.sqlite"), 0o444) == 0)
+            ro = "data/owl.sqlite"
+        }
+        defer { if geteuid() == 0 { _ = try? box.relShell("umount ro") } }
+        for command in [["status"], ["query", "cadence"], ["export", "models"]] {
+            try box.relFails(command + ["--db", ro], saying: "the database is at schema version 4 and this owl needs 5")
+            #expect(try box.run(command + ["--db", ro]).stderr.contains("run `owl migrate --db \(ro)` where it is"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: box.path("data/owl.sqlite"))) == before)
+    }
+}
+
 @Suite struct AlignedOutputIsBounded {
     @Test func aLongTableIsLaidOutFromItsFirstRowsThenStreamed() throws {
         let box = try Sandbox()
