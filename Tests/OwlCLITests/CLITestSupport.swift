@@ -80,45 +80,65 @@ final class Sandbox {
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = owl
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "OWL_DB")
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = folder.appending(path: ".stdout-\(UUID().uuidString)")
-        let err = folder.appending(path: ".stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        // ETXTBSY: another test's child briefly holds the staged copy open; try again.
-        var attempts = 0
-        while true {
-            do {
-                try process.run()
-                break
-            } catch let error as NSError where attempts < 20 && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
-                attempts += 1
-                usleep(50_000)
-            }
+        try runProcess(owl, arguments, in: folder, environment: environment)
+    }
+}
+
+/// Runs a program in `folder` with `OWL_DB` unset (and `environment` added), no standard
+/// input, its output collected through files (pipes read one after the other could fill up
+/// and stall the child).
+func runProcess(_ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "OWL_DB")
+    env.merge(environment) { $1 }
+    process.environment = env
+    let out = FileManager.default.temporaryDirectory.appending(path: "owl-test-stdout-\(UUID().uuidString)")
+    let err = FileManager.default.temporaryDirectory.appending(path: "owl-test-stderr-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+    let outHandle = try FileHandle(forWritingTo: out)
+    let errHandle = try FileHandle(forWritingTo: err)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    process.standardInput = FileHandle.nullDevice
+    // ETXTBSY: another test's child briefly holds the staged copy open; try again.
+    var attempts = 0
+    while true {
+        do {
+            try process.run()
+            break
+        } catch let error as NSError where attempts < 20 && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+            attempts += 1
+            usleep(50_000)
         }
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+    process.waitUntilExit()
+    try outHandle.close()
+    try errHandle.close()
+    return Run(
+        status: process.terminationStatus,
+        stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+        stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+}
+
+/// SplitMix64: the same numbers for a seed on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

@@ -76,24 +76,8 @@ private func nestedArrays(_ levels: Int) -> String { String(repeating: "[", coun
 extension Sandbox {
     /// Runs a bash command line in the sandbox, `$OWL` naming the copied binary.
     func relShell(_ command: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "OWL_DB")
-        env["OWL"] = owl.path
-        env["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", command], in: folder,
+                       environment: ["OWL": owl.path, "SWIFT_BACKTRACE": "enable=no"])
     }
 
     /// Starts owl in the sandbox folder with no signal blocked (the test runner's threads block
@@ -640,17 +624,6 @@ extension ReadOnlyStorage {
     }
 }
 
-/// SplitMix64: the same delays on every run.
-struct RelSeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct KilledLoads {
     @Test func killNineAtSeededMomentsLeavesTheDatabaseBeforeOrAfter() throws {
@@ -658,7 +631,7 @@ struct RelSeededRandom: RandomNumberGenerator {
         try box.relSeeded()
         let before = Int(try box.impValue("SELECT count(*) FROM observations"))!
         let big = try box.relBigObservations(days: 300)
-        var random = RelSeededRandom(state: 20_261_126)
+        var random = SeededRandom(seed: 20_261_126)
         var outcomes: Set<Int> = []
         for attempt in 0..<6 {
             let db = "kill-\(attempt).sqlite"
