@@ -1,7 +1,8 @@
 -- Each group's amount of a window or cumulative metric in the range :from … :to, per
 -- period (:period month, quarter or year; NULL: one period, all), with its coverage, under
--- the definition in _segments.sql. Groups are :by (model id, organization id, organization
--- kind or country). Whole months come from observation_months in one slice; only the
+-- the definition in _segments.sql. Groups are {group_by}, a value the includer gives
+-- (`-- @include _group_amounts group_by=:by`): 'model' (the model id), 'organization',
+-- 'kind', or else the country. Whole months come from observation_months in one slice; only the
 -- partial months at the range's edges are computed from the observations. Included by
 -- analyses as CTEs ending in
 --   group_amounts (period, grp, value, covered_days, model_days, models)
@@ -59,7 +60,7 @@ measured AS MATERIALIZED (
     -- the group as a number, for cheap grouping).
     SELECT model, last_observed, r, grp, dense_rank() OVER (ORDER BY grp) AS grp_key
     FROM (SELECT l.model, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
-                 CASE :by WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
+                 CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
                           ELSE org.country END AS grp
           FROM observation_latest AS l
           JOIN models AS m ON m.key = l.model

@@ -1,7 +1,7 @@
 -- Concentration: HHI and top shares of a window or cumulative metric among groups, per
 -- period, from the amounts of _group_amounts (the definition in _segments.sql).
 WITH RECURSIVE
--- @include _group_amounts
+-- @include _group_amounts group_by=:by
 ,
 shares AS (
     SELECT period, grp, value, covered_days, model_days,

@@ -1,7 +1,7 @@
 -- Download share: each group's amount of a window or cumulative metric in a date range
 -- (the definition in _segments.sql), per period, with the coverage behind it.
 WITH RECURSIVE
--- @include _group_amounts
+-- @include _group_amounts group_by=:by
 ,
 ranked AS (
     -- --top keeps the groups largest over the whole range, the same in every period
