@@ -12,6 +12,9 @@ public enum SourceFormat: String, CaseIterable, Sendable {
 
     public var isInterchange: Bool { self == .csv || self == .json || self == .jsonl }
 
+    /// Formats whose rows are Hugging Face repos, which may name base models.
+    var namesHubRepos: Bool { self == .hfModels }
+
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
         switch Paths.pathExtension(of: name).lowercased() {
@@ -127,8 +130,10 @@ struct SourceContext {
     /// Lower-cased aliases (old ids, other names) → organization id: looked up before a
     /// name or id makes a new organization, so merges survive the next import.
     let organizationByAlias: [String: String]
-    /// Model ids already stored (read for hf-models only, which adds only new models).
+    /// Model ids already stored and described, and stubs (read for the Hugging Face
+    /// formats only, which add only new models and fill in stubs).
     let existingModels: Set<String>
+    let stubModels: Set<String>
     /// "organization id, lower-cased model name" → model id (read for epoch only, to find
     /// models already stored under their Hugging Face id).
     let modelByOrganizationAndName: [String: String]
@@ -158,8 +163,15 @@ struct SourceContext {
         // An organization's own name wins over another's alias.
         organizationByName = byName.merging(byAlias) { own, _ in own }
         organizationByAlias = byAlias
-        existingModels = format == .hfModels
-            ? Set(try db.rows("SELECT id FROM models").compactMap { $0.first?.textValue }) : []
+        var described: Set<String> = [], stubs: Set<String> = []
+        if format.namesHubRepos {
+            for row in try db.rows("SELECT id, stub FROM models") {
+                guard case .text(let id) = row[0] else { continue }
+                if row[1].integerValue == 1 { stubs.insert(id) } else { described.insert(id) }
+            }
+        }
+        existingModels = described
+        stubModels = stubs
         var modelsByName: [String: String] = [:]
         if format == .epoch {
             for row in try db.rows("SELECT id, organization, name FROM models") {
