@@ -81,4 +81,44 @@ import Testing
                                line: "cycle.csv:3: field base: is the model itself; a model with no base has no row here (got \"lab/a\")")
         #expect(try box.impCount("model_bases") == 2)
     }
+
+    // MARK: The Open LLM Leaderboard's export
+
+    /// Seeds' organizations (so `gpt2`, a repo from before namespaces, is OpenAI's), then the
+    /// leaderboard's final export, recognised from its header.
+    static func loadLeaderboard(into box: Sandbox) throws -> Run {
+        try box.impIngestOK(packageRoot.appending(path: "Seeds/organizations.csv").path)
+        let run = try box.run(["ingest", try fixture("open-llm-leaderboard/huggingface_v2.csv"), "--observed-on", "2025-03-21"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return run
+    }
+
+    @Test func theLeaderboardExportLoadsModelsBasesLikesAndScores() throws {
+        let box = try Sandbox()
+        let run = try Self.loadLeaderboard(into: box)
+        // 4,576 evaluations of 4,497 distinct names (counted in the CSV with Python's csv module).
+        #expect(run.stdout.contains("79 repo(s) were evaluated more than once; each keeps its latest submission (then its later row): 79 evaluation(s) left out."), "\(run.stdout)")
+        #expect(try box.impValue("SELECT count(*) FROM models WHERE NOT stub") == "4497")
+        // BoltMonkey/…-abliterated was submitted on 2024-10-10 (average 27.78, the earlier row)
+        // and 2024-10-01 (21.35): the latest submission is kept, not the later row.
+        #expect(try box.impSQL("""
+            SELECT value FROM observations_named
+            WHERE model = 'BoltMonkey/NeuralDaredevil-SuperNova-Lite-7B-DARETIES-abliterated' AND metric = 'open_llm_average'
+            """) == ["27.7766340150719"])
+        // The relation table: merged wins over a fine-tune type; a pretrained type is other.
+        #expect(try box.impSQL("SELECT base, relation FROM model_bases_named WHERE model = 'elinas/Chronos-Gold-12B-1.0'")
+                == ["mistralai/Mistral-Nemo-Base-2407|merge"])
+        #expect(try box.impSQL("SELECT base, relation FROM model_bases_named WHERE model = 'FlofloB/smollm2-135M_pretrained_1000k_fineweb'")
+                == ["HuggingFaceTB/SmolLM2-135M|other"])
+        // 0-hero/Matter-0.2-7B-DPO, the first row: 3 hearts, license apache-2.0, 7.242 B parameters.
+        #expect(try box.impSQL("SELECT released_on, license, openness, params_total_b FROM models WHERE id = '0-hero/Matter-0.2-7B-DPO'")
+                == ["2024-04-13|apache-2.0|open-weights|7.242"])
+        #expect(try box.impValue("SELECT value FROM observations_named WHERE model = '0-hero/Matter-0.2-7B-DPO' AND metric = 'hf_likes'") == "3.0")
+        // "Removed" and "author/name (Merge)" are placeholders, never models.
+        #expect(try box.impValue("SELECT count(*) FROM models WHERE id = 'Removed' OR id LIKE '% (Merge)'") == "0")
+        // Loading it again changes nothing.
+        let again = try box.run(["ingest", try fixture("open-llm-leaderboard/huggingface_v2.csv"), "--observed-on", "2025-03-21"])
+        // 667 kept evaluations name a base that is a repo id other than their own (Python, the rule above).
+        #expect(again.stdout.contains("model_bases: loaded, 667 read, 0 inserted, 0 updated, 667 unchanged"), "\(again.stdout)")
+    }
 }

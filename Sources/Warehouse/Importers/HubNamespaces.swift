@@ -61,10 +61,13 @@ final class HubNamespaces {
             "url": "https://huggingface.co/\(id)"]))
     }
 
-    /// A base id worth a relation: a repo id (author/name), or an id without a namespace
-    /// (`gpt2`) only when such a model is stored. Placeholders ("Removed") are neither.
+    /// A base id worth a relation: a repo id (author/name, of the letters, digits and . _ -
+    /// the Hub allows), or an id without a namespace (`gpt2`) only when such a model is
+    /// known. Placeholders ("Removed", "author/name (Merge)") are neither.
     func isBaseID(_ id: String) -> Bool {
-        id.contains("/") ? !id.hasPrefix("/") && !id.hasSuffix("/") : knownModels.contains(id)
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 1 { return knownModels.contains(id) }
+        return parts.count == 2 && parts.allSatisfy { FieldConverter.isNamespace(String($0)) }
     }
 
     var notes: [String] {

@@ -9,11 +9,13 @@ public enum SourceFormat: String, CaseIterable, Sendable {
     case hfModels = "hf-models"
     /// Epoch AI's "Notable AI Models" CSV.
     case epoch
+    /// The Open LLM Leaderboard's exports (`model_name`, `metadata_*`, `evaluations_*`).
+    case openLLMLeaderboard = "open-llm-leaderboard"
 
     public var isInterchange: Bool { self == .csv || self == .json || self == .jsonl }
 
     /// Formats whose rows are Hugging Face repos, which may name base models.
-    var namesHubRepos: Bool { self == .hfModels }
+    var namesHubRepos: Bool { self == .hfModels || self == .openLLMLeaderboard }
 
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
@@ -33,6 +35,9 @@ public enum SourceFormat: String, CaseIterable, Sendable {
         let firstLine = head.prefix { $0 != "\n" && $0 != "\r\n" }
         if firstLine.contains("Model,") && firstLine.contains("Organization") && firstLine.contains("Publication date") {
             return .epoch
+        }
+        if firstLine.contains("model_name") && firstLine.contains("metadata_base_model") && firstLine.contains("evaluations_") {
+            return .openLLMLeaderboard
         }
         // A Hub listing's objects carry these keys; interchange files never do.
         let trimmed = head.drop { $0.isWhitespace || $0 == "[" || $0 == "\u{FEFF}" }
@@ -193,6 +198,7 @@ func openRecordSource(_ source: ByteSource, file: IngestFile, context: SourceCon
     case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: file.entity!, source: source)
     case .hfModels: return try HFModelsSource(source: source, context: context)
     case .epoch: return try EpochSource(reader: CSVReader(source: source), source: source, context: context)
+    case .openLLMLeaderboard: return try OpenLLMLeaderboardSource(reader: CSVReader(source: source), source: source, context: context)
     }
 }
 
