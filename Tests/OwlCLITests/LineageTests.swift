@@ -121,4 +121,142 @@ import Testing
         // 667 kept evaluations name a base that is a repo id other than their own (Python, the rule above).
         #expect(again.stdout.contains("model_bases: loaded, 667 read, 0 inserted, 0 updated, 667 unchanged"), "\(again.stdout)")
     }
+
+    // MARK: derivatives
+
+    @Test func theLeaderboardsTopBasesAreTheIssuesFigures() throws {
+        let box = try Sandbox()
+        _ = try Self.loadLeaderboard(into: box)
+        // Distinct model_names naming each base, the base itself excluded, over the whole file
+        // (issue 13's acceptance figures, checked with Python's csv module).
+        let run = try box.run(["query", "derivatives", "--by", "model", "--depth", "direct", "--limit", "5", "--to", "2025-03-21"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = parseCSV(run.stdout)
+        #expect(rows.first == ["rank", "base", "derived", "share_pct"])
+        #expect(rows.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" } == [
+            "1 Qwen/Qwen2.5-0.5B 111", "2 meta-llama/Meta-Llama-3.1-8B 58",
+            "3 Qwen/Qwen2.5-14B 28", "3 meta-llama/Llama-3.2-3B-Instruct 28", "5 Qwen/Qwen2.5-7B 25",
+        ])
+        // 667 repos have a base (see the leaderboard test): 111 of them is 16.64%.
+        #expect(rows[1][3] == "16.64")
+    }
+
+    /// The same question in plain SQL over the raw CSV, imported by the sqlite3 shell into a
+    /// scratch table beside Seeds/organizations.csv: bases that are repo ids (no "Removed", no
+    /// "(Merge)"), a base's organization by its namespace in hf_namespaces, else the namespace.
+    static let independentSQL = """
+        WITH RECURSIVE
+        edges AS (
+            SELECT DISTINCT model_name AS model, metadata_base_model AS base FROM lb
+            WHERE metadata_base_model <> model_name AND instr(metadata_base_model, '/') > 0 AND instr(metadata_base_model, ' ') = 0
+        ),
+        namespaces AS (
+            SELECT lower(n.value) AS namespace, o.id AS organization
+            FROM orgs AS o, json_each('["' || replace(o.hf_namespaces, ';', '","') || '"]') AS n
+            WHERE o.hf_namespaces <> ''
+        ),
+        up (model, base) AS (
+            SELECT model, base FROM edges
+            UNION
+            SELECT up.model, e.base FROM up JOIN edges AS e ON e.model = up.base
+        ),
+        chosen AS (
+            SELECT model, base FROM edges WHERE :depth = 'direct'
+            UNION
+            SELECT model, base FROM up WHERE :depth = 'root' AND base NOT IN (SELECT model FROM edges)
+        )
+        SELECT org || ',' || n FROM (
+            SELECT coalesce(ns.organization, lower(substr(c.base, 1, instr(c.base, '/') - 1))) AS org, count(DISTINCT c.model) AS n
+            FROM chosen AS c LEFT JOIN namespaces AS ns ON ns.namespace = lower(substr(c.base, 1, instr(c.base, '/') - 1))
+            GROUP BY org
+        )
+        ORDER BY n DESC, org LIMIT 10;
+        """
+
+    @Test(arguments: ["direct", "root"])
+    func byOrganizationTheTopTenAgreeWithPlainSQLOverTheRawCSV(depth: String) throws {
+        let box = try Sandbox()
+        _ = try Self.loadLeaderboard(into: box)
+        try box.write("independent.sql", Self.independentSQL)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        shell.arguments = [box.path("scratch.sqlite"),
+                           ".import --csv \(try fixture("open-llm-leaderboard/huggingface_v2.csv")) lb",
+                           ".import --csv \(packageRoot.appending(path: "Seeds/organizations.csv").path) orgs",
+                           ".param set :depth \(depth)", ".read \(box.path("independent.sql"))"]
+        let pipe = Pipe(), errors = Pipe()
+        shell.standardOutput = pipe
+        shell.standardError = errors
+        shell.standardInput = FileHandle.nullDevice
+        try shell.run()
+        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        shell.waitUntilExit()
+        try #require(expected.count == 10, "the sqlite3 shell answered \(expected): \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        let run = try box.run(["query", "derivatives", "--by", "organization", "--depth", depth, "--limit", "10", "--to", "2025-03-21"])
+        #expect(parseCSV(run.stdout).dropFirst().map { "\($0[1]),\($0[2])" } == expected, "\(run.stdout)")
+    }
+
+    /// A small forest: cn/Base ← us/Tune (finetune) ← fr/Quant (quantized); fr/Merge merges
+    /// us/Tune and cn/Base; us/Old (2024) is a fine-tune outside the range; fr/FromStub builds
+    /// on a stub. In 2025 four repos are derived: Tune, Quant, Merge, FromStub.
+    static func writeForest(_ box: Sandbox) throws {
+        try box.write("forest/organizations.csv", "id,name,country,kind\ncn-lab,CN Lab,CN,company\nus-lab,US Lab,US,company\nfr-lab,FR Lab,FR,company\n")
+        try box.write("forest/models.csv", """
+            id,organization,name,released_on,stub
+            cn/Base,cn-lab,Base,2024-01-01,
+            us/Tune,us-lab,Tune,2025-02-01,
+            fr/Quant,fr-lab,Quant,2025-03-01,
+            fr/Merge,fr-lab,Merge,2025-04-01,
+            us/Old,us-lab,Old,2024-06-01,
+            fr/FromStub,fr-lab,FromStub,2025-05-01,
+            zz/Stub,fr-lab,Stub,,true
+
+            """)
+        try box.write("forest/model_bases.csv", """
+            model,base,relation
+            us/Tune,cn/Base,finetune
+            fr/Quant,us/Tune,quantized
+            fr/Merge,us/Tune,merge
+            fr/Merge,cn/Base,merge
+            us/Old,cn/Base,finetune
+            fr/FromStub,zz/Stub,other
+
+            """)
+        try box.write("forest/metrics.csv", "id,name,unit,kind\nlikes,Likes,likes,cumulative\n")
+        try box.write("forest/observations.csv", "model,metric,observed_on,value\nus/Tune,likes,2025-06-30,100\nfr/Merge,likes,2025-06-30,30\n")
+        try box.impIngestOK("forest")
+    }
+
+    @Test(arguments: [
+        // Worked by hand from the forest above; shares are of the 4 derived repos (2 with --relation quantized,merge).
+        (["--depth", "direct"], ["1,cn/Base,2,50", "1,us/Tune,2,50", "3,zz/Stub,1,25"]),
+        (["--depth", "all"], ["1,cn/Base,3,75", "2,us/Tune,2,50", "3,zz/Stub,1,25"]),
+        (["--depth", "root"], ["1,cn/Base,3,75", "2,zz/Stub,1,25"]),
+        (["--depth", "root", "--by", "country"], ["1,CN,3,75", "2,FR,1,25"]),
+        (["--depth", "direct", "--by", "organization"], ["1,cn-lab,2,50", "1,us-lab,2,50", "3,fr-lab,1,25"]),
+        (["--relation", "quantized,merge"], ["1,us/Tune,2,100", "2,cn/Base,1,50"]),
+        (["--depth", "all", "--relation", "quantized"], ["1,us/Tune,1,100"]),
+        (["--depth", "root", "--relation", "quantized"], ["1,us/Tune,1,100"]),
+        (["--depth", "all", "--limit", "1"], ["1,cn/Base,3,75"]),
+    ])
+    func derivativesOfASmallForest(arguments: [String], expected: [String]) throws {
+        let box = try Sandbox()
+        try Self.writeForest(box)
+        let run = try box.run(["query", "derivatives", "--from", "2025-01-01", "--to", "2025-12-31"] + arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\r\n").dropFirst().map(String.init) == expected, "\(run.stdout)")
+    }
+
+    @Test func withAMetricTheDerivedReposAmountsUnderTheOneDefinition() throws {
+        let box = try Sandbox()
+        try Self.writeForest(box)
+        // Cumulative likes from 0 on release: Tune 100 and Merge 30 by 2025-06-30, all in 2025.
+        let run = try box.run(["query", "derivatives", "--from", "2025-01-01", "--to", "2025-12-31", "--metric", "likes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\r\n").map(String.init) == [
+            "rank,base,derived,share_pct,value", "1,cn/Base,2,50,130", "1,us/Tune,2,50,30", "3,zz/Stub,1,25,"], "\(run.stdout)")
+        let help = try box.run(["analyses", "derivatives"])
+        #expect(help.stdout.contains("so shares can add up to more than 100%"), "\(help.stdout)")
+    }
 }
