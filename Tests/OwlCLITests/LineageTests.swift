@@ -259,4 +259,22 @@ import Testing
         let help = try box.run(["analyses", "derivatives"])
         #expect(help.stdout.contains("so shares can add up to more than 100%"), "\(help.stdout)")
     }
+
+    // MARK: Epoch AI's Base model column
+
+    @Test func epochsBaseModelNamesAreMatchedByNameAndTheUnmatchedListed() throws {
+        let box = try Sandbox()
+        let run = try box.run(["ingest", try fixture("epoch-ai/notable-ai-models.csv"), "--skip-invalid"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // The file's rows: GLM-4.7 (Z.ai) names GLM-4.5; DeepSeek-R1 names DeepSeek-V3, a
+        // model listed further down the file.
+        #expect(try box.impSQL("""
+            SELECT model, base, relation FROM model_bases_named
+            WHERE model IN ('z.ai-zhipu-ai/glm-4.7', 'deepseek/deepseek-r1') ORDER BY model
+            """) == ["deepseek/deepseek-r1|deepseek/deepseek-v3|finetune", "z.ai-zhipu-ai/glm-4.7|z.ai-zhipu-ai/glm-4.5|finetune"])
+        // Qwen3-8B is named as a base but is no model of the file: listed, not created.
+        #expect(run.stdout.contains("Base model name(s) matched no model by name and were left out (none is created)"), "\(run.stdout)")
+        #expect(run.stdout.contains("Qwen3-8B;"), "\(run.stdout)")
+        #expect(try box.impValue("SELECT count(*) FROM models WHERE stub OR name = 'Qwen3-8B'") == "0")
+    }
 }

@@ -355,7 +355,7 @@ public final class Ingester {
 
         /// Validates and writes one converted record, or reports why it cannot be.
         func handle(_ record: inout SourceRecord) throws {
-            startRecord(line: record.line)
+            if !record.revisitsRow { startRecord(line: record.line) }
             let load = try self.load(for: record.entity)
             load.counts.read += 1
             var problems: [RowProblem] = []

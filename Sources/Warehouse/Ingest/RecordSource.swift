@@ -63,6 +63,9 @@ struct SourceRecord {
     var values: [SQLValue] = []
     /// Insert when new, never update: importers do not overwrite rows curated by hand.
     var insertOnly = false
+    /// A record made after the file was read, for a row already counted (Epoch's bases,
+    /// matched once every model is known): it does not count as another row of the file.
+    var revisitsRow = false
     /// The row could not be read into fields at all (a wrong number of cells, no id): its
     /// problems are reported alone, without checking its (empty) fields.
     var unreadable = false
@@ -142,6 +145,15 @@ struct SourceContext {
     /// "organization id, lower-cased model name" → model id (read for epoch only, to find
     /// models already stored under their Hugging Face id).
     let modelByOrganizationAndName: [String: String]
+    /// `modelNameKey` of each model's name and of its id's last part → model id (epoch only,
+    /// whose Base model column names models rather than giving ids).
+    let modelByName: [String: String]
+
+    /// A model name compared without case, spaces or punctuation other than `.`:
+    /// "Qwen2.5 7B" and "Qwen2.5-7B" are one name.
+    static func modelNameKey(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "." }.map(Character.init))
+    }
 
     static func modelKey(organization: String, name: String) -> String { organization + "\u{1}" + name.lowercased() }
 
@@ -177,14 +189,19 @@ struct SourceContext {
         }
         existingModels = described
         stubModels = stubs
-        var modelsByName: [String: String] = [:]
+        var modelsByName: [String: String] = [:], byModelName: [String: String] = [:]
         if format == .epoch {
-            for row in try db.rows("SELECT id, organization, name FROM models") {
+            for row in try db.rows("SELECT id, organization, name FROM models ORDER BY stub, key") {
                 guard case .text(let id) = row[0], case .text(let organization) = row[1], case .text(let name) = row[2] else { continue }
                 modelsByName[Self.modelKey(organization: organization, name: name)] = id
+                // The first described model of a name wins; stubs come last.
+                for key in [Self.modelNameKey(name), Self.modelNameKey(String(id.split(separator: "/").last ?? ""))] where !key.isEmpty {
+                    if byModelName[key] == nil { byModelName[key] = id }
+                }
             }
         }
         modelByOrganizationAndName = modelsByName
+        modelByName = byModelName
     }
 }
 
