@@ -277,4 +277,22 @@ import Testing
         #expect(run.stdout.contains("Qwen3-8B;"), "\(run.stdout)")
         #expect(try box.impValue("SELECT count(*) FROM models WHERE stub OR name = 'Qwen3-8B'") == "0")
     }
+
+    // MARK: The seed story
+
+    @Test func onTheSeedsAndTheLeaderboardUSAndCNBasesLead() throws {
+        let box = try Sandbox()
+        try box.impIngestOK(packageRoot.appending(path: "Seeds").path)
+        let load = try box.run(["ingest", try fixture("open-llm-leaderboard/huggingface_v2.csv"), "--observed-on", "2025-03-21"])
+        #expect(load.status == 0, "\(load.stderr)")
+        let run = try box.run(["query", "derivatives", "--by", "country", "--depth", "root", "--limit", "5", "--format", "table"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        // Qwen's maker (Alibaba) is in CN, Llama's (Meta) in US: the first two rows.
+        let firstTwo = lines.dropFirst(2).prefix(2).map { $0.split(separator: " ")[1] }
+        #expect(Set(firstTwo) == ["US", "CN"], "\(run.stdout)")
+        // The README shows this command's answer, row for row.
+        let readme = try String(contentsOf: packageRoot.appending(path: "README.md"), encoding: .utf8)
+        #expect(readme.contains(lines.prefix(7).joined(separator: "\n") + "\n```"), "README differs from:\n\(run.stdout)")
+    }
 }
