@@ -63,6 +63,18 @@ CREATE TABLE model_bases (
 -- Derivatives of a base: the analysis walks the relation from bases down.
 CREATE INDEX model_bases_by_base ON model_bases (base, model);
 
+-- Every (model, ancestor) pair along chains of bases, whatever the relations: derived data,
+-- kept by owl ingest in the same transaction as model_bases (ModelAncestors), so that
+-- derivatives --depth all and root read pairs instead of walking chains; rebuilt from
+-- model_bases by `owl migrate --rebuild-summaries` (e.g. after another tool wrote bases).
+CREATE TABLE model_ancestors (
+    model    INTEGER NOT NULL,
+    ancestor INTEGER NOT NULL,
+    PRIMARY KEY (model, ancestor)
+) WITHOUT ROWID;
+-- A new base row adds pairs for the model's descendants too.
+CREATE INDEX model_ancestors_by_ancestor ON model_ancestors (ancestor, model);
+
 -- The same relation with model ids, for other tools.
 CREATE VIEW model_bases_named AS
 SELECT m.id AS model, b.id AS base, r.relation, r.source

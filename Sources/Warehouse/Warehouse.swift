@@ -199,9 +199,13 @@ public final class Warehouse {
 
     public static var sqliteVersion: String { Database.sqliteVersion }
 
-    /// Rebuilds the observation summaries from the observations.
+    /// Rebuilds the observation summaries from the observations, and the closure of
+    /// model_bases (model_ancestors) from model_bases.
     public func rebuildSummaries() throws {
-        try Warehouse.naming(path) { try ObservationSummaries.rebuild(in: db) }
+        try Warehouse.naming(path) {
+            try ObservationSummaries.rebuild(in: db)
+            try ModelAncestors.rebuild(in: db)
+        }
     }
 
     /// The closest of `candidates` to a mistyped `word`, for "did you mean" suggestions.

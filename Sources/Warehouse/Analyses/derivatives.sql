@@ -8,40 +8,73 @@
 WITH RECURSIVE
 -- @include _model_amounts
 ,
-ancestors (model, base) AS (
+derived AS (
+    -- The derived repos of the range: released in it, with a base among the relations followed.
     SELECT r.model, r.base
     FROM models AS d JOIN model_bases AS r ON r.model = d.key
     WHERE d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
       AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0)
-    UNION
-    SELECT a.model, r.base
-    FROM ancestors AS a JOIN model_bases AS r ON r.model = a.base
-    WHERE coalesce(:depth, 'direct') <> 'direct'
-      AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0)
 ),
-pairs AS (
-    SELECT DISTINCT a.model,
-           CASE :by WHEN 'organization' THEN b.organization WHEN 'country' THEN org.country ELSE b.id END AS grp
+walked (model, base, steps) AS (
+    -- Chains walked step by step: only when --relation limits the relations followed (the
+    -- stored closure holds every relation).
+    SELECT model, base, 1 FROM derived
+    WHERE :relation IS NOT NULL AND coalesce(:depth, 'direct') <> 'direct'
+    UNION ALL
+    -- Ingest refuses cycles, so chains end; the step bound only stops a cycle written by
+    -- another tool from running on.
+    SELECT w.model, r.base, w.steps + 1
+    FROM walked AS w JOIN model_bases AS r ON r.model = w.base
+    WHERE w.steps < 1000 AND instr(',' || :relation || ',', ',' || r.relation || ',') > 0
+),
+ancestors (model, base) AS (
+    -- Each (repo, base) once: a merge may reach a base along two chains.
+    SELECT model, base FROM derived WHERE coalesce(:depth, 'direct') = 'direct'
+    UNION ALL
+    SELECT DISTINCT model, base FROM walked
+    UNION ALL
+    -- Every relation followed: the closure kept at ingest (model_ancestors).
+    SELECT a.model, a.ancestor
+    FROM models AS d JOIN model_ancestors AS a ON a.model = d.key
+    WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
+      AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+),
+reached AS (
+    SELECT a.model, a.base
     FROM ancestors AS a
-    JOIN models AS b ON b.key = a.base
-    JOIN organizations AS org ON org.id = b.organization
     -- A root has no base of its own among the relations followed.
     WHERE coalesce(:depth, 'direct') <> 'root'
        OR NOT EXISTS (SELECT 1 FROM model_bases AS r
                       WHERE r.model = a.base
                         AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0))
 ),
+pairs AS (
+    -- By model, the base's key (named at the end, once per group); else its organization or
+    -- country, each repo once per group.
+    SELECT model, base AS grp FROM reached WHERE coalesce(:by, 'model') = 'model'
+    UNION ALL
+    SELECT DISTINCT p.model, CASE :by WHEN 'organization' THEN b.organization ELSE org.country END
+    FROM reached AS p
+    JOIN models AS b ON b.key = p.base
+    JOIN organizations AS org ON org.id = b.organization
+    WHERE coalesce(:by, 'model') <> 'model'
+),
 per_group AS (
     SELECT p.grp, count(*) AS derived, sum(ma.value) AS value
     FROM pairs AS p
     LEFT JOIN model_amounts AS ma ON :metric IS NOT NULL AND ma.model = p.model
     GROUP BY p.grp
+),
+named AS (
+    SELECT CASE WHEN coalesce(:by, 'model') = 'model' THEN (SELECT id FROM models WHERE key = grp) ELSE grp END AS grp,
+           derived, value
+    FROM per_group
 )
 SELECT rank() OVER (ORDER BY derived DESC) AS rank,
        grp AS base,
        derived,
-       round(100.0 * derived / (SELECT count(DISTINCT model) FROM pairs), 2) AS share_pct,
+       round(100.0 * derived / (SELECT count(DISTINCT model) FROM derived), 2) AS share_pct,
        value
-FROM per_group
+FROM named
 ORDER BY derived DESC, grp
 LIMIT :limit
