@@ -27,7 +27,7 @@ walked (model, base, steps) AS (
     FROM walked AS w JOIN model_bases AS r ON r.model = w.base
     WHERE w.steps < 1000 AND instr(',' || :relation || ',', ',' || r.relation || ',') > 0
 ),
-ancestors (model, base) AS (
+ancestors (model, base) AS NOT MATERIALIZED (
     -- Each (repo, base) once: a merge may reach a base along two chains.
     SELECT model, base FROM derived WHERE coalesce(:depth, 'direct') = 'direct'
     UNION ALL
@@ -39,7 +39,7 @@ ancestors (model, base) AS (
     WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
       AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
 ),
-reached AS (
+reached AS NOT MATERIALIZED (
     SELECT a.model, a.base
     FROM ancestors AS a
     -- A root has no base of its own among the relations followed.
@@ -65,10 +65,16 @@ per_group AS (
     LEFT JOIN model_amounts AS ma ON :metric IS NOT NULL AND ma.model = p.model
     GROUP BY p.grp
 ),
+cutoff AS (
+    -- The --limit-th largest count: only groups reaching it can be shown, so only they are
+    -- named and ranked (there may be tens of thousands of bases).
+    SELECT derived FROM per_group ORDER BY derived DESC LIMIT 1 OFFSET :limit - 1
+),
 named AS (
     SELECT CASE WHEN coalesce(:by, 'model') = 'model' THEN (SELECT id FROM models WHERE key = grp) ELSE grp END AS grp,
            derived, value
     FROM per_group
+    WHERE derived >= coalesce((SELECT derived FROM cutoff), 0)
 )
 SELECT rank() OVER (ORDER BY derived DESC) AS rank,
        grp AS base,
