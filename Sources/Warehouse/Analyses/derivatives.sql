@@ -39,8 +39,15 @@ ancestors (model, base) AS NOT MATERIALIZED (
     WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
       AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
 ),
-reached AS NOT MATERIALIZED (
-    SELECT a.model, a.base
+grouped AS NOT MATERIALIZED (
+    -- Each (repo, base) with the base's group: by model, the base's key (named at the end,
+    -- only for the rows shown); else its organization or its country.
+    SELECT a.model,
+           CASE coalesce(:by, 'model')
+               WHEN 'model' THEN a.base
+               WHEN 'organization' THEN (SELECT b.organization FROM models AS b WHERE b.key = a.base)
+               ELSE (SELECT org.country FROM models AS b JOIN organizations AS org ON org.id = b.organization WHERE b.key = a.base)
+           END AS grp
     FROM ancestors AS a
     -- A root has no base of its own among the relations followed.
     WHERE coalesce(:depth, 'direct') <> 'root'
@@ -48,22 +55,16 @@ reached AS NOT MATERIALIZED (
                       WHERE r.model = a.base
                         AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0))
 ),
-pairs AS (
-    -- By model, the base's key (named at the end, once per group); else its organization or
-    -- country, each repo once per group.
-    SELECT model, base AS grp FROM reached WHERE coalesce(:by, 'model') = 'model'
-    UNION ALL
-    SELECT DISTINCT p.model, CASE :by WHEN 'organization' THEN b.organization ELSE org.country END
-    FROM reached AS p
-    JOIN models AS b ON b.key = p.base
-    JOIN organizations AS org ON org.id = b.organization
-    WHERE coalesce(:by, 'model') <> 'model'
-),
 per_group AS (
-    SELECT p.grp, count(*) AS derived, sum(ma.value) AS value
-    FROM pairs AS p
-    LEFT JOIN model_amounts AS ma ON :metric IS NOT NULL AND ma.model = p.model
-    GROUP BY p.grp
+    -- A repo counts once per group, though several of its bases may share an organization.
+    SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
+),
+amounts AS (
+    -- With --metric: the amounts of each group's derived repos, each repo once.
+    SELECT g.grp, sum(ma.value) AS value
+    FROM (SELECT DISTINCT grp, model FROM grouped WHERE :metric IS NOT NULL) AS g
+    JOIN model_amounts AS ma ON ma.model = g.model
+    GROUP BY g.grp
 ),
 cutoff AS (
     -- The --limit-th largest count: only groups reaching it can be shown, so only they are
@@ -71,10 +72,10 @@ cutoff AS (
     SELECT derived FROM per_group ORDER BY derived DESC LIMIT 1 OFFSET :limit - 1
 ),
 named AS (
-    SELECT CASE WHEN coalesce(:by, 'model') = 'model' THEN (SELECT id FROM models WHERE key = grp) ELSE grp END AS grp,
-           derived, value
-    FROM per_group
-    WHERE derived >= coalesce((SELECT derived FROM cutoff), 0)
+    SELECT CASE WHEN coalesce(:by, 'model') = 'model' THEN (SELECT id FROM models WHERE key = p.grp) ELSE p.grp END AS grp,
+           p.derived, a.value
+    FROM per_group AS p LEFT JOIN amounts AS a ON a.grp = p.grp
+    WHERE p.derived >= coalesce((SELECT derived FROM cutoff), 0)
 )
 SELECT rank() OVER (ORDER BY derived DESC) AS rank,
        grp AS base,
