@@ -59,7 +59,10 @@ import Testing
         let box = try Sandbox()
         try box.write("hub.json", Self.listing)
         try box.impIngestOK("hub.json", "--observed-on", "2025-06-01")
-        // Three described models, all in 2025; the two stubs have no date.
+        // A stub given a date by hand is still a stub.
+        try box.write("models.csv", "id,organization,name,released_on,stub\nsomeone/dated-stub,someone,Dated,2025-03-03,true\n")
+        try box.impIngestOK("models.csv")
+        // Three described models, all in 2025; the stubs are left out.
         let timeline = try box.run(["query", "timeline", "--period", "year", "--by", "organization", "--to", "2025-12-31"])
         #expect(parseCSV(timeline.stdout).dropFirst().map { $0.joined(separator: ",") } == ["2025,someone,2", "2025,newlab,1"], "\(timeline.stdout)")
         let openness = try box.run(["query", "openness", "--to", "2025-12-31"])
