@@ -416,7 +416,7 @@ extension Sandbox {
                          saying: "backup/metrics.json already exists; give --force to replace the files in backup")
         try box.relOK(["export", "all", "--db", "owl.sqlite", "--output", "backup/", "--force"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("backup")).sorted()
-                == ["metrics.csv", "models.csv", "observations.csv", "organization_aliases.csv", "organizations.csv", "releases.csv"])
+                == ["metrics.csv", "model_bases.csv", "models.csv", "observations.csv", "organization_aliases.csv", "organizations.csv", "releases.csv"])
         #expect(try box.relHiddenFiles() == [])
     }
 
