@@ -2,6 +2,7 @@
 
 Usage: python3 duckdb_peer.py analyses FOLDER CASES_JSON
        python3 duckdb_peer.py export FOLDER OUTPUT_CSV
+       python3 duckdb_peer.py derivatives FOREST_FOLDER CASES_JSON
 Prints one JSON object of timings (seconds) and, for analyses, checksums (the sum of the
 checksum columns' values, each rounded to 9 significant digits). owl-bench installs duckdb
 into a virtual environment of its own; duckdb is not a dependency of owl.
@@ -171,6 +172,39 @@ def prepare(con, case):
     return sql, {"metric": arguments["metric"], "kind": kind, "window": window or 0}
 
 
+def load_forest(folder):
+    """The lineage benchmark's forest: organizations, models and model_bases."""
+    con = duckdb.connect()
+    for table in ["organizations", "models", "model_bases"]:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{folder}/{table}.csv', header=true)")
+    return con
+
+
+# owl's derivatives, written independently: the derived repos released in the range, paired
+# with their direct bases, every ancestor (all) or the ancestors with no base (root).
+DERIVATIVES = """
+    WITH RECURSIVE ancestors (model, base) AS (
+        SELECT r.model, r.base FROM model_bases r JOIN models d ON d.id = r.model
+        WHERE d.released_on BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+        {recursion}),
+    pairs AS (
+        SELECT DISTINCT a.model, {group} AS grp
+        FROM ancestors a JOIN models m ON m.id = a.base JOIN organizations org ON org.id = m.organization
+        {roots}),
+    per_group AS (SELECT grp, count(*) AS derived FROM pairs GROUP BY grp)
+    SELECT rank() OVER (ORDER BY derived DESC) AS rank, grp AS base, derived,
+           round(100.0 * derived / (SELECT count(DISTINCT model) FROM pairs), 2) AS share_pct
+    FROM per_group ORDER BY derived DESC, grp LIMIT 20"""
+
+
+def prepare_derivatives(arguments):
+    depth = arguments.get("depth", "direct")
+    recursion = "" if depth == "direct" else "UNION SELECT a.model, r.base FROM ancestors a JOIN model_bases r ON r.model = a.base"
+    roots = "WHERE a.base NOT IN (SELECT model FROM model_bases)" if depth == "root" else ""
+    sql = DERIVATIVES.format(recursion=recursion, roots=roots, group=GROUP[arguments.get("by", "model")])
+    return sql, {"from": arguments["from"], "to": arguments["to"]}
+
+
 def checksum(rows, names, wanted):
     indices = [names.index(name) for name in wanted if name in names]
     return sum(float(f"{row[i]:.9g}") for row in rows for i in indices if row[i] is not None)
@@ -179,7 +213,7 @@ def checksum(rows, names, wanted):
 def main():
     command, folder = sys.argv[1], sys.argv[2]
     start = time.perf_counter()
-    con = load(folder)
+    con = load_forest(folder) if command == "derivatives" else load(folder)
     loaded = time.perf_counter() - start
     if command == "analyses":
         result = {"load_seconds": loaded}
@@ -193,6 +227,20 @@ def main():
                 times.append(time.perf_counter() - begin)
             names = [d[0] for d in cursor.description]
             # The checksum columns by owl's names (cadence's group column is grp here).
+            result[case["label"]] = min(times)
+            result[case["label"] + " checksum"] = checksum(rows, names, case["checksum"])
+        print(json.dumps(result))
+    elif command == "derivatives":
+        result = {"load_seconds": loaded}
+        for case in json.loads(sys.argv[3]):
+            sql, params = prepare_derivatives(case["arguments"])
+            times = []
+            for _ in range(3):
+                begin = time.perf_counter()
+                cursor = con.execute(sql, params)
+                rows = cursor.fetchall()
+                times.append(time.perf_counter() - begin)
+            names = [d[0] for d in cursor.description]
             result[case["label"]] = min(times)
             result[case["label"] + " checksum"] = checksum(rows, names, case["checksum"])
         print(json.dumps(result))

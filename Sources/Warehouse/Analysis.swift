@@ -13,6 +13,8 @@ public struct Analysis: Decodable, Sendable {
         /// A literal default, or "today" for a date.
         public var `default`: String?
         public var choices: [String]?
+        /// For a choice: several may be given, separated by commas (`--relation finetune,merge`).
+        public var multiple: Bool?
         /// For a metric: the metric kinds the analysis accepts.
         public var metricKinds: [String]?
         public var minimum: Int?
@@ -28,7 +30,7 @@ public struct Analysis: Decodable, Sendable {
             switch type {
             case .date: text += "YYYY-MM-DD"
             case .integer: text += "N"
-            case .choice: text += (choices ?? []).joined(separator: "|")
+            case .choice: text += (choices ?? []).joined(separator: "|") + (multiple == true ? "[,…]" : "")
             case .metric: text += "METRIC"
             case .flag: text = "--\(name)"
             }
@@ -171,9 +173,11 @@ public struct Analysis: Decodable, Sendable {
             return .integer(number)
         case .choice:
             let choices = parameter.choices ?? []
-            guard choices.contains(raw) else {
-                var message = "--\(parameter.name) must be one of \(choices.joined(separator: ", ")) (got \"\(raw)\")"
-                if let suggestion = closest(to: raw, in: choices) { message += "; did you mean \(suggestion)?" }
+            let given = parameter.multiple == true ? raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [raw]
+            for item in given where !choices.contains(item) {
+                var message = "--\(parameter.name) must be \(parameter.multiple == true ? "one or more, separated by commas, " : "one ")"
+                    + "of \(choices.joined(separator: ", ")) (got \"\(item)\")"
+                if let suggestion = closest(to: item, in: choices) { message += "; did you mean \(suggestion)?" }
                 throw UsageError(message)
             }
             return .text(raw)

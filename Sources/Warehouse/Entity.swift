@@ -3,7 +3,10 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     case organizations
     /// Other ids and names of organizations (ids before a merge or rename, names sources use).
     case organizationAliases = "organization_aliases"
-    case releases, models, metrics, observations
+    case releases, models
+    /// "Model M is derived from base B": fine-tunes, quantizations, adapters, merges.
+    case modelBases = "model_bases"
+    case metrics, observations
 
     public struct Field: Sendable {
         public let name: String
@@ -22,6 +25,7 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     public static let opennessValues = ["open-source", "open-weights", "restricted-weights", "closed"]
     public static let architectures = ["dense", "moe"]
     public static let metricKinds = ["cumulative", "window", "score"]
+    public static let baseRelations = ["finetune", "quantized", "adapter", "merge", "other"]
 
     /// The fields, in the order files and tables list them (built once per entity: row
     /// validation looks them up for every row).
@@ -48,7 +52,10 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
                     f("name", .text, required: true), f("release", .reference(.releases)), f("released_on", .date),
                     f("family", .text), f("params_total_b", .positiveNumber), f("params_active_b", .positiveNumber),
                     f("architecture", .choice(Entity.architectures)), f("modality", .text), f("license", .text),
-                    f("openness", .choice(Entity.opennessValues)), f("url", .url)]
+                    f("openness", .choice(Entity.opennessValues)), f("url", .url), f("stub", .boolean)]
+        case .modelBases:
+            return [f("model", .reference(.models), required: true), f("base", .reference(.models), required: true),
+                    f("relation", .choice(Entity.baseRelations), required: true), f("source", .text)]
         case .metrics:
             return [f("id", .slug, required: true), f("name", .text, required: true), f("unit", .text, required: true),
                     f("kind", .choice(Entity.metricKinds), required: true), f("window_days", .positiveInteger),
@@ -64,6 +71,7 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
         switch self {
         case .observations: return ["model", "metric", "observed_on"]
         case .organizationAliases: return ["alias"]
+        case .modelBases: return ["model", "base"]
         default: return ["id"]
         }
     }

@@ -95,13 +95,32 @@ public enum Exporter {
         case .models:
             select = """
                 SELECT m.id, m.organization, m.name, m.release, m.released_on, m.family, m.params_total_b,
-                       m.params_active_b, m.architecture, m.modality, m.license, m.openness, m.url
+                       m.params_active_b, m.architecture, m.modality, m.license, m.openness, m.url,
+                       CASE m.stub WHEN 1 THEN 'true' ELSE 'false' END AS stub
                 FROM models AS m JOIN organizations AS org ON org.id = m.organization
                 """
             order = "m.released_on, m.id"
             add("m.organization = ?", filter.organization)
             add("m.released_on >= ?", filter.from)
             add("m.released_on <= ?", filter.to)
+        case .modelBases:
+            // A relation goes with a filtered export when both of its models do, so that the
+            // export loads on its own.
+            select = """
+                SELECT m.id AS model, b.id AS base, r.relation, r.source
+                FROM model_bases AS r
+                JOIN models AS m ON m.key = r.model
+                JOIN models AS b ON b.key = r.base
+                JOIN organizations AS org ON org.id = m.organization
+                JOIN organizations AS base_org ON base_org.id = b.organization
+                """
+            order = "m.id, b.id"
+            for model in ["m", "b"] {
+                add("\(model).organization = ?", filter.organization)
+                add("\(model).released_on >= ?", filter.from)
+                add("\(model).released_on <= ?", filter.to)
+            }
+            add("base_org.country = ?", filter.country)
         case .metrics:
             guard filter.organization == nil && filter.country == nil && !filter.hasDates else {
                 throw UsageError("metrics have no organization, country or date to filter on")

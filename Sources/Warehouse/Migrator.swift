@@ -87,10 +87,19 @@ public struct Migrator {
             )
             """)
         var appliedNow: [Migration] = []
-        for migration in try pending(in: db) {
+        let pending = try pending(in: db)
+        guard !pending.isEmpty else { return [] }
+        // Foreign keys off, as SQLite's procedure for rebuilding a table asks (0006 rebuilds
+        // models, which observations refer to), and checked before each commit instead.
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        for migration in pending {
             try db.transaction {
                 try db.execute(migration.sql)
                 try followUps[migration.version]?(db)
+                if let violation = try db.rows("PRAGMA foreign_key_check").first {
+                    throw WarehouseError("migration \(migration.version) would leave a dangling reference in table \(violation[0].textValue ?? "?")")
+                }
                 try db.run(
                     "INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
                     [migration.version, migration.name, migration.sha256, Timestamp.now()])

@@ -293,7 +293,7 @@ public enum Report {
             }
             section.words = analysis.description
             section.figures = [
-                try figure("derivatives", []) { chart, columns, rows in
+                try figure("derivatives", ["--by", "organization", "--depth", "root"]) { chart, columns, rows in
                     let value = analysis.chart ?? columns.last { name in rows.contains { $0[columns.firstIndex(of: name)!].doubleValue != nil } } ?? ""
                     chart = Report.bars(columns, rows, labels: Report.labelColumns(columns, rows), value: value, title: analysis.title, xTitle: value)
                 },

@@ -103,7 +103,13 @@ public final class Warehouse {
         case .owl: break
         }
         let db = try naming(path) { try readOnlyConnection(path) }
-        if try naming(path, { try migrator.pending(in: db) }).isEmpty { return Warehouse(path: path, db: db) }
+        let pending = try naming(path) { try migrator.pending(in: db) }
+        if pending.isEmpty { return Warehouse(path: path, db: db) }
+        if !path.hasPrefix("file:") && !FileManager.default.isWritableFile(atPath: path) {
+            let names = pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+            throw WarehouseError("\(path): the database lacks migrations this owl needs (\(names)), but the file is not writable; "
+                + "run `owl migrate --db \(path)` where it is")
+        }
         return try Warehouse(path: path, creation: .never, migrator: migrator)
     }
 
@@ -199,9 +205,13 @@ public final class Warehouse {
 
     public static var sqliteVersion: String { Database.sqliteVersion }
 
-    /// Rebuilds the observation summaries from the observations.
+    /// Rebuilds the observation summaries from the observations, and the closure of
+    /// model_bases (model_ancestors) from model_bases.
     public func rebuildSummaries() throws {
-        try Warehouse.naming(path) { try ObservationSummaries.rebuild(in: db) }
+        try Warehouse.naming(path) {
+            try ObservationSummaries.rebuild(in: db)
+            try ModelAncestors.rebuild(in: db)
+        }
     }
 
     /// The closest of `candidates` to a mistyped `word`, for "did you mean" suggestions.

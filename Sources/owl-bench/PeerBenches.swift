@@ -94,11 +94,21 @@ struct AnalysesBench: ParsableCommand {
         return sum
     }
 
+    @Option(help: "Run only the cases whose label contains this text (e.g. derivatives, the lineage cases on their own dataset).")
+    var only: String?
+
     func run() throws {
+        let cases = Self.cases.filter { only.map($0.label.contains) ?? true }
+        if !cases.isEmpty { try runMain(cases) }
+        let forestCases = Self.forestCases.filter { only.map($0.label.contains) ?? true }
+        if !forestCases.isEmpty { try runForest(forestCases) }
+    }
+
+    private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
         let (path, _) = try preparedDatabase(options)
         let warehouse = try Warehouse(path: path)
         var owlTimes: [String: Double] = [:], owlSums: [String: Double] = [:]
-        for test in Self.cases {
+        for test in cases {
             let analysis = try Analysis.named(test.name)
             var best = Double.infinity
             for _ in 0..<3 {
@@ -109,7 +119,7 @@ struct AnalysesBench: ParsableCommand {
             }
             owlTimes[test.label] = best
         }
-        let peerCases = Self.cases.map { test -> [String: Any] in
+        let peerCases = cases.map { test -> [String: Any] in
             ["label": test.label, "name": test.name, "checksum": test.checksum,
              "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
         }
@@ -117,7 +127,7 @@ struct AnalysesBench: ParsableCommand {
         let duck = try runDuckDB(options, ["analyses", options.folder, json])
         print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
         print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
-        for test in Self.cases {
+        for test in cases {
             let owl = owlTimes[test.label]!
             let peer = duck[test.label]
             let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
@@ -127,6 +137,62 @@ struct AnalysesBench: ParsableCommand {
             print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
         }
         print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
+    }
+    /// The lineage cases: `derivatives` over the forest of 200,000 models, against the same
+    /// recursive question in DuckDB.
+    static let forestCases: [(label: String, name: String, arguments: [String: String], checksum: [String])] = [
+        ("derivatives direct, by model", "derivatives",
+         ["depth": "direct", "by": "model", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
+        ("derivatives all, by model", "derivatives",
+         ["depth": "all", "by": "model", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
+        ("derivatives all, by organization", "derivatives",
+         ["depth": "all", "by": "organization", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
+        ("derivatives root, by model", "derivatives",
+         ["depth": "root", "by": "model", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
+        ("derivatives root, by country", "derivatives",
+         ["depth": "root", "by": "country", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
+    ]
+
+    private func runForest(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
+        let forest = Forest(folder: options.folder + "/forest")
+        let relations = try forest.generate()
+        let path = options.folder + "/owl-forest.sqlite"
+        let marker = path + ".complete-v1"
+        if !FileManager.default.fileExists(atPath: marker) {
+            print("loading \(Forest.models) models and \(relations) bases into \(path) …")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            let run = try measure(options.owl, ["ingest", "--db", path, "-q", forest.organizationsPath, forest.modelsPath, forest.basesPath])
+            guard run.status == 0 else { throw BenchError("owl could not load the forest") }
+            _ = FileManager.default.createFile(atPath: marker, contents: nil)
+        }
+        let warehouse = try Warehouse(path: path)
+        var owlTimes: [String: Double] = [:], owlSums: [String: Double] = [:]
+        for test in cases {
+            let analysis = try Analysis.named(test.name)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = Date()
+                let statement = try analysis.prepare(on: warehouse.db, arguments: test.arguments)
+                owlSums[test.label] = try Self.checksum(statement, columns: test.checksum)
+                best = min(best, Date().timeIntervalSince(start))
+            }
+            owlTimes[test.label] = best
+        }
+        let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
+        let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
+        let duck = try runDuckDB(options, ["derivatives", forest.folder, json])
+        print("\nderivatives on \(Forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
+        print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
+        for test in cases {
+            let owl = owlTimes[test.label]!
+            let peer = duck[test.label]
+            let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
+            let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
+            let sums = String(format: "%.10g", owlSums[test.label] ?? .nan).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + (duck[test.label + " checksum"].map { String(format: "%.10g", $0) } ?? "—")
+            print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
+        }
+        print("  (target: --depth all and root at 2.00 or less, with equal checksums)")
     }
 }
 

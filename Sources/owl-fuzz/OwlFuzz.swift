@@ -3,7 +3,7 @@ import Warehouse
 
 // Fuzzing owl's readers: each input is written to a file and loaded (a dry run, rolled back)
 // through the same path `owl ingest` takes. OWL_FUZZ_READER picks the reader: csv, json,
-// jsonl, hf-models, epoch, or map (a --map JSON file). Any outcome but a crash is fine:
+// jsonl, hf-models, epoch, open-llm-leaderboard, or map (a --map JSON file). Any outcome but a crash is fine:
 // a bad input must end in an error, never a trap.
 //
 // Built with libFuzzer and AddressSanitizer (see .ci/fuzz):
@@ -12,7 +12,7 @@ import Warehouse
 // Built plainly, `owl-fuzz FILE…` replays inputs (a crash found by the fuzzer, say).
 
 enum FuzzReader: String, CaseIterable {
-    case csv, json, jsonl, hfModels = "hf-models", epoch, map
+    case csv, json, jsonl, hfModels = "hf-models", epoch, openLLMLeaderboard = "open-llm-leaderboard", map
 }
 
 final class FuzzHarness {
@@ -41,7 +41,7 @@ final class FuzzHarness {
     func run(_ bytes: UnsafeRawBufferPointer) {
         let path: String
         switch reader {
-        case .csv, .epoch: path = folder + "/observations.csv"
+        case .csv, .epoch, .openLLMLeaderboard: path = folder + "/observations.csv"
         case .json, .hfModels, .map: path = folder + "/models.json"
         case .jsonl: path = folder + "/models.jsonl"
         }
@@ -53,6 +53,7 @@ final class FuzzHarness {
             case .csv, .json, .jsonl: format = nil
             case .hfModels: format = .hfModels
             case .epoch: format = .epoch
+            case .openLLMLeaderboard: format = .openLLMLeaderboard
             case .map:
                 options.mapping = try ColumnMapping.load(path: path, into: nil)
                 return

@@ -37,7 +37,8 @@ struct Migrate: ParsableCommand {
             owl ingest keeps the observation summaries (each model's latest value and
             yearly totals, which the analyses read) in step with the observations. A tool
             other than owl that writes observations directly leaves them behind:
-            --rebuild-summaries rebuilds them.
+            --rebuild-summaries rebuilds them (and model_ancestors, the chains of
+            model_bases that derivatives reads).
 
             Examples:
               owl migrate --db owl.sqlite

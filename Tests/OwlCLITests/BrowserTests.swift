@@ -91,8 +91,8 @@ import Testing
         let (dom, stderr) = try Self.browse(path, in: seeds.box.folder.path, ["--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0", "--dump-dom"])
         #expect(Self.pageConsole(stderr).isEmpty, "the page wrote to its console: \(Self.pageConsole(stderr))")
         let figures = dom.components(separatedBy: "<figure class=\"chart\">").dropFirst().map { $0.components(separatedBy: "</figure>")[0] }
-        // Download share 1, likes 2, cadence 2, concentration 2, score per parameter 1, licences 1.
-        #expect(figures.count == 9)
+        // Download share 1, likes 2, cadence 2, concentration 2, score per parameter 1, licences 1, derivatives 1.
+        #expect(figures.count == 10)
         for figure in figures {
             let kind = try #require(attribute("data-kind", in: figure), "a figure has no chart: \(figure.prefix(200))")
             let (header, rows) = table(in: figure)
@@ -105,7 +105,8 @@ import Testing
                 let groups = Set(column("group"))
                 if groups.isEmpty { #expect(!series.isEmpty && series.allSatisfy(header.contains)) } else { #expect(Set(series) == groups) }
             case "bar":
-                let value = header.contains("value") ? "value" : "median_gap_days"
+                // The column drawn: likes' value, cadence's median gap, derivatives' count.
+                let value = ["value", "median_gap_days", "derived"].first { !column($0).filter { !$0.isEmpty }.isEmpty } ?? "value"
                 #expect(count("<rect class=\"bar\"", in: figure) == column(value).filter { !$0.isEmpty }.count)
             case "stacked-bar":
                 let bars = count("<rect class=\"bar\"", in: figure)

@@ -37,9 +37,9 @@ import Testing
 
     @Test func analysesTargetsParametersAndChoicesComplete() throws {
         let box = try Sandbox()
-        #expect(try complete(box, ["owl", "query", ""]) == ["cadence", "concentration", "coverage", "download-share", "efficiency", "leaderboard", "openness", "timeline"])
+        #expect(try complete(box, ["owl", "query", ""]) == ["cadence", "concentration", "coverage", "derivatives", "download-share", "efficiency", "leaderboard", "openness", "timeline"])
         #expect(try complete(box, ["owl", "query", "lea"]) == ["leaderboard"])
-        #expect(try complete(box, ["owl", "export", "mo"]) == ["models"])
+        #expect(try complete(box, ["owl", "export", "mo"]) == ["models", "model_bases"])
         #expect(try complete(box, ["owl", "query", "leaderboard", ""]).contains("--metric"))
         #expect(try complete(box, ["owl", "query", "leaderboard", "--by", ""]) == ["model", "organization", "country"])
         #expect(try complete(box, ["owl", "ingest", "--into", "obs"]) == ["observations"])

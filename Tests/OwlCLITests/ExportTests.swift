@@ -63,15 +63,30 @@ enum AwkwardExportData {
         hackers/minimal,huge,2020-01-10,1000000000000000,
 
         """#
+    /// A stub (a base known only by its id, no release date) and bases, a merge's two among them.
+    static let stubs = """
+        id,organization,name,stub
+        hackers/stub-base,hackers,Stub Base,true
+
+        """
+    static let modelBases = #"""
+        model,base,relation,source
+        acme/one,hackers/stub-base,finetune,"the card, ""quoted"""
+        Qwen/通义千问-72B,acme/one,merge,
+        Qwen/通义千问-72B,zurich/tiny,merge,
+        gov/closed,Qwen/通义千问-72B,quantized,
+
+        """#
     static let files: [(String, String)] = [
         ("organizations.csv", organizations), ("releases.csv", releases), ("models.csv", models),
+        ("models.stubs.csv", stubs), ("model_bases.csv", modelBases),
         ("metrics.csv", metrics), ("observations.csv", observations),
     ]
     /// Rows per entity, counted by hand.
-    static let counts: [String: Int] = ["organizations": 6, "releases": 3, "models": 5, "metrics": 4, "observations": 16]
+    static let counts: [String: Int] = ["organizations": 6, "releases": 3, "models": 6, "model_bases": 4, "metrics": 4, "observations": 16]
 }
 
-let exportEntities = ["organizations", "releases", "models", "metrics", "observations"]
+let exportEntities = ["organizations", "releases", "models", "model_bases", "metrics", "observations"]
 
 /// Each entity's content, independent of the database's internal integer keys.
 let exportComparisonQueries: [String: String] = [
@@ -79,9 +94,10 @@ let exportComparisonQueries: [String: String] = [
     "releases": "SELECT id, organization, name, released_on, url FROM releases ORDER BY id",
     "models": """
         SELECT id, organization, name, release, released_on, family, params_total_b, params_active_b,
-               architecture, modality, license, openness, url
+               architecture, modality, license, openness, url, stub
         FROM models ORDER BY id
         """,
+    "model_bases": "SELECT model, base, relation, source FROM model_bases_named ORDER BY model, base",
     "metrics": "SELECT id, name, unit, kind, window_days, higher_is_better, description FROM metrics ORDER BY id",
     "observations": """
         SELECT m.id, mt.id, o.observed_on, o.value, typeof(o.value), o.source
@@ -168,7 +184,8 @@ let exportFieldNames: [String: [String]] = [
     "organizations": ["id", "name", "country", "kind", "hf_namespaces", "url"],
     "releases": ["id", "organization", "name", "released_on", "url"],
     "models": ["id", "organization", "name", "release", "released_on", "family", "params_total_b", "params_active_b",
-               "architecture", "modality", "license", "openness", "url"],
+               "architecture", "modality", "license", "openness", "url", "stub"],
+    "model_bases": ["model", "base", "relation", "source"],
     "metrics": ["id", "name", "unit", "kind", "window_days", "higher_is_better", "description"],
     "observations": ["model", "metric", "observed_on", "value", "source"],
 ]
@@ -194,7 +211,7 @@ let exportFieldNames: [String: [String]] = [
         try box.ingestFresh("b.sqlite", "out")
         try box.expectSameContent("a.sqlite", "b.sqlite")
         // The seeds read back from the export equal the seeds read from the curated files.
-        #expect(try box.exportCount("b.sqlite", "models") == 243)
+        #expect(try box.exportCount("b.sqlite", "models") == 250, "243 described models and 7 stubs")
     }
 
     @Test(arguments: ["csv", "json", "jsonl"])
@@ -350,10 +367,10 @@ let exportFieldNames: [String: [String]] = [
         var lines = run.stdout.components(separatedBy: "\n")
         #expect(lines.last == "")
         lines.removeLast()
-        #expect(lines.count == 1 + 5, "a line break inside a cell must not start a new line:\n\(run.stdout)")
+        #expect(lines.count == 1 + 6, "a line break inside a cell must not start a new line:\n\(run.stdout)")
         let rows = lines.map { $0.components(separatedBy: "\t") }
         #expect(rows.first == exportFieldNames["models"])
-        #expect(rows.allSatisfy { $0.count == 13 }, "a tab inside a cell must not split it")
+        #expect(rows.allSatisfy { $0.count == 14 }, "a tab inside a cell must not split it")
         func unescape(_ cell: String) -> String {
             var out = "", escaping = false
             for c in cell {
@@ -391,7 +408,7 @@ let exportFieldNames: [String: [String]] = [
 
         let models = try box.exportOK(["export", "models", "--db", "a.sqlite", "--format", "json"])
         let modelObjects = try JSONSerialization.jsonObject(with: Data(models.stdout.utf8)) as? [[String: Any]]
-        #expect(modelObjects?.count == 5)
+        #expect(modelObjects?.count == 6)
         let acme = modelObjects?.first { $0["id"] as? String == "acme/one" }
         #expect(acme?["name"] as? String == "Acme One, \"quoted\"\nsecond line")
         #expect((acme?["params_total_b"] as? NSNumber)?.doubleValue == 0.1)
@@ -653,7 +670,7 @@ let exportFieldNames: [String: [String]] = [
         #expect(try box.owl("init").status == 0)
         let run = try box.owl("export", "model")
         #expect(run.status == 2)
-        #expect(run.stderr.contains("give an entity (organizations, organization_aliases, releases, models, metrics, observations), all, or an analysis ("), "\(run.stderr)")
+        #expect(run.stderr.contains("give an entity (organizations, organization_aliases, releases, models, model_bases, metrics, observations), all, or an analysis ("), "\(run.stderr)")
         #expect(run.stderr.contains("did you mean models?"), "\(run.stderr)")
     }
 }

@@ -57,8 +57,8 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(parseCSV(run.stdout) == [
             ["id", "kind", "window_days", "unit", "name", "models", "analyses"],
-            ["dl_30d", "window", "30", "downloads", "Downloads", "0", "concentration coverage download-share"],
-            ["likes", "cumulative", "", "likes", "Likes", "1", "concentration coverage download-share leaderboard"],
+            ["dl_30d", "window", "30", "downloads", "Downloads", "0", "concentration coverage derivatives download-share"],
+            ["likes", "cumulative", "", "likes", "Likes", "1", "concentration coverage derivatives download-share leaderboard"],
             ["mmlu", "score", "", "percent", "MMLU", "0", "efficiency leaderboard"],
         ], "\(run.stdout)")
     }

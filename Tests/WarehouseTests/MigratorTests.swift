@@ -87,4 +87,29 @@ func temporaryFolder() throws -> URL {
             #expect(throws: SQLiteError.self, "accepted: \(sql)") { try db.run(sql) }
         }
     }
+
+    @Test func modelBasesRebuildsModelsKeepingKeysObservationsAndTheView() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        let before = Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 5 })
+        try before.migrate(db)
+        try db.execute("""
+            INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
+            INSERT INTO models (key, id, organization, name, released_on) VALUES (7, 'Qwen/Qwen2.5-7B', 'qwen', 'Qwen2.5-7B', '2024-09-19');
+            INSERT INTO metrics (key, id, name, unit, kind) VALUES (3, 'hf_likes', 'Likes', 'likes', 'cumulative');
+            INSERT INTO observations (model, metric, observed_on, value) VALUES (7, 3, '2025-01-01', 42);
+            """)
+        try Migrator.embedded.migrate(db)
+        #expect(try db.rows("SELECT key, released_on, stub FROM models") == [[.integer(7), .text("2024-09-19"), .integer(0)]])
+        #expect(try db.rows("SELECT model, value FROM observations_named") == [[.text("Qwen/Qwen2.5-7B"), .real(42)]])
+        #expect(try db.rows("PRAGMA foreign_key_check").isEmpty)
+        #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'models' AND name LIKE 'models_by_%'")?.integerValue == 3)
+        // Only a stub may have no release date; a model is never its own base.
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO models (id, organization, name) VALUES ('a/b', 'qwen', 'b')") }
+        try db.run("INSERT INTO models (key, id, organization, name, stub) VALUES (8, 'a/b', 'qwen', 'b', 1)")
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO model_bases (model, base, relation) VALUES (8, 8, 'merge')") }
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO model_bases (model, base, relation) VALUES (8, 7, 'distilled')") }
+    }
 }

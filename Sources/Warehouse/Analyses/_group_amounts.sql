@@ -65,7 +65,8 @@ measured AS MATERIALIZED (
           FROM observation_latest AS l
           JOIN models AS m ON m.key = l.model
           JOIN organizations AS org ON org.id = m.organization
-          WHERE l.metric = :metric_key AND (:released_from IS NULL OR m.released_on >= :released_from))
+          -- A stub (a base known only by name) has no release date, so no days to count.
+          WHERE l.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from))
 ),
 -- @include _window_edge edge=first
 ,

@@ -6,7 +6,8 @@
 WITH events AS (
     SELECT m.organization, m.released_on AS day, 1 AS is_model
     FROM models AS m
-    WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    -- Stubs (bases known only by their id) have no release day of their own.
+    WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND NOT m.stub
       AND (:openness IS NULL OR m.openness = :openness)
     UNION ALL
     SELECT r.organization, r.released_on, 0

@@ -7,7 +7,8 @@ WITH counted AS (
            coalesce(openness, 'unknown') AS openness,
            count(*) AS models
     FROM models
-    WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    -- Stubs (bases known only by their id) have no release date of their own.
+    WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND NOT stub
     GROUP BY 1, 2
 )
 SELECT period, openness, models,

@@ -13,6 +13,7 @@ SELECT CASE :period
        count(*) AS models
 FROM models AS m
 JOIN organizations AS org ON org.id = m.organization
-WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+-- Stubs (bases known only by their id) have no release date of their own.
+WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND NOT m.stub
 GROUP BY 1, 2
 ORDER BY period, models DESC, "group"

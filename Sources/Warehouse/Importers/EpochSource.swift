@@ -17,6 +17,13 @@ final class EpochSource: RecordSource {
     private var unknownCountries: [String] = []
     private let organizations: EpochOrganizations
     private let names: EpochNames
+    /// Model names (SourceContext.modelNameKey) → id: stored models and this file's.
+    private var modelByName: [String: String]
+    /// Base model cells, matched by name once the whole file is read (bases often come
+    /// later in the file than the models built on them).
+    private var pendingBases: [(line: Int, model: String, names: [String])] = []
+    private var basesMatched = false
+    private var unmatchedBases: [String] = []
 
     static let requiredColumns = ["Model", "Organization", "Publication date"]
 
@@ -37,6 +44,7 @@ final class EpochSource: RecordSource {
         let knownNames = Set(context.organizationByName.keys)
         organizations = try EpochOrganizations(path: source.path, knownNames: knownNames)
         names = EpochNames(knownNames: knownNames)
+        modelByName = context.modelByName
     }
 
     var bytesRead: Int64 { source.bytesRead }
@@ -49,6 +57,12 @@ final class EpochSource: RecordSource {
             notes.append("\(unknownCountries.count) organization(s) have no row that decides their country and were given ZZ: "
                 + "\(shown)\(more) (see `owl organizations list --unknown`).")
         }
+        if !unmatchedBases.isEmpty {
+            let shown = unmatchedBases.prefix(20).joined(separator: "; ")
+            let more = unmatchedBases.count > 20 ? " and \(unmatchedBases.count - 20) more" : ""
+            notes.append("\(unmatchedBases.count) Base model name(s) matched no model by name and were left out "
+                + "(none is created): \(shown)\(more).")
+        }
         if emptyKinds > 0 {
             notes.append("\(emptyKinds) organization(s) had no categorization of their own in the file and were given kind community.")
         }
@@ -57,7 +71,11 @@ final class EpochSource: RecordSource {
 
     func next() throws -> SourceRecord? {
         try buffer.next {
-            guard let row = try reader.next() else { return nil }
+            guard let row = try reader.next() else {
+                guard !basesMatched else { return nil }
+                basesMatched = true
+                return matchedBases()
+            }
             return records(for: row)
         }
     }
@@ -102,6 +120,36 @@ final class EpochSource: RecordSource {
             "modality": Self.list(cell(row, "Domain")).first?.lowercased(),
             "openness": Self.openness(access: cell(row, "Model accessibility"), trainingCode: cell(row, "Training code accessibility")),
             "url": link.flatMap { $0.hasPrefix("http") ? $0 : nil }]))
+        // A row without an organization is invalid: no base of it is matched either.
+        if let id, let model, !organizationIDs.isEmpty {
+            let key = SourceContext.modelNameKey(model)
+            if !key.isEmpty && modelByName[key] == nil { modelByName[key] = id }
+            let bases = Self.list(cell(row, "Base model"))
+            if !bases.isEmpty { pendingBases.append((line, id, bases)) }
+        }
+        return records
+    }
+
+    /// The Base model cells as relations (`finetune`: Epoch's base model is the one trained
+    /// further into the row's model), each name matched to a model by name; the unmatched
+    /// are listed in a note, and no model is created for them.
+    private func matchedBases() -> [SourceRecord] {
+        var records: [SourceRecord] = []
+        var unmatched: Set<String> = []
+        for (line, model, bases) in pendingBases {
+            for name in bases {
+                guard let base = modelByName[SourceContext.modelNameKey(name)] else {
+                    if unmatched.insert(name).inserted { unmatchedBases.append(name) }
+                    continue
+                }
+                guard base != model else { continue }
+                var record = SourceRecord(entity: .modelBases, line: line, fields: [
+                    "model": model, "base": base, "relation": "finetune",
+                    "source": "Epoch AI, Notable AI Models, Base model column (\(context.fileName))"])
+                record.revisitsRow = true
+                records.append(record)
+            }
+        }
         return records
     }
 

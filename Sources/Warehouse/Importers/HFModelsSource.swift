@@ -1,8 +1,9 @@
 import Foundation
 
 /// Hugging Face Hub `/api/models` listings (a JSON array or JSON Lines): each model becomes
-/// a model row (with a release and, for an unknown namespace, an organization when new) and
-/// two observations on the snapshot date: hf_downloads_30d and hf_likes.
+/// a model row (with a release and, for an unknown namespace, an organization when new), its
+/// bases (a stub for a base not known), and two observations on the snapshot date:
+/// hf_downloads_30d and hf_likes.
 final class HFModelsSource: RecordSource {
     static let downloads = "hf_downloads_30d", likes = "hf_likes"
 
@@ -12,9 +13,7 @@ final class HFModelsSource: RecordSource {
     private let observedOn: String
     private var buffer = RecordBuffer()
     private var emittedMetrics = false
-    private var namespaces: [String: String]
-    private var createdOrganizations: [String] = []
-    private var usedOrganizationIDs: Set<String>
+    private let hub: HubNamespaces
     private var seenModels: Set<String> = []
 
     init(source: ByteSource, context: SourceContext) throws {
@@ -24,8 +23,7 @@ final class HFModelsSource: RecordSource {
         self.source = source
         self.context = context
         self.observedOn = observedOn
-        namespaces = context.organizationByNamespace
-        usedOrganizationIDs = context.organizationIDs
+        hub = HubNamespaces(context: context)
         reader = JSONReader(source: source, jsonLines: try Self.isJSONLines(source))
     }
 
@@ -42,14 +40,7 @@ final class HFModelsSource: RecordSource {
 
     var bytesRead: Int64 { source.bytesRead }
 
-    var notes: [String] {
-        guard !createdOrganizations.isEmpty else { return [] }
-        let shown = createdOrganizations.prefix(20).joined(separator: ", ")
-        let more = createdOrganizations.count > 20 ? " and \(createdOrganizations.count - 20) more" : ""
-        return ["\(createdOrganizations.count) namespace(s) matched no organization's hf_namespaces and became organizations "
-            + "with country ZZ and kind community: \(shown)\(more). Fill in their country and kind with `owl organizations set ID --country CC --kind KIND` "
-            + "(`owl organizations list --unknown` lists them, most downloaded first)."]
-    }
+    var notes: [String] { hub.notes }
 
     func next() throws -> SourceRecord? {
         try buffer.next {
@@ -80,7 +71,7 @@ final class HFModelsSource: RecordSource {
         let slash = id.firstIndex(of: "/")
         let organization: String
         if let slash {
-            organization = organizationID(for: string(object["author"]) ?? String(id[..<slash]), line: line, into: &records)
+            organization = hub.organizationID(for: string(object["author"]) ?? String(id[..<slash]), line: line, into: &records)
         } else if let maker = LegacyRepos.organizationAndSource[id]?.organization, context.organizationIDs.contains(maker) {
             // A repo from before namespaces (`gpt2`) belongs to the organization that made it.
             organization = maker
@@ -90,6 +81,7 @@ final class HFModelsSource: RecordSource {
 
         if !context.existingModels.contains(id) && !seenModels.contains(id) {
             seenModels.insert(id)
+            hub.described(id)
             let created = string(object["createdAt"]).map { String($0.prefix(10)) }
             let release = "hf-" + Slug.make(id)
             var license: String?
@@ -112,6 +104,11 @@ final class HFModelsSource: RecordSource {
                 "openness": LicenseOpenness.openness(forLicense: license), "url": url]))
         }
         let source = "Hugging Face Hub API listing \(context.fileName)"
+        for (base, relation) in Self.bases(of: object, id: id) where hub.isBaseID(base) {
+            hub.stubIfUnknown(base, line: line, into: &records)
+            records.append(SourceRecord(entity: .modelBases, line: line, fields: [
+                "model": id, "base": base, "relation": relation, "source": source]))
+        }
         for (metric, key) in [(Self.downloads, "downloads"), (Self.likes, "likes")] {
             guard let value = object[key], let text = value.scalarText ?? nil else { continue }
             records.append(SourceRecord(entity: .observations, line: line, fields: [
@@ -120,28 +117,38 @@ final class HFModelsSource: RecordSource {
         return records
     }
 
-    /// The organization owning a namespace (through hf_namespaces, else an alias naming the
-    /// namespace or the id it would get), creating one (country ZZ) the first time an unknown
-    /// namespace appears.
-    private func organizationID(for namespace: String, line: Int, into records: inout [SourceRecord]) -> String {
-        if let id = namespaces[namespace.lowercased()] { return id }
-        if let id = context.organizationByAlias[namespace.lowercased()] ?? context.organizationByAlias[Slug.make(namespace)] {
-            namespaces[namespace.lowercased()] = id
-            return id
+    /// The bases a listing names for model `id`, in the order named: the Hub's
+    /// `base_model:RELATION:ID` tags give the relation (finetune, quantized, adapter, merge;
+    /// another word is `other`); `base_model:ID` tags and the card's `base_model` (a string or
+    /// a list) add bases with relation `other`. A model naming itself has no base.
+    static func bases(of object: [String: JSONValue], id: String) -> [(base: String, relation: String)] {
+        var found: [(base: String, relation: String)] = []
+        func add(_ base: String, _ relation: String) {
+            let base = base.trimmingCharacters(in: .whitespaces)
+            guard !base.isEmpty, base != id, !found.contains(where: { $0.base == base }) else { return }
+            found.append((base, relation))
         }
-        var id = Slug.make(namespace)
-        if usedOrganizationIDs.contains(id) { id += "-hf" }
-        var suffix = 2
-        while usedOrganizationIDs.contains(id) {
-            id = Slug.make(namespace) + "-hf\(suffix)"
-            suffix += 1
+        var plain: [String] = []
+        if case .array(let tags)? = object["tags"] {
+            for case .string(let tag) in tags where tag.hasPrefix("base_model:") {
+                let rest = tag.dropFirst("base_model:".count)
+                // author/name has one slash; a relation comes before a colon, and ids have none.
+                if let colon = rest.firstIndex(of: ":") {
+                    let relation = String(rest[..<colon])
+                    add(String(rest[rest.index(after: colon)...]), Entity.baseRelations.contains(relation) ? relation : "other")
+                } else {
+                    plain.append(String(rest))
+                }
+            }
         }
-        usedOrganizationIDs.insert(id)
-        namespaces[namespace.lowercased()] = id
-        createdOrganizations.append(namespace)
-        records.append(SourceRecord(entity: .organizations, line: line, fields: [
-            "id": id, "name": namespace, "country": "ZZ", "kind": "community", "hf_namespaces": namespace,
-            "url": "https://huggingface.co/\(namespace)"]))
-        return id
+        if case .object(let card)? = object["cardData"] {
+            switch card["base_model"] {
+            case .string(let base)?: plain.append(base)
+            case .array(let items)?: for case .string(let base) in items { plain.append(base) }
+            default: break
+            }
+        }
+        for base in plain { add(base, "other") }
+        return found
     }
 }

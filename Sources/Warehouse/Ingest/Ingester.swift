@@ -306,6 +306,8 @@ public final class Ingester {
         var report: FileReport
         var loads: [Entity: EntityLoad] = [:]
         let summaries: ObservationSummaries
+        /// The closure of model_bases, prepared when the file holds bases.
+        private var ancestors: ModelAncestors?
         /// Models and metrics whose rows changed: their summaries are recomputed, since a
         /// release date or a window length changes every span.
         private var changedModels: Set<String> = [], changedMetrics: Set<String> = []
@@ -355,7 +357,7 @@ public final class Ingester {
 
         /// Validates and writes one converted record, or reports why it cannot be.
         func handle(_ record: inout SourceRecord) throws {
-            startRecord(line: record.line)
+            if !record.revisitsRow { startRecord(line: record.line) }
             let load = try self.load(for: record.entity)
             load.counts.read += 1
             var problems: [RowProblem] = []
@@ -369,6 +371,10 @@ public final class Ingester {
                     if record.entity == .observations, case .integer(let model) = values[0], case .integer(let metric) = values[1],
                        case .text(let date) = values[2], case .real(let value) = values[3] {
                         try summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
+                    } else if record.entity == .modelBases, outcome == .inserted,
+                              case .integer(let model) = values[0], case .integer(let base) = values[1] {
+                        if ancestors == nil { ancestors = try ModelAncestors(db: db) }
+                        try ancestors!.record(model: model, base: base)
                     } else if outcome == .updated, case .text(let id) = values[0] {
                         if record.entity == .models { changedModels.insert(id) }
                         if record.entity == .metrics { changedMetrics.insert(id) }

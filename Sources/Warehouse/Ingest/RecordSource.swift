@@ -9,8 +9,13 @@ public enum SourceFormat: String, CaseIterable, Sendable {
     case hfModels = "hf-models"
     /// Epoch AI's "Notable AI Models" CSV.
     case epoch
+    /// The Open LLM Leaderboard's exports (`model_name`, `metadata_*`, `evaluations_*`).
+    case openLLMLeaderboard = "open-llm-leaderboard"
 
     public var isInterchange: Bool { self == .csv || self == .json || self == .jsonl }
+
+    /// Formats whose rows are Hugging Face repos, which may name base models.
+    var namesHubRepos: Bool { self == .hfModels || self == .openLLMLeaderboard }
 
     /// The format a file's extension implies, nil when it implies none.
     public static func forFileName(_ name: String) -> SourceFormat? {
@@ -30,6 +35,9 @@ public enum SourceFormat: String, CaseIterable, Sendable {
         let firstLine = head.prefix { $0 != "\n" && $0 != "\r\n" }
         if firstLine.contains("Model,") && firstLine.contains("Organization") && firstLine.contains("Publication date") {
             return .epoch
+        }
+        if firstLine.contains("model_name") && firstLine.contains("metadata_base_model") && firstLine.contains("evaluations_") {
+            return .openLLMLeaderboard
         }
         // A Hub listing's objects carry these keys; interchange files never do.
         let trimmed = head.drop { $0.isWhitespace || $0 == "[" || $0 == "\u{FEFF}" }
@@ -55,6 +63,9 @@ struct SourceRecord {
     var values: [SQLValue] = []
     /// Insert when new, never update: importers do not overwrite rows curated by hand.
     var insertOnly = false
+    /// A record made after the file was read, for a row already counted (Epoch's bases,
+    /// matched once every model is known): it does not count as another row of the file.
+    var revisitsRow = false
     /// The row could not be read into fields at all (a wrong number of cells, no id): its
     /// problems are reported alone, without checking its (empty) fields.
     var unreadable = false
@@ -127,11 +138,22 @@ struct SourceContext {
     /// Lower-cased aliases (old ids, other names) → organization id: looked up before a
     /// name or id makes a new organization, so merges survive the next import.
     let organizationByAlias: [String: String]
-    /// Model ids already stored (read for hf-models only, which adds only new models).
+    /// Model ids already stored and described, and stubs (read for the Hugging Face
+    /// formats only, which add only new models and fill in stubs).
     let existingModels: Set<String>
+    let stubModels: Set<String>
     /// "organization id, lower-cased model name" → model id (read for epoch only, to find
     /// models already stored under their Hugging Face id).
     let modelByOrganizationAndName: [String: String]
+    /// `modelNameKey` of each model's name and of its id's last part → model id (epoch only,
+    /// whose Base model column names models rather than giving ids).
+    let modelByName: [String: String]
+
+    /// A model name compared without case, spaces or punctuation other than `.`:
+    /// "Qwen2.5 7B" and "Qwen2.5-7B" are one name.
+    static func modelNameKey(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "." }.map(Character.init))
+    }
 
     static func modelKey(organization: String, name: String) -> String { organization + "\u{1}" + name.lowercased() }
 
@@ -158,16 +180,28 @@ struct SourceContext {
         // An organization's own name wins over another's alias.
         organizationByName = byName.merging(byAlias) { own, _ in own }
         organizationByAlias = byAlias
-        existingModels = format == .hfModels
-            ? Set(try db.rows("SELECT id FROM models").compactMap { $0.first?.textValue }) : []
-        var modelsByName: [String: String] = [:]
+        var described: Set<String> = [], stubs: Set<String> = []
+        if format.namesHubRepos {
+            for row in try db.rows("SELECT id, stub FROM models") {
+                guard case .text(let id) = row[0] else { continue }
+                if row[1].integerValue == 1 { stubs.insert(id) } else { described.insert(id) }
+            }
+        }
+        existingModels = described
+        stubModels = stubs
+        var modelsByName: [String: String] = [:], byModelName: [String: String] = [:]
         if format == .epoch {
-            for row in try db.rows("SELECT id, organization, name FROM models") {
+            for row in try db.rows("SELECT id, organization, name FROM models ORDER BY stub, key") {
                 guard case .text(let id) = row[0], case .text(let organization) = row[1], case .text(let name) = row[2] else { continue }
                 modelsByName[Self.modelKey(organization: organization, name: name)] = id
+                // The first described model of a name wins; stubs come last.
+                for key in [Self.modelNameKey(name), Self.modelNameKey(String(id.split(separator: "/").last ?? ""))] where !key.isEmpty {
+                    if byModelName[key] == nil { byModelName[key] = id }
+                }
             }
         }
         modelByOrganizationAndName = modelsByName
+        modelByName = byModelName
     }
 }
 
@@ -181,6 +215,7 @@ func openRecordSource(_ source: ByteSource, file: IngestFile, context: SourceCon
     case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: file.entity!, source: source)
     case .hfModels: return try HFModelsSource(source: source, context: context)
     case .epoch: return try EpochSource(reader: CSVReader(source: source), source: source, context: context)
+    case .openLLMLeaderboard: return try OpenLLMLeaderboardSource(reader: CSVReader(source: source), source: source, context: context)
     }
 }
 

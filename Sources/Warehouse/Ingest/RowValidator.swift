@@ -190,6 +190,13 @@ final class RowValidator {
             }
         }
         if problems.isEmpty { try checkRow(&values, line: record.line, into: &problems) }
+        // An importer's row describing a model stored as a stub fills the stub in: it is not
+        // a curated row to keep.
+        if entity == .models, record.insertOnly, problems.isEmpty, values[Self.stubIndex] == .integer(0),
+           case .text(let id) = values[0],
+           try db.scalar("SELECT stub FROM models WHERE id = ?", [id])?.integerValue == 1 {
+            record.insertOnly = false
+        }
         return problems.isEmpty ? .valid(values) : .invalid(problems)
     }
 
@@ -214,7 +221,7 @@ final class RowValidator {
             return try modelKeys.resolve(id, in: db)
         case .metrics:
             return try metricKeys.resolve(id, in: db)
-        case .organizationAliases, .observations:
+        case .organizationAliases, .modelBases, .observations:
             return .problem("\(target.rawValue) cannot be referenced")
         }
     }
@@ -234,6 +241,29 @@ final class RowValidator {
         return target
     }
 
+    private static let stubIndex = Entity.models.fieldNames.firstIndex(of: "stub")!
+
+    private func modelID(_ key: Int64) throws -> String {
+        try db.scalar("SELECT id FROM models WHERE key = ?", [key])?.textValue ?? String(key)
+    }
+
+    /// The chain `model → base → … → model` when `base` already derives, through stored
+    /// rows, from `model`; nil when adding the row keeps the relation free of cycles.
+    private func cycle(adding model: Int64, base: Int64) throws -> String? {
+        let path = try db.scalar("""
+            WITH RECURSIVE up (key, path) AS (
+                SELECT ?2, (SELECT id FROM models WHERE key = ?2)
+                UNION
+                SELECT r.base, up.path || ' → ' || b.id
+                FROM up JOIN model_bases AS r ON r.model = up.key JOIN models AS b ON b.key = r.base
+                WHERE up.key <> ?1
+            )
+            SELECT path FROM up WHERE key = ?1 LIMIT 1
+            """, [model, base])?.textValue
+        guard let path else { return nil }
+        return try modelID(model) + " → " + path
+    }
+
     /// Rules that span several fields of one row.
     private func checkRow(_ values: inout [SQLValue], line: Int, into problems: inout [RowProblem]) throws {
         func value(_ name: String) -> SQLValue { values[entity.fieldNames.firstIndex(of: name)!] }
@@ -248,8 +278,11 @@ final class RowValidator {
                     problem("release", "belongs to organization \(info.organization), not \(organization)", release)
                 }
                 if values[dateIndex] == .null { values[dateIndex] = .text(info.date) }
-            } else if values[dateIndex] == .null {
-                problem("released_on", "is required when release is empty", nil)
+            }
+            let stubIndex = Self.stubIndex
+            if values[stubIndex] == .null { values[stubIndex] = .integer(0) }
+            if values[dateIndex] == .null && values[stubIndex] == .integer(0) {
+                problem("released_on", "is required when release is empty (only a stub may have no date)", nil)
             }
             if case .real(let active) = value("params_active_b") {
                 if case .real(let total) = value("params_total_b"), active > total {
@@ -258,6 +291,13 @@ final class RowValidator {
                 if value("architecture") == .text("dense") {
                     problem("params_active_b", "is only for moe models; a dense model uses all its parameters", Numbers.text(active))
                 }
+            }
+        case .modelBases:
+            guard case .integer(let model) = value("model"), case .integer(let base) = value("base") else { break }
+            if model == base {
+                problem("base", "is the model itself; a model with no base has no row here", try modelID(base))
+            } else if let chain = try cycle(adding: model, base: base) {
+                problem("base", "would make a cycle of bases: \(chain) (each derived from the next)", try modelID(base))
             }
         case .organizationAliases:
             if case .text(let alias) = value("alias"), try isOrganization(alias.lowercased()) {

@@ -1,0 +1,88 @@
+-- Derivatives: for each base (its model id, organization or country), the distinct derived
+-- repos released in the range that build on it: directly (--depth direct), through any chain
+-- (all: a repo counts for every ancestor), or once for each ultimate root it reaches (root:
+-- ancestors with no base of their own). --relation limits the relations followed at every
+-- step. Stubs have no release date, so they are never counted as derived repos (they may be
+-- bases). With --metric, the derived repos' amount of the metric in the range, under the
+-- one definition of the README's "Measures" (_group_amounts, grouped by model).
+WITH RECURSIVE
+-- @include _group_amounts group_by='model'
+,
+derived AS (
+    -- The derived repos of the range: released in it, with a base among the relations followed.
+    SELECT r.model, r.base
+    FROM models AS d JOIN model_bases AS r ON r.model = d.key
+    WHERE d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+      AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0)
+),
+walked (model, base, steps) AS (
+    -- Chains walked step by step: only when --relation limits the relations followed (the
+    -- stored closure holds every relation).
+    SELECT model, base, 1 FROM derived
+    WHERE :relation IS NOT NULL AND coalesce(:depth, 'direct') <> 'direct'
+    UNION ALL
+    -- Ingest refuses cycles, so chains end; the step bound only stops a cycle written by
+    -- another tool from running on.
+    SELECT w.model, r.base, w.steps + 1
+    FROM walked AS w JOIN model_bases AS r ON r.model = w.base
+    WHERE w.steps < 1000 AND instr(',' || :relation || ',', ',' || r.relation || ',') > 0
+),
+ancestors (model, base) AS NOT MATERIALIZED (
+    -- Each (repo, base) once: a merge may reach a base along two chains.
+    SELECT model, base FROM derived WHERE coalesce(:depth, 'direct') = 'direct'
+    UNION ALL
+    SELECT DISTINCT model, base FROM walked
+    UNION ALL
+    -- Every relation followed: the closure kept at ingest (model_ancestors).
+    SELECT a.model, a.ancestor
+    FROM models AS d JOIN model_ancestors AS a ON a.model = d.key
+    WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
+      AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+),
+grouped AS NOT MATERIALIZED (
+    -- Each (repo, base) with the base's group: by model, the base's key (named at the end,
+    -- only for the rows shown); else its organization or its country.
+    SELECT a.model,
+           CASE coalesce(:by, 'model')
+               WHEN 'model' THEN a.base
+               WHEN 'organization' THEN (SELECT b.organization FROM models AS b WHERE b.key = a.base)
+               ELSE (SELECT org.country FROM models AS b JOIN organizations AS org ON org.id = b.organization WHERE b.key = a.base)
+           END AS grp
+    FROM ancestors AS a
+    -- A root has no base of its own among the relations followed.
+    WHERE coalesce(:depth, 'direct') <> 'root'
+       OR NOT EXISTS (SELECT 1 FROM model_bases AS r
+                      WHERE r.model = a.base
+                        AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0))
+),
+per_group AS (
+    -- A repo counts once per group, though several of its bases may share an organization.
+    SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
+),
+amounts AS (
+    -- With --metric: the amounts of each group's derived repos, each repo once.
+    SELECT g.grp, sum(ga.value) AS value
+    FROM (SELECT DISTINCT grp, model FROM grouped WHERE :metric IS NOT NULL) AS g
+    JOIN models AS dm ON dm.key = g.model
+    JOIN group_amounts AS ga ON ga.grp = dm.id
+    GROUP BY g.grp
+),
+cutoff AS (
+    -- The --limit-th largest count: only groups reaching it can be shown, so only they are
+    -- named and ranked (there may be tens of thousands of bases).
+    SELECT derived FROM per_group ORDER BY derived DESC LIMIT 1 OFFSET :limit - 1
+),
+named AS (
+    SELECT CASE WHEN coalesce(:by, 'model') = 'model' THEN (SELECT id FROM models WHERE key = p.grp) ELSE p.grp END AS grp,
+           p.derived, a.value
+    FROM per_group AS p LEFT JOIN amounts AS a ON a.grp = p.grp
+    WHERE p.derived >= coalesce((SELECT derived FROM cutoff), 0)
+)
+SELECT rank() OVER (ORDER BY derived DESC) AS rank,
+       grp AS base,
+       derived,
+       round(100.0 * derived / (SELECT count(DISTINCT model) FROM derived), 2) AS share_pct,
+       value
+FROM named
+ORDER BY derived DESC, grp
+LIMIT :limit
