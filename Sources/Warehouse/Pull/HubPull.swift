@@ -27,6 +27,17 @@ public struct HubQuery: Sendable {
     static let expandedFields = ["downloads", "downloadsAllTime", "likes", "createdAt", "lastModified", "tags", "pipeline_tag",
                                  "library_name", "safetensors", "cardData", "author"]
 
+    /// Every namespace the organizations list in `hf_namespaces`, sorted, each once.
+    public static func registryNamespaces(in warehouse: Warehouse) throws -> [String] {
+        let rows = try Warehouse.naming(warehouse.path) {
+            try warehouse.db.rows("SELECT hf_namespaces FROM organizations WHERE hf_namespaces IS NOT NULL")
+        }
+        let namespaces = rows.compactMap { $0.first?.textValue }.flatMap { $0.split(separator: ";") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var seen: Set<String> = []
+        return namespaces.sorted().filter { seen.insert($0.lowercased()).inserted }
+    }
+
     /// The first page's URL for one series.
     func firstURL(author: String?) -> URL {
         var components = URLComponents(url: endpoint.appendingPathComponent("api/models"), resolvingAgainstBaseURL: false)!
@@ -68,9 +79,10 @@ public enum HubPullEvent: Sendable {
 public struct HubManifest: Codable, Sendable {
     public struct Series: Codable, Sendable {
         public var author: String?
-        public var firstURL: String
-        /// The page to fetch next; nil once the series has ended.
-        public var nextURL: String?
+        /// The URL of the series' first page.
+        public var start: String
+        /// The URL of the page to fetch next; nil once the series has ended.
+        public var next: String?
     }
     public struct Page: Codable, Sendable {
         public var file: String
@@ -119,7 +131,7 @@ public final class HubSnapshot {
             throw WarehouseError("\(folder): cannot create the snapshot folder: \(error.localizedDescription)")
         }
         let series = (query.authors.isEmpty ? [nil] : query.authors.map(Optional.some)).map {
-            HubManifest.Series(author: $0, firstURL: query.firstURL(author: $0).absoluteString, nextURL: query.firstURL(author: $0).absoluteString)
+            HubManifest.Series(author: $0, start: query.firstURL(author: $0).absoluteString, next: query.firstURL(author: $0).absoluteString)
         }
         manifest = HubManifest(observedOn: Self.utcDate(now), startedAt: Self.timestamp(now), limit: query.limit, since: query.since,
                                sort: query.sort.rawValue, series: series)
@@ -157,7 +169,8 @@ public final class HubSnapshot {
 
     /// Where the default folders go: `snapshots/hf` beside the database.
     public static func root(database: String) -> String {
-        Paths.join(Paths.join(Paths.folder(of: database), "snapshots"), "hf")
+        let folder = Paths.folder(of: database)
+        return folder == "." ? "snapshots/hf" : Paths.join(Paths.join(folder, "snapshots"), "hf")
     }
 
     /// The newest pull under `root` that was not loaded, for --resume.
@@ -244,7 +257,7 @@ public final class HubPuller {
         do {
             try snapshot.update { $0.failure = nil }
             for index in snapshot.manifest.series.indices {
-                while let next = snapshot.manifest.series[index].nextURL, !limitReached {
+                while let next = snapshot.manifest.series[index].next, !limitReached {
                     guard let url = URL(string: next) else { throw WarehouseError("manifest: a page URL cannot be read (got \"\(next)\")") }
                     pageNumber += 1
                     try fetchPage(url, number: pageNumber, series: index)
@@ -282,7 +295,7 @@ public final class HubPuller {
         try snapshot.update {
             $0.pages.append(HubManifest.Page(file: file, url: url.absoluteString, fetchedAt: HubSnapshot.timestamp(fetchedAt), status: answer.status,
                                              sha256: SHA256.hex(of: answer.body), bytes: answer.body.count, models: models.count))
-            $0.series[series].nextURL = next?.absoluteString
+            $0.series[series].next = next?.absoluteString
         }
         onEvent(.page(file: file, models: models.count, modelsSoFar: fetched))
     }
