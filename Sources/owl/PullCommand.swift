@@ -145,7 +145,7 @@ struct PullHF: ParsableCommand {
 
         let puller = HubPuller(snapshot: snapshot, policy: policy, token: token) { event in
             switch event {
-            case .page(let file, let models, let total): progress.show("\(file): \(models) models, \(total) in all")
+            case .page(let file, let models, let total): progress.show("\(file): \(models) model(s), \(total) in all")
             case .waiting(let seconds, let reason):
                 progress.clear()
                 printError(String(format: "%@: waiting %.1f s", reason, seconds))

@@ -314,6 +314,33 @@ import Testing
         #expect(hub.requests().isEmpty)
     }
 
+    @Test func progressShowsPagesModelsAndWaitsOnATerminalOnly() throws {
+        let sandbox = try Self.sandbox()
+        let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [HubReplay.Answer(status: 429, headers: ["Retry-After": "1"]), Self.pageTwo]])
+        // util-linux's script(1) gives owl a terminal.
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "\(script) (util-linux) is needed to give owl a terminal")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-qec", "'\(sandbox.owl.path)' pull hf --endpoint \(hub.base)", "/dev/null"]
+        process.currentDirectoryURL = sandbox.folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("\r\u{1B}[Kpage-0001.json: 2 model(s), 2 in all"), "\(output)")
+        #expect(output.contains("rate limited (HTTP 429); try 2 of 5 for page-0002.json: waiting 1.0 s"), "\(output)")
+        #expect(output.contains("\r\u{1B}[Kpage-0002.json: 1 model(s), 3 in all"), "\(output)")
+        #expect(output.contains("\r\u{1B}[Kloading page-0002.json: 2 of 2 page(s)"), "\(output)")
+
+        let plain = try sandbox.owl("pull", "hf", "--endpoint", hub.base)
+        #expect(plain.status == 0)
+        #expect(!plain.stderr.contains("\u{1B}[K") && !plain.stderr.contains("in all"), "\(plain.stderr)")
+    }
+
     @Test func ctrlCLeavesTheFolderAndTheDatabaseConsistentAndResumable() throws {
         let sandbox = try Self.sandbox()
         let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [HubReplay.Answer(body: Self.pageTwo.body, delay: 5)]])
