@@ -211,6 +211,22 @@ import Testing
         #expect(try Self.observations(noID).isEmpty)
     }
 
+    @Test func aPageThatFailsToLoadRollsBackThePagesLoadedBeforeIt() throws {
+        let sandbox = try Self.sandbox()
+        // Page 2's model has no creation date, so its release has no date: an invalid row.
+        let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [.page(["{\"id\": \"someone/undated\", \"downloads\": 5, \"likes\": 1}"])]])
+        let run = try sandbox.owl("pull", "hf", "--endpoint", hub.base)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("/page-0002.json:1: field released_on: is required"), "\(run.stderr)")
+        #expect(run.stderr.contains("nothing of the pull was loaded"), "\(run.stderr)")
+        // Page 1 loaded in its savepoint, then the outer transaction rolled it back.
+        #expect(try Self.observations(sandbox).isEmpty)
+        #expect(try Self.rows(sandbox, "SELECT count(*) FROM models")[0] == ["0"])
+        #expect(try Self.rows(sandbox, "SELECT count(*) FROM batches")[0] == ["0"])
+        let folder = try #require(try Self.pulls(sandbox).first)
+        #expect(try Self.manifest(folder)["loaded_at"] == nil)
+    }
+
     @Test func partialLoadsTheGoodPagesAndStillFails() throws {
         let sandbox = try Self.sandbox()
         let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [HubReplay.Answer(status: 404, body: "{\"error\": \"gone\"}")]])
