@@ -227,6 +227,27 @@ import Testing
         #expect(try Self.manifest(folder)["loaded_at"] == nil)
     }
 
+    @Test func aPullWaitsForAnotherLoadOfTheDatabase() throws {
+        let sandbox = try Self.sandbox()
+        let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [Self.pageTwo]])
+        // The sqlite3 shell holds the write lock for 3 s, as another load would.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [sandbox.path("owl.sqlite"), "BEGIN IMMEDIATE;", ".shell sleep 3", "COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        usleep(500_000)
+        let bounded = try sandbox.owl("pull", "hf", "--endpoint", hub.base, "--wait", "0.3")
+        #expect(bounded.status == 1)
+        #expect(bounded.stderr.contains("waiting for another load of this database…"), "\(bounded.stderr)")
+        #expect(bounded.stderr.contains("owl.sqlite: another load of this database is still running; nothing of the pull was loaded"), "\(bounded.stderr)")
+        let patient = try sandbox.owl("pull", "hf", "--resume")
+        holder.waitUntilExit()
+        #expect(patient.status == 0, "\(patient.stderr)")
+        #expect(patient.stderr.contains("waiting for another load of this database…"), "\(patient.stderr)")
+        #expect(try Self.observations(sandbox) == Self.expectedObservations)
+    }
+
     @Test func partialLoadsTheGoodPagesAndStillFails() throws {
         let sandbox = try Self.sandbox()
         let hub = try HubReplay(in: sandbox, ["start": [Self.pageOne], "p2": [HubReplay.Answer(status: 404, body: "{\"error\": \"gone\"}")]])

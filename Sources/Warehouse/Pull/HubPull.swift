@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 
 /// The orders `/api/models` can list models in (always descending).
 public enum HubSort: String, CaseIterable, Sendable {
@@ -418,7 +419,15 @@ extension HubSnapshot {
         options.oneTransaction = true
         options.createdSince = manifest.since
         let files = pagePaths.map { IngestFile(path: $0, entity: nil, format: .hfModels) }
-        let reports = try Ingester(warehouse: warehouse, options: options).ingest(files, onFile: onFile)
+        let reports: [FileReport]
+        do {
+            reports = try Ingester(warehouse: warehouse, options: options).ingest(files, onFile: onFile)
+        } catch let error as SQLiteError where error.code == 5 {  // SQLITE_BUSY: the wait ran out
+            throw WarehouseError("\(warehouse.path): another load of this database is still running; nothing of the pull was loaded "
+                + "(--wait gives it longer; `owl pull hf --resume` loads the pages kept in \(folder))")
+        } catch let error as SQLiteError {
+            throw WarehouseError("\(warehouse.path): \(error.message)")
+        }
         if !dryRun && manifest.complete && reports.count == files.count && reports.allSatisfy(\.loaded) {
             try update { $0.loadedAt = HubSnapshot.timestamp(Date()) }
         }
