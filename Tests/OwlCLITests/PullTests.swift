@@ -58,18 +58,6 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "manifest.json"))) as? [String: Any])
     }
 
-    static func sha256sum(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(output.prefix(64))
-    }
-
     static let expectedObservations = [
         ["Qwen/Qwen3-8B", "hf_downloads_30d", today, "800"], ["Qwen/Qwen3-8B", "hf_downloads_all", today, "9000"], ["Qwen/Qwen3-8B", "hf_likes", today, "40"],
         ["deepseek-ai/DeepSeek-R1", "hf_downloads_30d", today, "1200"], ["deepseek-ai/DeepSeek-R1", "hf_downloads_all", today, "50000"],
@@ -103,7 +91,7 @@ import Testing
         try #require(pages.count == 2)
         for (index, page) in pages.enumerated() {
             let file = folder.appending(path: "page-000\(index + 1).json").path
-            #expect(page["sha256"] as? String == (try Self.sha256sum(file)))
+            #expect(page["sha256"] as? String == (try sha256sum(file)))
             #expect(page["status"] as? Int == 200)
             #expect((page["fetched_at"] as? String)?.hasPrefix(Self.today) == true)
         }
