@@ -4,7 +4,8 @@
 #   make                          build .build/release/owl and .build/man/owl.1
 #   make install PREFIX=~/.local  copy them to PREFIX/bin and PREFIX/share/man/man1
 #
-# Runtime libraries the binary still needs (ldd): libsqlite3, libstdc++, libgcc_s, libm, libc.
+# Runtime libraries the binary still needs (readelf -d): libsqlite3, libcurl (for URLSession),
+# libstdc++, libgcc_s, libm, libc. Linking needs libcurl's link library (libcurl4-openssl-dev).
 
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin

@@ -25,7 +25,7 @@ struct Owl: ParsableCommand {
             command line is wrong (found before the database is opened).
             """,
         version: OwlVersion.string,
-        subcommands: [Init.self, Migrate.self, Ingest.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self, RejectsCommand.self, Metrics.self, ReportCommand.self]
+        subcommands: [Init.self, Migrate.self, Ingest.self, Pull.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self, RejectsCommand.self, Metrics.self, ReportCommand.self]
     )
 
     /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error

@@ -4,7 +4,7 @@ import Testing
 // The README's examples run from a fresh clone: every line of its ```sh blocks, in order,
 // in a folder that sees the repository's Seeds/ and Tests/ as a clone does, with the built
 // owl first on the PATH. Only lines that need the network or the Swift toolchain (cloning
-// KBLab's repository and what reads it, swift, make, .ci) or write into the user's home
+// KBLab's repository and what reads it, owl pull, swift, make, .ci) or write into the user's home
 // (installing shell completion) are left out, and counted.
 
 @Suite struct ReadmeTests {
@@ -32,7 +32,7 @@ import Testing
     }
 
     static func needsNetworkOrToolchain(_ command: String) -> Bool {
-        command.hasPrefix("git clone") || command.contains("huggingface_stats/") || command.hasPrefix("swift ")
+        command.hasPrefix("git clone") || command.contains("huggingface_stats/") || command.hasPrefix("owl pull ") || command.hasPrefix("swift ")
             || command.hasPrefix("make ") || command.hasPrefix(".ci/")
             || command.contains("~/") || command.contains("$HOME") || command.contains("${fpath")
     }
@@ -41,8 +41,8 @@ import Testing
         let readme = try String(contentsOf: packageRoot.appending(path: "README.md"), encoding: .utf8)
         let all = Self.commands(in: readme)
         let runnable = all.filter { !Self.needsNetworkOrToolchain($0) }
-        // The quickstart, install, completion, KBLab and benchmark lines; everything else runs.
-        #expect(all.count - runnable.count == 12, "left out: \(all.filter(Self.needsNetworkOrToolchain))")
+        // The quickstart, install, completion, KBLab, pull and benchmark lines; everything else runs.
+        #expect(all.count - runnable.count == 16, "left out: \(all.filter(Self.needsNetworkOrToolchain))")
         #expect(runnable.count >= 15, "\(runnable)")
 
         let box = try Sandbox()

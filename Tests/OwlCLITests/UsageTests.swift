@@ -76,7 +76,7 @@ import Testing
         #expect(analyses.status == 2)
         #expect(analyses.stderr.contains("unknown command analysis; did you mean analyses?"), "\(analyses.stderr)")
         let nothingClose = try box.owl("frobnicate")
-        #expect(nothingClose.stderr.contains("the commands are init, migrate, ingest, analyses, query, export, status, organizations, rejects, metrics"), "\(nothingClose.stderr)")
+        #expect(nothingClose.stderr.contains("the commands are init, migrate, ingest, pull, analyses, query, export, status, organizations, rejects, metrics"), "\(nothingClose.stderr)")
     }
 
     @Test func countryCodesAreNormalized() throws {

@@ -2,17 +2,18 @@ import Foundation
 
 /// Hugging Face Hub `/api/models` listings (a JSON array or JSON Lines): each model becomes
 /// a model row (with a release and, for an unknown namespace, an organization when new), its
-/// bases (a stub for a base not known), and two observations on the snapshot date:
-/// hf_downloads_30d and hf_likes.
+/// bases (a stub for a base not known), and observations on the snapshot date:
+/// hf_downloads_30d, hf_likes and, when the listing has it (`expand[]=downloadsAllTime`),
+/// hf_downloads_all.
 final class HFModelsSource: RecordSource {
-    static let downloads = "hf_downloads_30d", likes = "hf_likes"
+    static let downloads = "hf_downloads_30d", likes = "hf_likes", downloadsAll = "hf_downloads_all"
 
     private let reader: JSONReader
     private let source: ByteSource
     private let context: SourceContext
     private let observedOn: String
     private var buffer = RecordBuffer()
-    private var emittedMetrics = false
+    private var emittedMetrics = false, emittedAllTimeMetric = false
     private let hub: HubNamespaces
     private var seenModels: Set<String> = []
 
@@ -65,6 +66,16 @@ final class HFModelsSource: RecordSource {
                 "id": Self.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
+        // Created with the first model that has the field, so plain listings add no empty metric.
+        if !emittedAllTimeMetric && object["downloadsAllTime"] != nil {
+            emittedAllTimeMetric = true
+            records.append(SourceRecord(entity: .metrics, line: line, fields: [
+                "id": Self.downloadsAll, "name": "Hugging Face downloads, all time", "unit": "downloads", "kind": "cumulative",
+                "description": "The Hub API's downloadsAllTime field: downloads since the repo was created, at the snapshot date"]))
+        }
+        if let since = context.createdSince, let created = string(object["createdAt"]), created.prefix(10) < since {
+            return records  // --since: a model created before it is left out
+        }
         guard let id = string(object["id"]) ?? string(object["modelId"]) else {
             return [.invalid(.models, line: line, field: "id", message: "is required (a Hugging Face repo id, author/name)", value: nil)]
         }
@@ -109,7 +120,7 @@ final class HFModelsSource: RecordSource {
             records.append(SourceRecord(entity: .modelBases, line: line, fields: [
                 "model": id, "base": base, "relation": relation, "source": source]))
         }
-        for (metric, key) in [(Self.downloads, "downloads"), (Self.likes, "likes")] {
+        for (metric, key) in [(Self.downloads, "downloads"), (Self.likes, "likes"), (Self.downloadsAll, "downloadsAllTime")] {
             guard let value = object[key], let text = value.scalarText ?? nil else { continue }
             records.append(SourceRecord(entity: .observations, line: line, fields: [
                 "model": id, "metric": metric, "observed_on": observedOn, "value": text, "source": source], insertOnly: false))

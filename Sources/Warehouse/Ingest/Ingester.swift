@@ -39,6 +39,11 @@ public struct IngestOptions: Sendable {
     public var mapping: ColumnMapping?
     /// Only add new rows; leave rows already stored as they are.
     public var insertOnly = false
+    /// Load every file inside one outer transaction, a savepoint each, committed only when
+    /// every file loaded: all the files or none (`owl pull hf` loads a snapshot's pages so).
+    public var oneTransaction = false
+    /// For hf-models: keep only models created on or after this date (YYYY-MM-DD).
+    public var createdSince: String?
     public init(dryRun: Bool = false, skipInvalid: Bool = false, observedOn: String? = nil, mapping: ColumnMapping? = nil) {
         self.dryRun = dryRun
         self.skipInvalid = skipInvalid
@@ -222,11 +227,13 @@ public final class Ingester {
     }
 
     /// Loads the files in order, stopping at the first that fails. Files loaded before it stay
-    /// loaded (except in a dry run, which rolls everything back).
+    /// loaded (except in a dry run, which rolls everything back, and with `oneTransaction`,
+    /// which keeps them only when every file loads).
     public func ingest(_ files: [IngestFile], onFile: (FileReport) -> Void = { _ in }) throws -> [FileReport] {
         let db = warehouse.db
-        if options.dryRun { try db.execute("BEGIN IMMEDIATE") }
-        defer { if options.dryRun, db.isInTransaction { try? db.execute("ROLLBACK") } }
+        let outer = options.dryRun || options.oneTransaction
+        if outer { try db.execute("BEGIN IMMEDIATE") }
+        defer { if outer, db.isInTransaction { try? db.execute("ROLLBACK") } }
         var reports: [FileReport] = []
         for file in files {
             let report = try ingestOne(file)
@@ -234,6 +241,7 @@ public final class Ingester {
             onFile(report)
             if !report.loaded { break }
         }
+        if options.oneTransaction && !options.dryRun && reports.allSatisfy(\.loaded) { try db.execute("COMMIT") }
         // Copy the load from the WAL into the database file and empty the WAL, so the load's
         // time and the file's size are what they are. Readers may hold it off: it waits for
         // them 5 s at most, and the next checkpoint finishes the work.
@@ -248,8 +256,9 @@ public final class Ingester {
         let db = warehouse.db
         let started = Date()
         var report = FileReport(file: file)
-        // One transaction per file; inside a dry run's outer transaction, a savepoint.
-        let atomically: (() throws -> Void) throws -> Void = options.dryRun
+        // One transaction per file; inside an outer transaction (a dry run's, or
+        // `oneTransaction`'s), a savepoint.
+        let atomically: (() throws -> Void) throws -> Void = db.isInTransaction
             ? { try db.savepoint("ingest_file", $0) } : { try db.transaction($0) }
         // Observations are the one table with millions of rows, and ingest checks every field
         // of theirs itself: each model and metric key is looked up in the same transaction that

@@ -129,6 +129,8 @@ extension RecordSource {
 struct SourceContext {
     let fileName: String
     let observedOn: String?
+    /// For hf-models: models created before this date are left out.
+    let createdSince: String?
     let mapping: ColumnMapping?
     /// Lower-cased Hugging Face namespace → organization id.
     let organizationByNamespace: [String: String]
@@ -160,6 +162,7 @@ struct SourceContext {
     init(db: Database, options: IngestOptions, fileName: String, format: SourceFormat) throws {
         self.fileName = fileName
         observedOn = options.observedOn
+        createdSince = options.createdSince
         mapping = options.mapping
         var byNamespace: [String: String] = [:], byName: [String: String] = [:], ids: Set<String> = []
         for row in try db.rows("SELECT id, name, hf_namespaces FROM organizations") {
