@@ -81,8 +81,10 @@ extension Exporter {
         let (sql, values) = try query(for: .observations, filter: filter, partitioning: partitioning)
         let partitionNames = partitioning.columns
         // Metric ids are [a-z0-9._-] and months YYYY-MM (the schema's checks), so a value needs
-        // no escaping in a folder name. Any partitioning's folders may be replaced by another's.
-        let ownFolder: (String) -> Bool = { entry in entry.hasPrefix("metric=") || entry.hasPrefix("month=") }
+        // no escaping in a folder name. Partition folders are owl's only beside owl's manifest
+        // (an export always writes one), and any partitioning's may be replaced by another's.
+        let hasManifest = Paths.status(Paths.join(Paths.trimmingTrailingSlashes(folder), manifestName)).map(Paths.isRegularFile) ?? false
+        let ownFolder: (String) -> Bool = { entry in hasManifest && (entry.hasPrefix("metric=") || entry.hasPrefix("month=")) }
         return try replacingFolder(folder, overwrite: overwrite, ownFiles: [manifestName], ownFolder: ownFolder,
                                    kind: "an owl partitioned export", command: "a partitioned export") { temporary in
             let statement = try db.prepare(sql)

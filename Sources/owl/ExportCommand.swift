@@ -69,6 +69,7 @@ struct Export: ParsableCommand {
             }
             if let partitionBy {
                 guard entity == .observations else { throw UsageError("--partition-by splits observations; \(target) is not partitioned") }
+                if chart { throw UsageError("--chart draws an analysis; --partition-by writes observations") }
                 guard let folder = outputOptions.file else { throw UsageError("--partition-by needs --output FOLDER") }
                 let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
                 guard format == .csv || format == .jsonl else {

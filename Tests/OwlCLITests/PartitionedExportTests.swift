@@ -121,6 +121,12 @@ private let onCI = ProcessInfo.processInfo.environment["CI"] == "true"
         #expect(foreign.stderr.contains("notes.txt"), "\(foreign.stderr)")
         #expect(try files(box, "mine") == ["notes.txt"])
         #expect(try box.read("mine/notes.txt") == "precious\n")
+        // Folders named like partitions are someone else's too when no manifest says owl wrote them.
+        try box.write("theirs/month=2020-01/data.csv", "precious\n")
+        let lookalike = try box.run(["export", "observations", "--db", "a.sqlite", "--partition-by", "month", "--output", "theirs", "--force"])
+        #expect(lookalike.status == 1)
+        #expect(lookalike.stderr.contains("month=2020-01"), "\(lookalike.stderr)")
+        #expect(try files(box, "theirs") == ["month=2020-01/data.csv"])
 
         try box.exportOK(["export", "observations", "--db", "a.sqlite", "--partition-by", "metric,month", "--output", "lake"])
         let again = try box.run(["export", "observations", "--db", "a.sqlite", "--partition-by", "month", "--output", "lake"])
@@ -139,6 +145,7 @@ private let onCI = ProcessInfo.processInfo.environment["CI"] == "true"
         ["export", "observations", "--partition-by", "month"],
         ["export", "observations", "--partition-by", "month", "--output", "lake", "--format", "json"],
         ["export", "observations", "--partition-by", "year", "--output", "lake"],
+        ["export", "observations", "--partition-by", "month", "--output", "lake", "--chart"],
     ])
     func aWrongCommandLineExitsTwoAndWritesNothing(arguments: [String]) throws {
         let box = try awkwardBox()
