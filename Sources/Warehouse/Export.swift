@@ -63,7 +63,9 @@ public enum Exporter {
     }
 
     /// The SELECT that writes `entity` in its interchange fields, with the filter's conditions.
-    static func query(for entity: Entity, filter: ExportFilter) throws -> (sql: String, values: [SQLValue]) {
+    /// `partitioning` (observations only) adds a `month` column when it splits by month and
+    /// orders the rows partition by partition, so that each partition's rows come together.
+    static func query(for entity: Entity, filter: ExportFilter, partitioning: Partitioning? = nil) throws -> (sql: String, values: [SQLValue]) {
         var conditions: [String] = [], values: [SQLValue] = []
         func add(_ condition: String, _ value: String?) {
             guard let value else { return }
@@ -132,15 +134,17 @@ public enum Exporter {
                 """
             order = "id"
         case .observations:
+            let month = "substr(o.observed_on, 1, 7)"
+            let partitionColumns = partitioning?.columns ?? []
             select = """
-                SELECT m.id AS model, mt.id AS metric, o.observed_on, o.value, o.source
+                SELECT m.id AS model, mt.id AS metric, o.observed_on, o.value, o.source\(partitionColumns.contains("month") ? ", \(month) AS month" : "")
                 FROM observations AS o
                 JOIN models AS m ON m.key = o.model
                 JOIN metrics AS mt ON mt.key = o.metric
                 JOIN organizations AS org ON org.id = m.organization
                 """
-            // The table's own key order: rows stream without a sort.
-            order = "o.model, o.metric, o.observed_on"
+            // The table's own key order: rows stream without a sort (a partitioned export sorts).
+            order = (partitionColumns.map { $0 == "month" ? month : "mt.id" } + ["o.model", "o.metric", "o.observed_on"]).joined(separator: ", ")
             add("m.organization = ?", filter.organization)
             add("o.observed_on >= ?", filter.from)
             add("o.observed_on <= ?", filter.to)
@@ -173,8 +177,35 @@ public enum Exporter {
         guard interchangeFormats.contains(format) else {
             throw UsageError("export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))")
         }
+        let written = try replacingFolder(folder, overwrite: overwrite, ownFiles: entityFileNames, ownFolder: { _ in false },
+                                          kind: "owl's entity files", command: "export all") { temporary in
+            // Filters narrow the files only as far as references stay whole: --organization and
+            // --country apply to every entity but metrics; --from and --to to observations alone,
+            // so every release and model an exported observation refers to is exported too.
+            try db.readTransaction {
+                try Entity.allCases.map { entity in
+                    var scoped = filter
+                    if entity == .metrics { scoped = ExportFilter() }
+                    if entity != .observations { scoped.from = nil; scoped.to = nil }
+                    let file = "\(entity.rawValue).\(format.rawValue)", shown = Paths.join(folder, file)
+                    let rows = try export(entity, from: db, filter: scoped, format: format,
+                                          to: try OutputSink(path: Paths.join(temporary, file), overwrite: false, shownAs: shown))
+                    return (entity, shown, rows)
+                }
+            }
+        }
+        return written
+    }
+
+    /// Writes a folder's new content through `write`, which fills the temporary sibling folder
+    /// it is given, then puts that folder in DIR's place in one step. DIR may hold only the
+    /// files named in `ownFiles` and the folders `ownFolder` accepts (what owl writes there,
+    /// `kind` in messages), and is replaced only when `overwrite`.
+    static func replacingFolder<T>(_ folder: String, overwrite: Bool, ownFiles: Set<String>, ownFolder: (String) -> Bool,
+                                   kind: String, command: String, write: (String) throws -> T) throws -> T {
         let target = Paths.trimmingTrailingSlashes(folder)
-        let exists = try checkReplaceable(folder: target, shown: folder, overwrite: overwrite)
+        let exists = try checkReplaceable(folder: target, shown: folder, overwrite: overwrite, ownFiles: ownFiles, ownFolder: ownFolder,
+                                          kind: kind, command: command)
         let parent = Paths.folder(of: target)
         let name = Paths.name(of: target)
         TemporaryFiles.removeStale(in: parent, for: name)
@@ -182,34 +213,23 @@ public enum Exporter {
         guard mkdir(temporary, 0o777) == 0 else {
             throw WarehouseError("\(folder): cannot create a folder in \(parent) (\(Paths.lastError))")
         }
-        // The folder and each file written into it, for the signal handler to remove.
-        let inside = Entity.allCases.map { Paths.join(temporary, "\($0.rawValue).\(format.rawValue)") }
-        for path in [temporary] + inside { TemporaryFiles.register(path) }
+        // The folder and the files owl's own names put directly in it, for the signal handler
+        // to remove. Folders nested inside it (partitions) are left to the next export of the
+        // same name, which removes a dead process's temporary folder whole.
+        let registered = [temporary] + ownFiles.map { Paths.join(temporary, $0) }
+        for path in registered { TemporaryFiles.register(path) }
         defer {
             try? FileManager.default.removeItem(atPath: temporary)
-            for path in [temporary] + inside { TemporaryFiles.unregister(path) }
+            for path in registered { TemporaryFiles.unregister(path) }
         }
-        // Filters narrow the files only as far as references stay whole: --organization and
-        // --country apply to every entity but metrics; --from and --to to observations alone,
-        // so every release and model an exported observation refers to is exported too.
-        let written = try db.readTransaction {
-            try Entity.allCases.map { entity in
-                var scoped = filter
-                if entity == .metrics { scoped = ExportFilter() }
-                if entity != .observations { scoped.from = nil; scoped.to = nil }
-                let file = "\(entity.rawValue).\(format.rawValue)", shown = Paths.join(folder, file)
-                let rows = try export(entity, from: db, filter: scoped, format: format,
-                                      to: try OutputSink(path: Paths.join(temporary, file), overwrite: false, shownAs: shown))
-                return (entity, shown, rows)
-            }
-        }
+        let result = try write(temporary)
         if exists {
             // The temporary folder now holds the old set, removed by the deferred cleanup.
             try exchange(temporary, target, shown: folder)
         } else if rename(temporary, target) != 0 {
             throw WarehouseError("\(folder): cannot move the finished folder into place (\(Paths.lastError))")
         }
-        return written
+        return result
     }
 
     /// The names owl writes into an `export all` folder.
@@ -217,10 +237,11 @@ public enum Exporter {
         interchangeFormats.map { "\(entity.rawValue).\($0.rawValue)" }
     })
 
-    /// Refuses a folder that `exportAll` must not replace; returns whether it exists.
-    private static func checkReplaceable(folder: String, shown: String, overwrite: Bool) throws -> Bool {
+    /// Refuses a folder that `replacingFolder` must not replace; returns whether it exists.
+    private static func checkReplaceable(folder: String, shown: String, overwrite: Bool, ownFiles: Set<String>, ownFolder: (String) -> Bool,
+                                         kind: String, command: String) throws -> Bool {
         guard let info = Paths.status(folder) else { return false }
-        guard Paths.isDirectory(info) else { throw WarehouseError("\(shown) is a file; export all needs a folder") }
+        guard Paths.isDirectory(info) else { throw WarehouseError("\(shown) is a file; \(command) needs a folder") }
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
@@ -229,14 +250,16 @@ public enum Exporter {
         }
         let foreign = entries.filter { entry in
             let isOwlTemporary = entry.hasPrefix(".") && entry.contains(".owl-") && entry.hasSuffix(".tmp")
-            let isFile = Paths.status(Paths.join(folder, entry)).map(Paths.isRegularFile) ?? false
-            return !(isFile && (entityFileNames.contains(entry) || isOwlTemporary))
+            let status = Paths.status(Paths.join(folder, entry))
+            let isFile = status.map(Paths.isRegularFile) ?? false
+            let isFolder = status.map(Paths.isDirectory) ?? false
+            return !(isFile && (ownFiles.contains(entry) || isOwlTemporary)) && !(isFolder && ownFolder(entry))
         }
         if !foreign.isEmpty {
             let shownNames = foreign.prefix(10).joined(separator: ", ") + (foreign.count > 10 ? " and \(foreign.count - 10) more" : "")
-            throw WarehouseError("\(shown) holds more than owl's entity files (\(shownNames)); export all replaces the whole folder, so give an empty or new one")
+            throw WarehouseError("\(shown) holds more than \(kind) (\(shownNames)); \(command) replaces the whole folder, so give an empty or new one")
         }
-        if !overwrite, let existing = entries.first(where: entityFileNames.contains) {
+        if !overwrite, let existing = entries.first(where: { ownFiles.contains($0) || ownFolder($0) }) {
             throw WarehouseError("\(Paths.join(shown, existing)) already exists; give --force to replace the files in \(shown)")
         }
         return true

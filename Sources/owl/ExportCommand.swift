@@ -14,10 +14,17 @@ struct Export: ParsableCommand {
             written to a temporary file and renamed into place when complete; an existing
             file is kept unless --force is given.
 
+            observations --partition-by month, metric or metric,month writes Hive-style
+            partitions into the --output folder (metric=ID/month=YYYY-MM/part-0.csv, or
+            .jsonl), the partition columns in the folder names only, with _manifest.json
+            listing each part's rows and SHA-256 and the schema: the layout DuckDB, Spark
+            and Trino read as one table (see docs/SCALE.md).
+
             Examples:
               owl export models --output models.csv
               owl export observations --organization deepseek --format jsonl
               owl export all --output backup/
+              owl export observations --partition-by metric,month --output lake/
               owl export leaderboard --metric hf_likes --by organization --format markdown
               owl export download-share --metric hf_downloads_30d --period month --chart --output share.html
             """)
@@ -40,6 +47,10 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Only rows dated on or before this day (releases, models, observations).", valueName: "date"))
     var to: String?
 
+    @Option(help: ArgumentHelp("With observations: write Hive-style partitions into the --output folder (month, metric or metric,month).",
+                               valueName: "columns"), completion: .list(Partitioning.allCases.map(\.rawValue)))
+    var partitionBy: Partitioning?
+
     @Flag(help: "With an analysis: draw its main column as a chart (in --format html, or as --format svg).")
     var chart = false
 
@@ -55,6 +66,21 @@ struct Export: ParsableCommand {
             if let entity { try Exporter.check(entity, filter: filter) }
             if (entity != nil || target == "all"), !analysisArguments.isEmpty {
                 throw UsageError("unexpected \(analysisArguments.joined(separator: " ")) for \(target); entities take --organization, --country, --from and --to")
+            }
+            if let partitionBy {
+                guard entity == .observations else { throw UsageError("--partition-by splits observations; \(target) is not partitioned") }
+                if chart { throw UsageError("--chart draws an analysis; --partition-by writes observations") }
+                guard let folder = outputOptions.file else { throw UsageError("--partition-by needs --output FOLDER") }
+                let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
+                guard format == .csv || format == .jsonl else {
+                    throw UsageError("--partition-by writes csv or jsonl parts (got --format \(format.rawValue))")
+                }
+                let warehouse = try database.openWarehouseForReading()
+                warn(try filter.warnings(on: warehouse.db))
+                let manifest = try Exporter.exportPartitioned(from: warehouse.db, to: folder, by: partitionBy, format: format,
+                                                              filter: filter, overwrite: outputOptions.force)
+                printError("\(folder): \(manifest.rows) rows in \(manifest.parts.count) parts")
+                return
             }
             if target == "all" {
                 guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
@@ -114,3 +140,5 @@ func refuseFileLikeFolder(_ path: String) throws {
     throw UsageError("export all writes one file per entity into a folder, and \(path) looks like a file name; "
         + "give a folder (e.g. --output backup/), or export one entity to a file")
 }
+
+extension Partitioning: ExpressibleByArgument {}
