@@ -17,6 +17,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The system libsqlite3, seen from Swift.
@@ -32,7 +34,7 @@ let package = Package(
         .executableTarget(name: "embed-sql", path: "Plugins/EmbedSQLTool"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
         // The domain: migrations, readers, ingest, analyses, export.
-        .target(name: "Warehouse", dependencies: ["SQLiteDB"], exclude: ["Analyses"], swiftSettings: fuzzSwift, plugins: ["EmbedSQL"]),
+        .target(name: "Warehouse", dependencies: ["SQLiteDB", .product(name: "Crypto", package: "swift-crypto"), "TOMLKit"], exclude: ["Analyses"], swiftSettings: fuzzSwift, plugins: ["EmbedSQL"]),
         // The command-line tool: parses arguments, calls Warehouse, prints.
         .executableTarget(
             name: "owl",
@@ -46,7 +48,7 @@ let package = Package(
         // libFuzzer targets for the readers (see .ci/fuzz); built plainly, a replayer.
         .executableTarget(name: "owl-fuzz", dependencies: ["Warehouse"], swiftSettings: fuzzSwift, linkerSettings: fuzzLink),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),
     ],
     swiftLanguageModes: [.v5]

@@ -712,6 +712,24 @@ extension ImportTests {
         #expect(try box.impSQL("SELECT DISTINCT source FROM observations") == ["KBLab stats"])
     }
 
+    @Test func mappingFileInTOMLWithLiteralStringsCommentsAndInlineTables() throws {
+        let box = try Sandbox()
+        try prepareSmall(box)
+        try box.write("map.toml", #"""
+            into = "observations"   # the entity the rows become
+            set = { metric = 'hf_downloads_30d', source = "KBLab \"stats\"" }
+
+            [columns]
+            model = 'model_url|strip-prefix:https://huggingface.co/'  # a literal string: no escapes
+            observed_on = "date|date:DD/MM/YYYY"
+            value = """downloads|number"""
+
+            """#)
+        try box.impIngestOK("dl.csv", "--map", "map.toml")
+        #expect(try box.impSQL(Self.observationsSQL) == Self.expected)
+        #expect(try box.impSQL("SELECT DISTINCT source FROM observations") == ["KBLab \"stats\""])
+    }
+
     @Test func anImpossibleDateIsARowErrorNamingTheField() throws {
         let box = try Sandbox()
         try prepareSmall(box)

@@ -38,6 +38,50 @@ import Testing
         #expect(!run.stderr.contains("--column"), "\(run.stderr)")
     }
 
+    @Test func aTOMLMappingInInlineTablesNamesTheLineOfEachEntry() throws {
+        let box = try Sandbox()
+        try prepare(box)
+        try box.write("bad.toml", """
+            into = "observations"
+            set.metirc = "hf_downloads_30d"
+            columns = { model = "model_url|trim", value = "downloads|number", observed_on = 'date|date:QQ' }
+            """)
+        let run = try box.owl("ingest", "dl.csv", "--map", "bad.toml")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.toml:3: columns.model: unknown transform \"trim\""), "\(run.stderr)")
+        #expect(run.stderr.contains("bad.toml:3: columns.observed_on: date:QQ needs YYYY, MM and DD"), "\(run.stderr)")
+        #expect(run.stderr.contains("bad.toml:2: set.metirc: is not a field of observations; did you mean metric?"), "\(run.stderr)")
+    }
+
+    @Test func aTOMLSyntaxErrorNamesItsLineAndStoresNothing() throws {
+        let box = try Sandbox()
+        try prepare(box)
+        try box.write("bad.toml", """
+            into = "observations"
+            [columns]
+            model = "model_url
+            """)
+        let run = try box.owl("ingest", "dl.csv", "--map", "bad.toml")
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("owl: bad.toml:3: "), "\(run.stderr)")
+        #expect(try box.impCount("observations") == 0)
+    }
+
+    @Test func aTOMLValueThatIsNotAStringIsNamedByLine() throws {
+        let box = try Sandbox()
+        try prepare(box)
+        try box.write("bad.toml", """
+            into = "observations"
+
+            [columns]
+            model = "model_url"
+            value = 12
+            """)
+        let run = try box.owl("ingest", "dl.csv", "--map", "bad.toml")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.toml:5: the value of columns.value must be a string"), "\(run.stderr)")
+    }
+
     @Test func aJSONMappingNamesFileAndLineToo() throws {
         let box = try Sandbox()
         try prepare(box)

@@ -352,7 +352,8 @@ extension Sandbox {
     @Test func aSecondLoadWaitsItsTurnWithAMessage() throws {
         let box = try Sandbox()
         try box.relSeeded()
-        _ = try box.relBigObservations(days: 500)
+        // Big enough that the first load is still running when the second starts, 1 s in.
+        _ = try box.relBigObservations(days: 3000)
         let first = try box.relStart(["ingest", "-q", "--db", "owl.sqlite", "big.csv", "--into", "observations"], name: "first")
         usleep(1_000_000)
         let second = try box.relOK(["ingest", "-q", "--db", "owl.sqlite", packageRoot.appending(path: "Seeds/metrics.csv").path])
@@ -365,7 +366,8 @@ extension Sandbox {
     @Test func waitBoundsTheWait() throws {
         let box = try Sandbox()
         try box.relSeeded()
-        _ = try box.relBigObservations(days: 500)
+        // Big enough that the first load is still running when the second gives up, 1.2 s in.
+        _ = try box.relBigObservations(days: 3000)
         let first = try box.relStart(["ingest", "-q", "--db", "owl.sqlite", "big.csv", "--into", "observations"], name: "first")
         usleep(1_000_000)
         let second = try box.relFails(["ingest", "-q", "--db", "owl.sqlite", "--wait", "0.2", packageRoot.appending(path: "Seeds/metrics.csv").path],

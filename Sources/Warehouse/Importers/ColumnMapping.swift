@@ -1,4 +1,5 @@
 import Foundation
+import TOMLKit
 
 /// How the columns of a CSV file of another shape map onto an entity's fields, with the small
 /// transforms such files need. Written as `--column FIELD=SOURCE[|transform…]` and
@@ -72,7 +73,8 @@ public struct ColumnMapping: Sendable, Equatable {
     }
 
     /// Reads a mapping file: JSON `{"into": …, "columns": {FIELD: SPEC}, "set": {FIELD: VALUE}}`
-    /// or the same in TOML (`into = "…"`, then `[columns]` and `[set]` tables of strings).
+    /// or the same in TOML (`into = "…"`, then `[columns]` and `[set]` tables of strings, or
+    /// inline tables), read by TOMLKit.
     public static func load(path: String, into: Entity?) throws -> ColumnMapping {
         guard let data = FileManager.default.contents(atPath: path) else { throw WarehouseError("\(path): cannot read the mapping file") }
         let text = String(decoding: data, as: UTF8.self)
@@ -98,30 +100,32 @@ public struct ColumnMapping: Sendable, Equatable {
                 }
             }
         } else {
-            var section = ""
-            for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                if line.hasPrefix("[") && line.hasSuffix("]") {
-                    section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                    guard section == "columns" || section == "set" else {
-                        throw WarehouseError("\(path):\(number + 1): unknown table [\(section)]; use [columns] and [set]")
+            let document: TOMLTable
+            do {
+                document = try TOMLTable(string: text)
+            } catch let error as TOMLParseError {
+                throw WarehouseError("\(path):\(error.source.begin.line): \(error.description)")
+            }
+            func at(_ key: String, in section: String? = nil) -> String {
+                "\(path):\(tomlLine(of: key, in: section, text: text).map(String.init) ?? "?")"
+            }
+            for key in document.keys {
+                let value = document[key]!
+                switch key {
+                case "into":
+                    guard let into = value.string else { throw WarehouseError("\(at(key)): the value of into must be a string") }
+                    target = into
+                case "columns", "set":
+                    guard let fields = value.table else { throw WarehouseError("\(at(key)): \(key) must be a table of strings") }
+                    for field in fields.keys {
+                        guard let text = fields[field]?.string else {
+                            throw WarehouseError("\(at(field, in: key)): the value of \(key).\(field) must be a string")
+                        }
+                        table[key, default: [:]][field] = text
+                        origins["\(key).\(field)"] = "\(at(field, in: key)): \(key).\(field)"
                     }
-                    continue
-                }
-                guard let equals = line.firstIndex(of: "=") else { throw WarehouseError("\(path):\(number + 1): expected key = \"value\"") }
-                let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-                guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else {
-                    throw WarehouseError("\(path):\(number + 1): the value of \(key) must be a quoted string")
-                }
-                let unquoted = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
-                if section.isEmpty {
-                    guard key == "into" else { throw WarehouseError("\(path):\(number + 1): unknown key \(key); put fields under [columns] or [set]") }
-                    target = unquoted
-                } else {
-                    table[section, default: [:]][key] = unquoted
-                    origins["\(section).\(key)"] = "\(path):\(number + 1): \(section).\(key)"
+                default:
+                    throw WarehouseError("\(at(key)): unknown key \(key); put fields under [columns] or [set]")
                 }
             }
         }
@@ -142,6 +146,30 @@ public struct ColumnMapping: Sendable, Equatable {
             throw WarehouseError(error.description.split(separator: "\n").map { $0.hasPrefix(path) ? String($0) : "\(path): \($0)" }
                 .joined(separator: "\n"))
         }
+    }
+
+    /// The line where `key` is given a value in a TOML text (after the line that opens
+    /// `section`: `[section]`, `section = {…}` or `section.key`), for messages: TOMLKit gives
+    /// positions for syntax errors only.
+    private static func tomlLine(of key: String, in section: String?, text: String) -> Int? {
+        // Comments dropped; a "#" inside a string only shortens what is searched.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.prefix { $0 != "#" }) }
+        /// Where `name =` or `name.` (bare, "quoted" or 'literal') ends in `line`.
+        func assignment(of name: String, in line: String) -> String.Index? {
+            let name = NSRegularExpression.escapedPattern(for: name)
+            return line.range(of: "(^|[\\s{,.])(\(name)|\"\(name)\"|'\(name)')\\s*[=.]", options: .regularExpression)?.upperBound
+        }
+        func opens(_ table: String, _ line: String) -> Bool {
+            line.range(of: "^\\s*\\[\\s*\(NSRegularExpression.escapedPattern(for: table))\\s*\\]", options: .regularExpression) != nil
+        }
+        guard let section else {
+            return lines.firstIndex { opens(key, $0) || assignment(of: key, in: $0) != nil }.map { $0 + 1 }
+        }
+        guard let start = lines.firstIndex(where: { opens(section, $0) || assignment(of: section, in: $0) != nil }) else { return nil }
+        // On the line that opens the section, only what follows `[section]`, `section =` or `section.`.
+        let first = opens(section, lines[start]) ? "" : String(lines[start][assignment(of: section, in: lines[start])!...])
+        if assignment(of: key, in: first) != nil { return start + 1 }
+        return lines[(start + 1)...].firstIndex { assignment(of: key, in: $0) != nil }.map { $0 + 1 }
     }
 
     /// The line of `"key":` after the line of `"section"` in a JSON text: where a mapping

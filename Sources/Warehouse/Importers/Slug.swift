@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Ids for rows that importers create, derived from names found in the source. The one

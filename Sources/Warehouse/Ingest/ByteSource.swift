@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Reads a file in large chunks, so a file of any size streams with flat memory. Its SHA-256
@@ -93,9 +94,9 @@ final class FileHashing {
             do {
                 while let chunk = try handle.read(upToCount: max(chunkSize, 1)), !chunk.isEmpty {
                     if isCancelled { break }
-                    chunk.withUnsafeBytes { hasher.update($0) }
+                    hasher.update(data: chunk)
                 }
-                outcome = .success(hasher.finalizeHex())
+                outcome = .success(hasher.finalize().hex)
             } catch {
                 outcome = .failure(error)
             }
