@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SQLiteDB
 
@@ -147,9 +148,9 @@ extension Exporter {
         defer { try? handle.close() }
         var hasher = SHA256(), bytes = 0
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            hasher.update(block)
+            hasher.update(data: block)
             bytes += block.count
         }
-        return (bytes, hasher.finalizeHex())
+        return (bytes, hasher.finalize().hex)
     }
 }
