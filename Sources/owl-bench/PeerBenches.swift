@@ -104,21 +104,28 @@ struct AnalysesBench: ParsableCommand {
         if !forestCases.isEmpty { try runForest(forestCases) }
     }
 
-    private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
-        let (path, _) = try preparedDatabase(options)
-        let warehouse = try Warehouse(path: path)
-        var owlTimes: [String: Double] = [:], owlSums: [String: Double] = [:]
+    /// Each case's best time of 3 in process, and its checksum.
+    static func timeOwl(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])],
+                        on warehouse: Warehouse) throws -> (times: [String: Double], sums: [String: Double]) {
+        var times: [String: Double] = [:], sums: [String: Double] = [:]
         for test in cases {
             let analysis = try Analysis.named(test.name)
             var best = Double.infinity
             for _ in 0..<3 {
                 let start = Date()
                 let statement = try analysis.prepare(on: warehouse.db, arguments: test.arguments)
-                owlSums[test.label] = try Self.checksum(statement, columns: test.checksum)
+                sums[test.label] = try checksum(statement, columns: test.checksum)
                 best = min(best, Date().timeIntervalSince(start))
             }
-            owlTimes[test.label] = best
+            times[test.label] = best
         }
+        return (times, sums)
+    }
+
+    private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
+        let (path, _) = try preparedDatabase(options)
+        let warehouse = try Warehouse(path: path)
+        let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
         let peerCases = cases.map { test -> [String: Any] in
             ["label": test.label, "name": test.name, "checksum": test.checksum,
              "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
@@ -166,18 +173,7 @@ struct AnalysesBench: ParsableCommand {
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
         let warehouse = try Warehouse(path: path)
-        var owlTimes: [String: Double] = [:], owlSums: [String: Double] = [:]
-        for test in cases {
-            let analysis = try Analysis.named(test.name)
-            var best = Double.infinity
-            for _ in 0..<3 {
-                let start = Date()
-                let statement = try analysis.prepare(on: warehouse.db, arguments: test.arguments)
-                owlSums[test.label] = try Self.checksum(statement, columns: test.checksum)
-                best = min(best, Date().timeIntervalSince(start))
-            }
-            owlTimes[test.label] = best
-        }
+        let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
         let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
         let duck = try runDuckDB(options, ["derivatives", forest.folder, json])
