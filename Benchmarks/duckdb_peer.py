@@ -210,39 +210,27 @@ def checksum(rows, names, wanted):
     return sum(float(f"{row[i]:.9g}") for row in rows for i in indices if row[i] is not None)
 
 
+def timed(con, sql, params, checksum_columns, runs=3):
+    """The best of `runs` times of a query, and its result's checksum."""
+    times = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        cursor = con.execute(sql, params)
+        rows = cursor.fetchall()
+        times.append(time.perf_counter() - begin)
+    return min(times), checksum(rows, [d[0] for d in cursor.description], checksum_columns)
+
+
 def main():
     command, folder = sys.argv[1], sys.argv[2]
     start = time.perf_counter()
     con = load_forest(folder) if command == "derivatives" else load(folder)
     loaded = time.perf_counter() - start
-    if command == "analyses":
+    if command in ("analyses", "derivatives"):
         result = {"load_seconds": loaded}
         for case in json.loads(sys.argv[3]):
-            sql, params = prepare(con, case)
-            times = []
-            for _ in range(3):
-                begin = time.perf_counter()
-                cursor = con.execute(sql, params)
-                rows = cursor.fetchall()
-                times.append(time.perf_counter() - begin)
-            names = [d[0] for d in cursor.description]
-            # The checksum columns by owl's names (cadence's group column is grp here).
-            result[case["label"]] = min(times)
-            result[case["label"] + " checksum"] = checksum(rows, names, case["checksum"])
-        print(json.dumps(result))
-    elif command == "derivatives":
-        result = {"load_seconds": loaded}
-        for case in json.loads(sys.argv[3]):
-            sql, params = prepare_derivatives(case["arguments"])
-            times = []
-            for _ in range(3):
-                begin = time.perf_counter()
-                cursor = con.execute(sql, params)
-                rows = cursor.fetchall()
-                times.append(time.perf_counter() - begin)
-            names = [d[0] for d in cursor.description]
-            result[case["label"]] = min(times)
-            result[case["label"] + " checksum"] = checksum(rows, names, case["checksum"])
+            sql, params = prepare(con, case) if command == "analyses" else prepare_derivatives(case["arguments"])
+            result[case["label"]], result[case["label"] + " checksum"] = timed(con, sql, params, case["checksum"])
         print(json.dumps(result))
     elif command == "export":
         output = sys.argv[3]

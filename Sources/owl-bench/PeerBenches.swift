@@ -122,6 +122,20 @@ struct AnalysesBench: ParsableCommand {
         return (times, sums)
     }
 
+    /// One row per case: owl's time, DuckDB's, their ratio and both checksums.
+    static func printComparison(_ labels: [String], owlTimes: [String: Double], owlSums: [String: Double], duck: [String: Double]) {
+        print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
+        for label in labels {
+            let owl = owlTimes[label] ?? .nan
+            let peer = duck[label]
+            let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
+            let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
+            let sums = String(format: "%.10g", owlSums[label] ?? .nan).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + (duck[label + " checksum"].map { String(format: "%.10g", $0) } ?? "—")
+            print("  \(label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
+        }
+    }
+
     private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
         let (path, _) = try preparedDatabase(options)
         let warehouse = try Warehouse(path: path)
@@ -133,16 +147,7 @@ struct AnalysesBench: ParsableCommand {
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
         let duck = try runDuckDB(options, ["analyses", options.folder, json])
         print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
-        print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
-        for test in cases {
-            let owl = owlTimes[test.label]!
-            let peer = duck[test.label]
-            let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
-            let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
-            let sums = String(format: "%.10g", owlSums[test.label] ?? .nan).padding(toLength: 18, withPad: " ", startingAt: 0)
-                + (duck[test.label + " checksum"].map { String(format: "%.10g", $0) } ?? "—")
-            print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
-        }
+        Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
     }
     /// The lineage cases: `derivatives` over the forest of 200,000 models, against the same
@@ -178,16 +183,7 @@ struct AnalysesBench: ParsableCommand {
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
         let duck = try runDuckDB(options, ["derivatives", forest.folder, json])
         print("\nderivatives on \(Forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
-        print("  case                                     owl         DuckDB     owl/DuckDB  checksum owl       checksum DuckDB")
-        for test in cases {
-            let owl = owlTimes[test.label]!
-            let peer = duck[test.label]
-            let ratio = peer.map { String(format: "%8.2f", owl / $0) } ?? "       —"
-            let peerText = peer.map { String(format: "%8.4f s", $0) } ?? "        —"
-            let sums = String(format: "%.10g", owlSums[test.label] ?? .nan).padding(toLength: 18, withPad: " ", startingAt: 0)
-                + (duck[test.label + " checksum"].map { String(format: "%.10g", $0) } ?? "—")
-            print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", owl))  \(peerText)  \(ratio)    \(sums)")
-        }
+        Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: --depth all and root at 2.00 or less, with equal checksums)")
     }
 }
