@@ -29,12 +29,26 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
 
     /// The fields, in the order files and tables list them (built once per entity: row
     /// validation looks them up for every row).
-    public var fields: [Field] { Entity.fieldTable[self]! }
+    public var fields: [Field] { Entity.fieldTable[rank] }
 
-    public var fieldNames: [String] { Entity.fieldNameTable[self]! }
+    public var fieldNames: [String] { Entity.fieldNameTable[rank] }
 
-    private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeFields()) })
-    private static let fieldNameTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fields.map(\.name)) })
+    /// Indexed by `rank`.
+    private static let fieldTable = allCases.map { $0.makeFields() }
+    private static let fieldNameTable = allCases.map { $0.fields.map(\.name) }
+
+    /// The entity's place in dependency order: its index in `allCases`.
+    public var rank: Int {
+        guard let index = Entity.allCases.firstIndex(of: self) else { preconditionFailure("\(self) is missing from Entity.allCases") }
+        return index
+    }
+
+    /// The index of the field `name` in `fields`, for a name the code itself gives (a field
+    /// name from a file is checked against `fieldNames` first).
+    func fieldIndex(_ name: String) -> Int {
+        guard let index = fieldNames.firstIndex(of: name) else { preconditionFailure("\(rawValue) has no field \(name)") }
+        return index
+    }
 
     private func makeFields() -> [Field] {
         func f(_ name: String, _ kind: Kind, required: Bool = false) -> Field { Field(name: name, required: required, kind: kind) }
@@ -83,6 +97,6 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     }
 
     public static func < (a: Entity, b: Entity) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.rank < b.rank
     }
 }

@@ -27,8 +27,8 @@ final class CSVRecordSource: RecordSource {
             if name.isEmpty {
                 problems.append("\(source.path):1: column \(column + 1) has no name in the header (a trailing comma?)")
             } else if entity.fieldNames.contains(name) {
-                if columnByName[name] != nil {
-                    problems.append("\(source.path):1: field \(name): the column appears twice (columns \(columnByName[name]! + 1) and \(column + 1))")
+                if let earlier = columnByName[name] {
+                    problems.append("\(source.path):1: field \(name): the column appears twice (columns \(earlier + 1) and \(column + 1))")
                 }
                 columnByName[name] = column
             } else {

@@ -13,7 +13,10 @@ extension Ingester {
         let load = try state.load(for: .observations)
         let converter = FieldConverter(entity: .observations)
         let columns = csv.columnOfField  // model, metric, observed_on, value, source
-        let modelColumn = columns[0]!, metricColumn = columns[1]!, dateColumn = columns[2]!, valueColumn = columns[3]!
+        // CSVRecordSource refuses a header that lacks a required column; checked again here.
+        guard let modelColumn = columns[0], let metricColumn = columns[1], let dateColumn = columns[2], let valueColumn = columns[3] else {
+            throw WarehouseError("\(bytes.path):1: the header lacks a required column of observations (model, metric, observed_on, value)")
+        }
         let sourceColumn = columns[4]
         var lastModel: [UInt8] = [], lastModelKey: Int64 = 0
         var lastMetric: [UInt8] = [], lastMetricKey: Int64 = 0
@@ -23,7 +26,10 @@ extension Ingester {
         /// The key of a model or metric id, or nil to leave the row to the general path.
         func key(_ cell: UnsafeBufferPointer<UInt8>, _ entity: Entity, last: inout [UInt8], lastKey: inout Int64) throws -> Int64? {
             if cell.count == last.count && !last.isEmpty,
-               last.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, cell.count) == 0 }) {
+               last.withUnsafeBufferPointer({ lastBytes in
+                   guard let a = lastBytes.baseAddress, let b = cell.baseAddress else { return false }  // never: both hold bytes
+                   return memcmp(a, b, cell.count) == 0
+               }) {
                 return lastKey
             }
             guard let first = cell.first, let end = cell.last, (0x21..<0x80).contains(first), (0x21..<0x80).contains(end),
@@ -48,7 +54,11 @@ extension Ingester {
                     written = try load.writer.write(insertOnly: options.insertOnly) { statement in
                         try statement.bind(.integer(model), at: 1)
                         try statement.bind(.integer(metric), at: 2)
-                        // In place, not copied: the row's bytes stay put while it is written.
+                        // Bound in place, not copied. SQLite reads a bound value only while the
+                        // statement runs, and `write` runs it inside this closure, where the row's
+                        // bytes (its batch in `forEachRow`) stay put. The pointers stay bound after
+                        // the batch is gone, but are never read: every later run of these two
+                        // statements binds all five parameters anew first (both `RowWriter.write`s).
                         try statement.bindText(UnsafeRawBufferPointer(date), at: 3, copy: false)
                         try statement.bind(.real(value), at: 4)
                         if let sourceColumn, !row.cell(sourceColumn).isEmpty {

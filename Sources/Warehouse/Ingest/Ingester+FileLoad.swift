@@ -89,8 +89,9 @@ extension Ingester {
                         try summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
                     } else if record.entity == .modelBases, outcome == .inserted,
                               case .integer(let model) = values[0], case .integer(let base) = values[1] {
-                        if ancestors == nil { ancestors = try ModelAncestors(db: db) }
-                        try ancestors!.record(model: model, base: base)
+                        let closure = try ancestors ?? ModelAncestors(db: db)
+                        ancestors = closure
+                        try closure.record(model: model, base: base)
                     } else if outcome == .updated, case .text(let id) = values[0] {
                         if record.entity == .models { changedModels.insert(id) }
                         if record.entity == .metrics { changedMetrics.insert(id) }

@@ -63,7 +63,7 @@ extension Ingester {
         }
         // Dependency order; files that feed several entities come last. A stable sort keeps
         // the given order otherwise.
-        func rank(_ file: IngestFile) -> Int { file.entity.map { Entity.allCases.firstIndex(of: $0)! } ?? Entity.allCases.count }
+        func rank(_ file: IngestFile) -> Int { file.entity?.rank ?? Entity.allCases.count }
         return files.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 

@@ -105,8 +105,8 @@ public final class Ingester {
         }
         let context = try SourceContext(db: db, options: options, fileName: Paths.name(of: file.path), format: file.format)
         let source = try openRecordSource(bytes, file: file, context: context)
-        let converters = Dictionary(uniqueKeysWithValues: Entity.allCases.map { ($0, FieldConverter(entity: $0)) })
-        let records = PrefetchingRecordSource(source) { converters[$0.entity]!.convert(&$0) }
+        let converters = Entity.allCases.map(FieldConverter.init(entity:))  // indexed by rank
+        let records = PrefetchingRecordSource(source) { converters[$0.entity.rank].convert(&$0) }
         defer { records.cancel() }
         var rowsSeen = 0
         while var record = try records.next() {

@@ -11,13 +11,20 @@ extension RecordSource {
 }
 
 func openRecordSource(_ source: ByteSource, file: IngestFile, context: SourceContext) throws -> RecordSource {
+    /// The entity an interchange file holds (`Ingester.plan` names one for each).
+    func entity() throws -> Entity {
+        guard let entity = file.entity else {
+            throw WarehouseError("\(file.path): a \(file.format.rawValue) file in the interchange format needs the entity it holds")
+        }
+        return entity
+    }
     switch file.format {
     case .csv:
         let reader = CSVReader(source: source)
         if let mapping = context.mapping { return try MappedCSVSource(reader: reader, mapping: mapping, source: source) }
-        return try CSVRecordSource(reader: reader, entity: file.entity!, source: source)
-    case .json: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: false), entity: file.entity!, source: source)
-    case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: file.entity!, source: source)
+        return try CSVRecordSource(reader: reader, entity: entity(), source: source)
+    case .json: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: false), entity: try entity(), source: source)
+    case .jsonl: return JSONRecordSource(reader: JSONReader(source: source, jsonLines: true), entity: try entity(), source: source)
     case .hfModels: return try HFModelsSource(source: source, context: context)
     case .epoch: return try EpochSource(reader: CSVReader(source: source), source: source, context: context)
     case .openLLMLeaderboard: return try OpenLLMLeaderboardSource(reader: CSVReader(source: source), source: source, context: context)

@@ -97,7 +97,7 @@ final class RowValidator {
         return target
     }
 
-    private static let stubIndex = Entity.models.fieldNames.firstIndex(of: "stub")!
+    private static let stubIndex = Entity.models.fieldIndex("stub")
 
     private func modelID(_ key: Int64) throws -> String {
         try db.scalar("SELECT id FROM models WHERE key = ?", [key])?.textValue ?? String(key)
@@ -122,13 +122,13 @@ final class RowValidator {
 
     /// Rules that span several fields of one row.
     private func checkRow(_ values: inout [SQLValue], line: Int, into problems: inout [RowProblem]) throws {
-        func value(_ name: String) -> SQLValue { values[entity.fieldNames.firstIndex(of: name)!] }
+        func value(_ name: String) -> SQLValue { values[entity.fieldIndex(name)] }
         func problem(_ field: String, _ message: String, _ got: String?) {
             problems.append(RowProblem(line: line, field: field, message: message, value: got))
         }
         switch entity {
         case .models:
-            let dateIndex = entity.fieldNames.firstIndex(of: "released_on")!
+            let dateIndex = entity.fieldIndex("released_on")
             if case .text(let release) = value("release"), let info = releaseInfo[release] {
                 if case .text(let organization) = value("organization"), organization != info.organization {
                     problem("release", "belongs to organization \(info.organization), not \(organization)", release)
@@ -166,7 +166,7 @@ final class RowValidator {
             } else if !isWindow, case .integer(let days) = value("window_days") {
                 problem("window_days", "is only for window metrics", String(days))
             }
-            let betterIndex = entity.fieldNames.firstIndex(of: "higher_is_better")!
+            let betterIndex = entity.fieldIndex("higher_is_better")
             if values[betterIndex] == .null { values[betterIndex] = .integer(1) }
         default:
             break
