@@ -71,7 +71,7 @@ extension Ingester {
                         try summaries.record(metric: metric, model: model, day: year * 10_000 + month * 100 + dayOfMonth,
                                              value: value, outcome: written)
                     }
-                } catch let error as SQLiteError where error.code == 19 {
+                } catch let error as SQLiteError where error.code == .SQLITE_CONSTRAINT {
                     written = nil  // the general path reports it
                 }
             }

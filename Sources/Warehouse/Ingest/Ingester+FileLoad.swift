@@ -96,7 +96,7 @@ extension Ingester {
                         if record.entity == .models { changedModels.insert(id) }
                         if record.entity == .metrics { changedMetrics.insert(id) }
                     }
-                } catch let error as SQLiteError where error.code == 19 {  // SQLITE_CONSTRAINT
+                } catch let error as SQLiteError where error.code == .SQLITE_CONSTRAINT {
                     problems = [RowProblem(line: record.line, field: nil, message: "rejected by the database: \(error.message)", value: nil)]
                 }
             case .invalid(let found):

@@ -19,17 +19,25 @@ public final class Ingester {
     /// which keeps them only when every file loads).
     public func ingest(_ files: [IngestFile], onFile: (FileReport) -> Void = { _ in }) throws -> [FileReport] {
         let db = warehouse.db
-        let outer = options.dryRun || options.oneTransaction
-        if outer { try db.execute("BEGIN IMMEDIATE") }
-        defer { if outer, db.isInTransaction { try? db.execute("ROLLBACK") } }
         var reports: [FileReport] = []
-        for file in files {
-            let report = try ingestOne(file)
-            reports.append(report)
-            onFile(report)
-            if !report.loaded { break }
+        func loadInOrder() throws {
+            for file in files {
+                let report = try ingestOne(file)
+                reports.append(report)
+                onFile(report)
+                if !report.loaded { break }
+            }
         }
-        if options.oneTransaction && !options.dryRun && reports.allSatisfy(\.loaded) { try db.execute("COMMIT") }
+        if options.dryRun || options.oneTransaction {
+            // One outer transaction, each file a savepoint in it: a dry run always rolls back,
+            // `oneTransaction` commits only when every file loaded.
+            try db.inTransaction {
+                try loadInOrder()
+                return options.oneTransaction && !options.dryRun && reports.allSatisfy(\.loaded) ? .commit : .rollback
+            }
+        } else {
+            try loadInOrder()
+        }
         // Copy the load from the WAL into the database file and empty the WAL, so the load's
         // time and the file's size are what they are. Readers may hold it off: it waits for
         // them 5 s at most, and the next checkpoint finishes the work.
@@ -44,10 +52,6 @@ public final class Ingester {
         let db = warehouse.db
         let started = Date()
         var report = FileReport(file: file)
-        // One transaction per file; inside an outer transaction (a dry run's, or
-        // `oneTransaction`'s), a savepoint.
-        let atomically: (() throws -> Void) throws -> Void = db.isInTransaction
-            ? { try db.savepoint("ingest_file", $0) } : { try db.transaction($0) }
         // Observations are the one table with millions of rows, and ingest checks every field
         // of theirs itself: each model and metric key is looked up in the same transaction that
         // writes it, each date is checked to exist. SQLite's per-row foreign-key probes and
@@ -61,15 +65,15 @@ public final class Ingester {
             if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
         }
         do {
-            try atomically {
+            // One transaction per file; inside an outer transaction (a dry run's, or
+            // `oneTransaction`'s), a savepoint. A file with a failure keeps nothing.
+            try db.inSavepoint(named: "ingest_file") {
                 try self.load(file, into: &report)
-                if report.failure != nil { throw RollBack() }
+                return report.failure == nil ? .commit : .rollback
             }
-        } catch is RollBack {
-            // Rolled back: nothing of this file is stored.
         } catch let error as WarehouseError {
             report.failure = error.description
-        } catch let error as SQLiteError where error.code == 5 {  // SQLITE_BUSY: the wait ran out
+        } catch let error as SQLiteError where error.code == .SQLITE_BUSY {  // the wait ran out
             report.failure = "\(file.path): another load of this database is still running; nothing of this file was loaded (--wait gives it longer)"
         } catch let error as SQLiteError {
             report.failure = "\(file.path): \(error.message)"
@@ -80,8 +84,6 @@ public final class Ingester {
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
-
-    private struct RollBack: Error {}
 
     private func load(_ file: IngestFile, into report: inout FileReport) throws {
         let db = warehouse.db

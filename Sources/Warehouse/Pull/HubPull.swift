@@ -430,7 +430,7 @@ extension HubSnapshot {
         let reports: [FileReport]
         do {
             reports = try Ingester(warehouse: warehouse, options: options).ingest(files, onFile: onFile)
-        } catch let error as SQLiteError where error.code == 5 {  // SQLITE_BUSY: the wait ran out
+        } catch let error as SQLiteError where error.code == .SQLITE_BUSY {  // the wait ran out
             throw WarehouseError("\(warehouse.path): another load of this database is still running; nothing of the pull was loaded "
                 + "(--wait gives it longer; `owl pull hf --resume` loads the pages kept in \(folder))")
         } catch let error as SQLiteError {
