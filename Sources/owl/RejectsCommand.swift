@@ -28,12 +28,10 @@ struct RejectsCommand: ParsableCommand {
 
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
-        try reportingErrors {
-            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
-            let warehouse = try database.openWarehouse()
-            let statement = try Rejects.query(in: warehouse, batch: batch, file: file)
-            let rows = try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
-            if rows == 0 { printError("owl: no rejects\(batch.map { " in batch \($0)" } ?? "")\(file.map { " of \($0)" } ?? "")") }
-        }
+        let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+        let warehouse = try database.openWarehouse()
+        let statement = try Rejects.query(in: warehouse, batch: batch, file: file)
+        let rows = try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
+        if rows == 0 { printError("owl: no rejects\(batch.map { " in batch \($0)" } ?? "")\(file.map { " of \($0)" } ?? "")") }
     }
 }
