@@ -8,6 +8,7 @@ import Warehouse
 func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
     switch error {
     case let error as UsageError: return (error.description, true)
+    case let error as AnalysisArgumentError: return (error.commandLineMessage, true)
     default: return ("\(error)", false)
     }
 }

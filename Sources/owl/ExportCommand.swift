@@ -104,13 +104,13 @@ struct Export: ParsableCommand {
             throw UsageError(message)
         }
         guard organization == nil, country == nil else {
-            throw UsageError("--organization and --country filter entities; \(analysis.name) takes \(analysis.parameters.map(\.synopsis).joined(separator: " "))")
+            throw UsageError("--organization and --country filter entities; \(analysis.name) takes \(analysis.synopsis)")
         }
         // --from and --to are analysis parameters when the analysis has them.
         var words = analysisArguments
         if let from { words += ["--from", from] }
         if let to { words += ["--to", to] }
-        return (.analysis(analysis, arguments: try analysis.arguments(from: words), format: format), filter)
+        return (.analysis(analysis, arguments: try analysis.arguments(fromCommandLine: words), format: format), filter)
     }
 
     func run() throws {
@@ -134,8 +134,7 @@ struct Export: ParsableCommand {
             if let file = outputOptions.file { printError("\(file): \(rows) rows") }
         case let .analysis(analysis, arguments, format):
             outputOptions.noteChartLeftOut(chart, format: format)
-            let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart)
-            notes.forEach(printError)
+            let rows = try runAnalysis(analysis, arguments: arguments, on: warehouse, format: format, output: outputOptions, chart: chart)
             if let file = outputOptions.file { printError("\(file): \(rows) rows") }
         }
     }

@@ -48,7 +48,7 @@ struct Analyses: ParsableCommand {
             let width = Analysis.catalog.map(\.name.count).max() ?? 0
             for analysis in Analysis.catalog {
                 print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
-                print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
+                print(String(repeating: " ", count: width + 2) + analysis.synopsis)
                 for line in metricLines(analysis, indent: String(repeating: " ", count: width + 4)) { print(line) }
             }
             print("\nRun one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
@@ -217,7 +217,7 @@ struct Query: ParsableCommand {
         try outputOptions.checkChart(chart, format: format)
         guard sql == nil, let name else { return (format, nil) }
         let analysis = try Analysis.named(name)
-        return (format, (analysis, try analysis.arguments(from: analysisArguments)))
+        return (format, (analysis, try analysis.arguments(fromCommandLine: analysisArguments)))
     }
 
     func run() throws {
@@ -242,13 +242,22 @@ struct Query: ParsableCommand {
             }
             return
         }
-        let warehouse = try database.openWarehouseForReading()
-        warehouse.db.interrupt(after: seconds)
-        let notes = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
-            try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart, maximumWidth: width).notes
-        }
-        notes.forEach(printError)
+        try runAnalysis(analysis, arguments: arguments, on: try database.openWarehouseForReading(), format: format, output: outputOptions,
+                        chart: chart, maximumWidth: width, timeout: seconds)
     }
+}
+
+/// Runs an analysis into the output the options name and says its notes on standard error:
+/// the one way query and export run one. Returns the rows written.
+@discardableResult
+func runAnalysis(_ analysis: Analysis, arguments: [String: String], on warehouse: Warehouse, format: OutputFormat, output: OutputOptions,
+                 chart: Bool, maximumWidth: Int? = nil, timeout seconds: Double? = nil) throws -> Int {
+    warehouse.db.interrupt(after: seconds)
+    let (rows, notes) = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
+        try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try output.sink(), chart: chart, maximumWidth: maximumWidth)
+    }
+    notes.forEach(printError)
+    return rows
 }
 
 private extension Double {
