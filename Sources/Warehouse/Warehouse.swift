@@ -7,14 +7,6 @@ public struct WarehouseError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A command line that is wrong before the database is looked at: an unknown analysis,
-/// parameter or choice, a malformed date, a missing required option, contradictory
-/// options. The CLI exits 2 for it, and 1 for a `WarehouseError`.
-public struct UsageError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// The owl database: a SQLite file brought to the latest schema on open.
 public final class Warehouse {
     public let db: Database

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Warehouse
 
+/// A command line that is wrong in a way found after parsing, worded for the command line.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// What an error says to a person at the command line, and whether it is the command
 /// line's fault (exit 2) rather than the database's, the data's, a file's or the
 /// network's (exit 1). The library's typed errors are worded here, with the flags that
@@ -9,6 +15,17 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
     switch error {
     case let error as UsageError: return (error.description, true)
     case let error as AnalysisArgumentError: return (error.commandLineMessage, true)
+    case let error as ExportError: return (error.commandLineMessage, true)
+    case let error as ChartError:
+        switch error {
+        case let .noColumn(chart, columns):
+            return ("--chart \(chart): no column \(chart) in the result; the columns are \(columns.joined(separator: ", "))", true)
+        case let .nothingToDraw(rows):
+            return ("--format svg draws a chart, and the result has no numeric column to draw (\(rows) rows)", false)
+        }
+    case let error as OutputExists:
+        guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
+        return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)
     default: return ("\(error)", false)
     }
 }
@@ -22,5 +39,27 @@ func checkingCommandLine<T>(_ body: () throws -> T) throws -> T {
         throw error
     } catch {
         throw ValidationError(commandLineWording(of: error).message)
+    }
+}
+
+extension ExportError {
+    /// The error in the words of `owl export`'s options.
+    var commandLineMessage: String {
+        switch self {
+        case let .invalidDate(date):
+            return "--from and --to take a date that exists, written YYYY-MM-DD (got \"\(date)\")"
+        case let .emptyRange(from, to):
+            return "--from \(from) is after --to \(to); the range would be empty"
+        case let .unknownCountry(country, suggestion):
+            return "--country takes an ISO 3166-1 alpha-2 code such as US, CN or FR (got \"\(country)\")" + (suggestion.map { "; did you mean \($0)?" } ?? "")
+        case let .notFiltered(entity):
+            return "\(entity.rawValue) have no organization, country or date to filter on"
+        case let .noDate(entity):
+            return "\(entity.rawValue) have no date; --from and --to apply to releases, models and observations"
+        case let .notInterchangeFormat(format):
+            return "export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))"
+        case let .notPartitionFormat(format):
+            return "a partitioned export writes csv or jsonl parts, the formats Hive-style readers take (got \(format.rawValue))"
+        }
     }
 }
