@@ -23,6 +23,7 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
         case let .nothingToDraw(rows):
             return ("--format svg draws a chart, and the result has no numeric column to draw (\(rows) rows)", false)
         }
+    case let error as AdHocQueryError: return (error.commandLineMessage, false)
     case let error as OutputExists:
         guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
         return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)
@@ -60,6 +61,30 @@ extension ExportError {
             return "export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))"
         case let .notPartitionFormat(format):
             return "a partitioned export writes csv or jsonl parts, the formats Hive-style readers take (got \(format.rawValue))"
+        }
+    }
+}
+
+extension AdHocQueryError {
+    /// The error in the words of `owl query`'s options.
+    var commandLineMessage: String {
+        switch self {
+        case let .notAllowed(functions):
+            return "refused: --sql runs read-only SQL; ATTACH, DETACH, pragmas that set a value and functions that reach outside the data "
+                + "(\(functions.joined(separator: ", "))) are not allowed"
+        case .severalStatements:
+            return "refused: --sql runs exactly one statement; send them one at a time"
+        case .writes:
+            return "refused: --sql runs read-only SQL; this statement would change the database (use owl ingest to load data)"
+        case let .unknownParameter(name):
+            return "--param \(name): the SQL has no parameter :\(name)"
+        case let .unboundParameter(name):
+            return "the SQL uses :\(name); give it with --param \(name)=VALUE"
+        case let .stopped(seconds):
+            return "the query was stopped after \(seconds.map(Numbers.text) ?? "?") s (--timeout); give --timeout SECONDS for longer, or --timeout 0 for no limit"
+        case let .outOfMemory(limit):
+            return "the query was stopped: it needs more memory than \(limit.map { "the \($0) MiB" } ?? "the") --memory-limit allows "
+                + "(sorts and temporary results are held in memory); give --memory-limit MIB for more"
         }
     }
 }

@@ -208,6 +208,17 @@ struct Query: ParsableCommand {
             throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
         }
         _ = try checkingCommandLine(plan)
+        _ = try checkingCommandLine(sqlParameters)
+    }
+
+    /// The --param name=value pairs.
+    private func sqlParameters() throws -> [(name: String, value: String)] {
+        try param.map { pair in
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw UsageError("--param takes name=value (got \"\(pair)\")")
+            }
+            return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+        }
     }
 
     /// What the command line asks for, checked without the database: the format, and the
@@ -235,7 +246,7 @@ struct Query: ParsableCommand {
             let mebibytes = memoryLimit ?? AdHocQuery.defaultMemoryLimitMiB
             AdHocQuery.limitMemory(mebibytes: mebibytes)
             let db = try Warehouse.openReadOnly(path: database.path)
-            let statement = try AdHocQuery.prepare(sql!, parameters: param, on: db)
+            let statement = try AdHocQuery.prepare(sql!, parameters: try sqlParameters(), on: db)
             db.interrupt(after: seconds)
             try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
                 try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: sqlChart, title: "owl query --sql", maximumWidth: width)
