@@ -24,6 +24,15 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
             return ("--format svg draws a chart, and the result has no numeric column to draw (\(rows) rows)", false)
         }
     case let error as AdHocQueryError: return (error.commandLineMessage, false)
+    case let error as DatabaseFileError:
+        switch error {
+        case let .missing(path): return ("\(error); run `owl init --db \(path)`", false)
+        case let .notOwls(path): return ("\(error); `owl init --force --db \(path)` adds owl's tables to it", false)
+        case let .folder(path, exists):
+            return ("\(path) \(exists ? "is a directory" : "names a folder"); --db needs a database file path, e.g. \(Paths.join(path, "owl.sqlite"))", false)
+        case let .behindAndNotWritable(path, _, _), let .lacksMigrationsAndNotWritable(path, _):
+            return ("\(error); run `owl migrate --db \(path)` where it is", false)
+        }
     case let error as OutputExists:
         guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
         return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)
