@@ -33,6 +33,7 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
         case let .behindAndNotWritable(path, _, _), let .lacksMigrationsAndNotWritable(path, _):
             return ("\(error); run `owl migrate --db \(path)` where it is", false)
         }
+    case let error as HubPullError: return (error.commandLineMessage, false)
     case let error as OutputExists:
         guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
         return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)
@@ -94,6 +95,26 @@ extension AdHocQueryError {
         case let .outOfMemory(limit):
             return "the query was stopped: it needs more memory than \(limit.map { "the \($0) MiB" } ?? "the") --memory-limit allows "
                 + "(sorts and temporary results are held in memory); give --memory-limit MIB for more"
+        }
+    }
+}
+
+extension HubPullError {
+    /// The error with the options of `owl pull hf` that mend it.
+    var commandLineMessage: String {
+        switch self {
+        case let .alreadyHoldsAPull(folder):
+            return "\(folder): already holds a pull (\(HubSnapshot.manifestName)); give another --keep folder, or --resume to continue it"
+        case let .waitTooLong(file, url, seconds, maxWait):
+            return "\(file): the Hub asked to wait \(seconds) s before \(url) (HTTP 429), more than --max-wait \(maxWait) s; "
+                + "the pull stopped there (`owl pull hf --resume` continues it)"
+        case let .refused(file, url, status, body):
+            let hint = status == 401 || status == 403 ? " (check $HF_TOKEN)" : (300..<400).contains(status) ? " (a redirect, not followed: give the --endpoint it names)" : ""
+            return "\(file): HTTP \(status) for \(url)\(hint): \(body)"
+        case .gaveUp:
+            return "\(self) (`owl pull hf --resume` continues it)"
+        case let .busy(_, folder):
+            return "\(self) (--wait gives it longer; `owl pull hf --resume` loads the pages kept in \(folder))"
         }
     }
 }

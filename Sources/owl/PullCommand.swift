@@ -137,6 +137,8 @@ struct PullHF: ParsableCommand {
             try puller.run()
         } catch let error as WarehouseError {
             fetchFailure = error.description
+        } catch let error as HubPullError {
+            fetchFailure = error.commandLineMessage
         }
         progress.clear()
         let manifest = snapshot.manifest
