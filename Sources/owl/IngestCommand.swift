@@ -100,6 +100,12 @@ struct Ingest: ParsableCommand {
             if !quiet { printError("skipped \(path) (\(reason))") }
         }
         defer { for file in files { file.removeCopy() } }
+        // Found by reading the files (their format), so an exit 1 as before, but before the database is opened.
+        if observedOn == nil, let file = files.first(where: \.format.needsObservationDate) {
+            throw WarehouseError(file.format == .hfModels
+                ? "\(file.path): a Hugging Face listing needs --observed-on DATE, the day it was fetched (downloads are the 30 days before it)"
+                : "\(file.path): an Open LLM Leaderboard export needs --observed-on DATE, the day it was exported (its likes and scores are as of then)")
+        }
         let warehouse = try database.openWarehouse(creation: .ifMissing)
         // One load at a time: a second waits its turn rather than failing after 5 s.
         warehouse.db.waitWhenBusy(upTo: wait) { printError("waiting for another load of this database…") }
