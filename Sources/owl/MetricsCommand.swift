@@ -19,6 +19,10 @@ struct Metrics: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
+    func validate() throws {
+        try outputOptions.checkFormat()
+    }
+
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)

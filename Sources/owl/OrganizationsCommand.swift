@@ -37,6 +37,10 @@ struct OrganizationsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("downloads, models or name (default: downloads with --unknown, else name).", valueName: "order"))
         var sort: Organizations.ListOrder?
 
+        func validate() throws {
+            try outputOptions.checkFormat()
+        }
+
         func run() throws {
             let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)

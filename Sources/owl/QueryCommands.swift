@@ -118,6 +118,11 @@ struct OutputOptions: ParsableArguments {
         return .csv
     }
 
+    /// For `validate()`: refuses an --output extension owl does not write.
+    func checkFormat() throws {
+        _ = try checkingCommandLine { try resolvedFormat(fallback: .csv) }
+    }
+
     func sink() throws -> OutputSink {
         guard let file else { return OutputSink() }
         return try OutputSink(path: file, overwrite: force)

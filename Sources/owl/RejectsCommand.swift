@@ -26,6 +26,10 @@ struct RejectsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the rejects of this file path, as it was given to owl ingest.", valueName: "path"))
     var file: String?
 
+    func validate() throws {
+        try outputOptions.checkFormat()
+    }
+
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
         let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
