@@ -34,6 +34,7 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
             return ("\(error); run `owl migrate --db \(path)` where it is", false)
         }
     case let error as HubPullError: return (error.commandLineMessage, false)
+    case let error as ColumnMappingError: return (error.message(howToAdd: "add --column FIELD=SOURCE or --set FIELD=VALUE"), true)
     case let error as OutputExists:
         guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
         return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)

@@ -90,7 +90,16 @@ struct Ingest: ParsableCommand {
     private func commandLineMapping() throws -> ColumnMapping? {
         guard map == nil, !column.isEmpty || !constants.isEmpty else { return nil }
         guard let into else { throw UsageError("--column and --set need --into ENTITY (or a --map file naming it)") }
-        return try ColumnMapping(entity: into, columns: column, constants: constants)
+        let columns = try column.map { try Self.entry($0, option: "--column", shape: "FIELD=SOURCE_COLUMN") }
+        let values = try constants.map { try Self.entry($0, option: "--set", shape: "FIELD=VALUE") }
+        return try ColumnMapping(entity: into, columns: columns, constants: values)
+    }
+
+    /// `--column model=model_url|number` as a mapping entry, named `--column model` in messages.
+    private static func entry(_ text: String, option: String, shape: String) throws -> ColumnMapping.Entry {
+        guard let equals = text.firstIndex(of: "=") else { throw UsageError("\(option) takes \(shape) (got \"\(text)\")") }
+        let field = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+        return ColumnMapping.Entry(field: field, text: String(text[text.index(after: equals)...]), origin: "\(option) \(field)")
     }
 
     func run() throws {
