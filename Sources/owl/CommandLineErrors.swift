@@ -35,6 +35,14 @@ func commandLineWording(of error: Error) -> (message: String, usage: Bool) {
         }
     case let error as HubPullError: return (error.commandLineMessage, false)
     case let error as ColumnMappingError: return (error.message(howToAdd: "add --column FIELD=SOURCE or --set FIELD=VALUE"), true)
+    case let error as IngestPlanError:
+        return (error.message { problem in
+            switch problem {
+            case .unknownFormat(nil): return "give --format csv, json or jsonl"
+            case .unknownFormat: return "give --format"
+            default: return "give --into ENTITY"
+            }
+        }, false)
     case let error as OutputExists:
         guard let folder = error.folder else { return ("\(error.path) already exists; give --force to replace it", false) }
         return ("\(error.path) already exists; give --force to replace the files in \(folder)", false)
