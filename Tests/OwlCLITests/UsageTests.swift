@@ -36,6 +36,8 @@ import Testing
             (["export", "models", "--country", "China"], "did you mean CN?"),
             (["export", "organizations", "--from", "2025-01-01"], "organizations have no date"),
             (["export", "all"], "export all needs --output FOLDER"),
+            (["query", "--sql", "SELECT :a", "--param", "a"], "--param takes name=value (got \"a\")"),
+            (["metrics", "--output", "m.xlsx"], "owl does not write .xlsx files"),
         ]
         for (arguments, message) in cases {
             let run = try box.run(arguments)
