@@ -1,7 +1,9 @@
 import Foundation
 import SQLiteDB
 
-/// An error the user can act on, worded for the command line.
+/// An error the user can act on, worded for a person: located (`FILE:LINE: field NAME: …`)
+/// and naming no command-line option. What the CLI words with its options is thrown as a
+/// typed error carrying the values (`AnalysisArgumentError`, `ExportError`, …).
 public struct WarehouseError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
