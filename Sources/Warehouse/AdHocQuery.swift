@@ -13,11 +13,12 @@ public enum AdHocQuery {
         Database.limitHeap(toBytes: mebibytes << 20)
     }
 
-    /// Prepares `sql` on `db` (opened with `Warehouse.openReadOnly`), binding `--param name=value`
-    /// pairs by name: values that look like whole numbers bind as integers, the rest as text.
+    /// Prepares `sql` on `db` (opened with `Warehouse.openReadOnly`), binding `parameters`
+    /// by name (`o` for `:o`): values that look like whole numbers bind as integers, the rest
+    /// as text.
     /// Temporary results (sorts, DISTINCT, materialised views) stay in memory, under the heap
     /// limit, rather than in files that could fill the disk.
-    public static func prepare(_ sql: String, parameters: [String], on db: Database) throws -> Statement {
+    public static func prepare(_ sql: String, parameters: [(name: String, value: String)], on db: Database) throws -> Statement {
         try db.execute("PRAGMA temp_store = MEMORY")
         db.refuseAttachAndPragmaWrites()
         let statement: Statement
@@ -26,9 +27,9 @@ public enum AdHocQuery {
         } catch let error as SQLiteError {
             switch (error.code, error.refusal) {
             case (.SQLITE_AUTH, _):
-                throw WarehouseError("refused: --sql runs read-only SQL; ATTACH, DETACH, pragmas that set a value and functions that reach outside the data (\(Database.refusedFunctions.sorted().joined(separator: ", "))) are not allowed")
+                throw AdHocQueryError.notAllowed(refusedFunctions: Database.refusedFunctions.sorted())
             case (_, .multipleStatements?):
-                throw WarehouseError("refused: --sql runs exactly one statement; send them one at a time")
+                throw AdHocQueryError.severalStatements
             default:
                 throw WarehouseError("SQL error: \(error.message)")
             }
@@ -36,22 +37,16 @@ public enum AdHocQuery {
         // A pragma that got past the authorizer has no value, so it only reads; SQLite still
         // counts some of them (journal_mode) as writes.
         guard statement.isReadOnly || statement.firstKeyword == "PRAGMA" else {
-            throw WarehouseError("refused: --sql runs read-only SQL; this statement would change the database (use owl ingest to load data)")
+            throw AdHocQueryError.writes
         }
-        for pair in parameters {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw WarehouseError("--param takes name=value (got \"\(pair)\")")
-            }
-            let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
-            guard let index = try? statement.parameterIndex(named: name) else {
-                throw WarehouseError("--param \(name): the SQL has no parameter :\(name)")
-            }
+        for (name, value) in parameters {
+            guard let index = try? statement.parameterIndex(named: name) else { throw AdHocQueryError.unknownParameter(name) }
             try statement.bind(Int64(value).map(SQLValue.integer) ?? .text(value), at: index)
         }
         for index in stride(from: Int32(1), through: statement.parameterCount, by: 1) {
             // Unbound parameters would silently be NULL.
-            if let name = statement.parameterName(at: index), !parameters.contains(where: { $0.hasPrefix(String(name.dropFirst()) + "=") }) {
-                throw WarehouseError("the SQL uses \(name); give it with --param \(name.dropFirst())=VALUE")
+            if let name = statement.parameterName(at: index), !parameters.contains(where: { ":" + $0.name == name }) {
+                throw AdHocQueryError.unboundParameter(String(name.dropFirst()))
             }
         }
         return statement
@@ -59,19 +54,35 @@ public enum AdHocQuery {
 }
 
 extension AdHocQuery {
-    /// Runs `body` (which steps a statement), turning the limits' SQLite errors into messages
-    /// that name the option to change.
+    /// Runs `body` (which steps a statement), turning the limits' SQLite errors into
+    /// `AdHocQueryError.stopped` and `.outOfMemory`, with the limits.
     @discardableResult
     public static func explainingLimits<T>(timeout: Double?, memoryLimitMiB: Int64?, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SQLiteError where error.code == .SQLITE_INTERRUPT {
-            let seconds = timeout.map(Numbers.text) ?? "?"
-            throw WarehouseError("the query was stopped after \(seconds) s (--timeout); give --timeout SECONDS for longer, or --timeout 0 for no limit")
+            throw AdHocQueryError.stopped(afterSeconds: timeout)
         } catch let error as SQLiteError where error.code == .SQLITE_NOMEM {
-            let limit = memoryLimitMiB.map { "the \($0) MiB" } ?? "the"
-            throw WarehouseError("the query was stopped: it needs more memory than \(limit) --memory-limit allows "
-                + "(sorts and temporary results are held in memory); give --memory-limit MIB for more")
+            throw AdHocQueryError.outOfMemory(limitMiB: memoryLimitMiB)
         }
     }
+}
+
+/// Why an ad hoc statement was refused or stopped, with the values; the CLI words it with
+/// --sql, --param, --timeout and --memory-limit.
+public enum AdHocQueryError: Error {
+    /// ATTACH, DETACH, a pragma that sets a value, or one of `refusedFunctions`.
+    case notAllowed(refusedFunctions: [String])
+    /// More than one statement.
+    case severalStatements
+    /// A statement that would change the database.
+    case writes
+    /// A value given for a parameter the SQL does not have.
+    case unknownParameter(String)
+    /// A parameter of the SQL given no value (it would silently be NULL).
+    case unboundParameter(String)
+    /// Interrupted at the time limit (nil: none was set).
+    case stopped(afterSeconds: Double?)
+    /// Out of the heap limit, in MiB (nil: none was given).
+    case outOfMemory(limitMiB: Int64?)
 }

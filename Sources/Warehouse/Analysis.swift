@@ -23,19 +23,6 @@ public struct Analysis: Decodable, Sendable {
         var sqlName: String { ":" + name.replacingOccurrences(of: "-", with: "_") }
 
         public var isRequired: Bool { required ?? false }
-
-        /// How `owl analyses` shows it: `--by country|organization|kind (default country)`.
-        public var synopsis: String {
-            var text = "--\(name) "
-            switch type {
-            case .date: text += "YYYY-MM-DD"
-            case .integer: text += "N"
-            case .choice: text += (choices ?? []).joined(separator: "|") + (multiple == true ? "[,…]" : "")
-            case .metric: text += "METRIC"
-            case .flag: text = "--\(name)"
-            }
-            return isRequired ? text : "[\(text)]"
-        }
     }
 
     public struct Column: Decodable, Sendable {
@@ -105,55 +92,33 @@ public struct Analysis: Decodable, Sendable {
         }.sorted { $0.name < $1.name }
     }()
 
+    /// The analysis called `name`.
     public static func named(_ name: String) throws -> Analysis {
         if let analysis = catalog.first(where: { $0.name == name }) { return analysis }
-        var message = "no analysis named \(name); the analyses are: \(catalog.map(\.name).joined(separator: ", "))"
-        if let suggestion = closest(to: name, in: catalog.map(\.name)) { message = "no analysis named \(name); did you mean \(suggestion)?" }
-        throw UsageError(message)
+        throw AnalysisArgumentError.unknownAnalysis(name, suggestion: closest(to: name, in: catalog.map(\.name)))
     }
 
-    /// Parses `--name value` pairs against this analysis's parameters and checks every value
-    /// that needs no database (metrics are checked in `prepare`).
-    public func arguments(from words: [String]) throws -> [String: String] {
-        var values: [String: String] = [:]
-        var index = 0
-        while index < words.count {
-            let word = words[index]
-            guard word.hasPrefix("--") else {
-                throw UsageError("unexpected \"\(word)\"; \(name) takes \(parameters.map(\.synopsis).joined(separator: " "))")
-            }
-            var key = String(word.dropFirst(2))
-            var value: String?
-            if let equals = key.firstIndex(of: "=") {
-                value = String(key[key.index(after: equals)...])
-                key = String(key[..<equals])
-            }
-            guard parameters.contains(where: { $0.name == key }) else {
-                var message = "\(name) has no parameter --\(key)"
-                if let suggestion = closest(to: key, in: parameters.map(\.name)) { message += "; did you mean --\(suggestion)?" }
-                throw UsageError(message + " (parameters: \(parameters.map(\.synopsis).joined(separator: " ")))")
-            }
-            if parameters.first(where: { $0.name == key })?.type == .flag {
-                guard value == nil else { throw UsageError("--\(key) takes no value") }
-                value = "1"
-            } else if value == nil {
-                guard index + 1 < words.count, !words[index + 1].hasPrefix("--") else { throw UsageError("--\(key) needs a value") }
-                index += 1
-                value = words[index]
-            }
-            if values[key] != nil { throw UsageError("--\(key) is given twice") }
-            values[key] = value
-            index += 1
+    /// The parameter called `name`, else nil.
+    public func parameter(named name: String) -> Parameter? {
+        parameters.first { $0.name == name }
+    }
+
+    /// Checks every value that needs no database (metrics are checked in `prepare`): each
+    /// names a parameter, dates exist, integers reach their minimum, choices are among
+    /// the choices, required parameters are given, from is not after to. Returns them.
+    public func checked(_ values: [String: String]) throws -> [String: String] {
+        for key in values.keys.sorted() where parameter(named: key) == nil {
+            throw AnalysisArgumentError.unknownParameter(key, analysis: self, suggestion: closest(to: key, in: parameters.map(\.name)))
         }
         for parameter in parameters {
             if let raw = values[parameter.name] {
                 _ = try value(of: parameter, raw)
             } else if parameter.isRequired {
-                throw UsageError("\(name) needs --\(parameter.name): \(parameter.help)")
+                throw AnalysisArgumentError.missing(parameter, analysis: name)
             }
         }
         if let from = values["from"], let to = values["to"], from > to {
-            throw UsageError("--from \(from) is after --to \(to); the range would be empty")
+            throw AnalysisArgumentError.emptyRange(from: from, to: to)
         }
         return values
     }
@@ -162,23 +127,18 @@ public struct Analysis: Decodable, Sendable {
     func value(of parameter: Parameter, _ raw: String) throws -> SQLValue {
         switch parameter.type {
         case .date:
-            guard DateText.isValid(raw) else {
-                throw UsageError("--\(parameter.name) must be a date that exists, written YYYY-MM-DD (got \"\(raw)\")")
-            }
+            guard DateText.isValid(raw) else { throw AnalysisArgumentError.invalidDate(parameter, got: raw) }
             return .text(raw)
         case .integer:
             guard let number = Int64(raw), number >= Int64(parameter.minimum ?? Int.min) else {
-                throw UsageError("--\(parameter.name) must be a whole number\(parameter.minimum.map { " of at least \($0)" } ?? "") (got \"\(raw)\")")
+                throw AnalysisArgumentError.notAWholeNumber(parameter, got: raw)
             }
             return .integer(number)
         case .choice:
             let choices = parameter.choices ?? []
             let given = parameter.multiple == true ? raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [raw]
             for item in given where !choices.contains(item) {
-                var message = "--\(parameter.name) must be \(parameter.multiple == true ? "one or more, separated by commas, " : "one ")"
-                    + "of \(choices.joined(separator: ", ")) (got \"\(item)\")"
-                if let suggestion = closest(to: item, in: choices) { message += "; did you mean \(suggestion)?" }
-                throw UsageError(message)
+                throw AnalysisArgumentError.notAChoice(parameter, got: item, suggestion: closest(to: item, in: choices))
             }
             return .text(raw)
         case .metric:
@@ -207,7 +167,7 @@ public struct Analysis: Decodable, Sendable {
         for parameter in parameters {
             let raw = arguments[parameter.name] ?? (parameter.default == "today" ? today : parameter.default)
             guard let raw else {
-                if parameter.isRequired { throw UsageError("\(name) needs --\(parameter.name): \(parameter.help)") }
+                if parameter.isRequired { throw AnalysisArgumentError.missing(parameter, analysis: name) }
                 try bindIfUsed(statement, parameter.sqlName, .null)
                 continue
             }
@@ -317,4 +277,23 @@ public struct Analysis: Decodable, Sendable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         return formatter.string(from: Date())
     }
+}
+
+/// What is wrong with the name or the arguments of an analysis, with the values; the CLI
+/// words it with its options (`--metric`), as the parameters are options there.
+public enum AnalysisArgumentError: Error {
+    /// No analysis has this name; `suggestion` is the closest one.
+    case unknownAnalysis(String, suggestion: String?)
+    /// The analysis has no parameter of this name.
+    case unknownParameter(String, analysis: Analysis, suggestion: String?)
+    /// A required parameter is not given.
+    case missing(Analysis.Parameter, analysis: String)
+    /// A date parameter's value is not a date that exists, written YYYY-MM-DD.
+    case invalidDate(Analysis.Parameter, got: String)
+    /// An integer parameter's value is not a whole number of at least its minimum.
+    case notAWholeNumber(Analysis.Parameter, got: String)
+    /// A choice parameter's value (or one of several) is not among its choices.
+    case notAChoice(Analysis.Parameter, got: String, suggestion: String?)
+    /// The range from `from` to `to` is empty.
+    case emptyRange(from: String, to: String)
 }

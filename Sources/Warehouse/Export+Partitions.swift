@@ -76,7 +76,7 @@ extension Exporter {
     public static func exportPartitioned(from db: Database, to folder: String, by partitioning: Partitioning, format: OutputFormat,
                                          filter: ExportFilter = ExportFilter(), overwrite: Bool) throws -> PartitionManifest {
         guard format == .csv || format == .jsonl else {
-            throw UsageError("a partitioned export writes csv or jsonl parts, the formats Hive-style readers take (got \(format.rawValue))")
+            throw ExportError.notPartitionFormat(format)
         }
         let filter = try filter.checked()
         let (sql, values) = try query(for: .observations, filter: filter, partitioning: partitioning)

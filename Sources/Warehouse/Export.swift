@@ -18,17 +18,13 @@ public struct ExportFilter: Sendable {
     /// The filter with what needs no database checked: dates that exist and in order, a
     /// country that is an ISO code (upper-cased, so `cn` is CN).
     public func checked() throws -> ExportFilter {
-        for date in [from, to].compactMap({ $0 }) where !DateText.isValid(date) {
-            throw UsageError("--from and --to take a date that exists, written YYYY-MM-DD (got \"\(date)\")")
-        }
-        if let from, let to, from > to { throw UsageError("--from \(from) is after --to \(to); the range would be empty") }
+        for date in [from, to].compactMap({ $0 }) where !DateText.isValid(date) { throw ExportError.invalidDate(date) }
+        if let from, let to, from > to { throw ExportError.emptyRange(from: from, to: to) }
         var checked = self
         if let country {
             checked.country = country.uppercased()
             guard Countries.codes.contains(checked.country!) else {
-                var message = "--country takes an ISO 3166-1 alpha-2 code such as US, CN or FR (got \"\(country)\")"
-                if let code = Countries.code(forName: country) { message += "; did you mean \(code)?" }
-                throw UsageError(message)
+                throw ExportError.unknownCountry(country, suggestion: Countries.code(forName: country))
             }
         }
         return checked
@@ -49,6 +45,25 @@ public struct ExportFilter: Sendable {
         }
         return warnings
     }
+}
+
+/// What is wrong with an export's filter or format, with the values; the CLI words it with
+/// its options. Each is found before the database is read.
+public enum ExportError: Error {
+    /// A from or to date that does not exist or is not written YYYY-MM-DD.
+    case invalidDate(String)
+    /// from is after to.
+    case emptyRange(from: String, to: String)
+    /// A country that is not an ISO 3166-1 alpha-2 code; `suggestion` is the code of a country of that name.
+    case unknownCountry(String, suggestion: String?)
+    /// An entity that no filter applies to (metrics).
+    case notFiltered(Entity)
+    /// An entity without dates, given a date range.
+    case noDate(Entity)
+    /// `exportAll` writes csv, json or jsonl: the formats ingest reads back.
+    case notInterchangeFormat(OutputFormat)
+    /// `exportPartitioned` writes csv or jsonl parts: the formats Hive-style readers take.
+    case notPartitionFormat(OutputFormat)
 }
 
 /// Writes entities back out in the interchange format: the same fields, dates, numbers and
@@ -125,7 +140,7 @@ public enum Exporter {
             add("base_org.country = ?", filter.country)
         case .metrics:
             guard filter.organization == nil && filter.country == nil && !filter.hasDates else {
-                throw UsageError("metrics have no organization, country or date to filter on")
+                throw ExportError.notFiltered(entity)
             }
             select = """
                 SELECT id, name, unit, kind, window_days,
@@ -150,7 +165,7 @@ public enum Exporter {
             add("o.observed_on <= ?", filter.to)
         }
         if (entity == .organizations || entity == .organizationAliases) && filter.hasDates {
-            throw UsageError("\(entity.rawValue) have no date; --from and --to apply to releases, models and observations")
+            throw ExportError.noDate(entity)
         }
         add("org.country = ?", filter.country)
         let sql = select + (conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: " AND ")) + "\nORDER BY " + order
@@ -175,7 +190,7 @@ public enum Exporter {
     public static func exportAll(from db: Database, to folder: String, format: OutputFormat, filter: ExportFilter = ExportFilter(),
                                  overwrite: Bool) throws -> [(entity: Entity, path: String, rows: Int)] {
         guard interchangeFormats.contains(format) else {
-            throw UsageError("export all writes the interchange format: csv, json or jsonl (got \(format.rawValue))")
+            throw ExportError.notInterchangeFormat(format)
         }
         let written = try replacingFolder(folder, overwrite: overwrite, ownFiles: entityFileNames, ownFolder: { _ in false },
                                           kind: "owl's entity files", command: "export all") { temporary in
@@ -260,7 +275,7 @@ public enum Exporter {
             throw WarehouseError("\(shown) holds more than \(kind) (\(shownNames)); \(command) replaces the whole folder, so give an empty or new one")
         }
         if !overwrite, let existing = entries.first(where: { ownFiles.contains($0) || ownFolder($0) }) {
-            throw WarehouseError("\(Paths.join(shown, existing)) already exists; give --force to replace the files in \(shown)")
+            throw OutputExists(path: Paths.join(shown, existing), folder: shown)
         }
         return true
     }

@@ -108,7 +108,7 @@ public enum Organizations {
     @discardableResult
     public static func set(_ id: String, _ changes: Changes, command: String, in warehouse: Warehouse) throws -> Bool {
         let db = warehouse.db
-        guard !changes.isEmpty else { throw WarehouseError("nothing to set: give --country, --kind, --name or --url") }
+        guard !changes.isEmpty else { throw WarehouseError("nothing to set for \(id): the changes give no name, country, kind or url") }
         guard let stored = try db.rows("SELECT id, name, country, kind, hf_namespaces, url FROM organizations WHERE id = ?", [id]).first else {
             if let target = try aliasTarget(id, db) { throw WarehouseError("\(id) was merged into \(target); set \(target) instead") }
             throw try unknownOrganization(id, db)

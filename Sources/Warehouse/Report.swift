@@ -88,26 +88,27 @@ public enum Report {
         let today: String
         var chartCount = 0
 
-        /// The words of an `owl query` command, with the report's range where the analysis takes one.
-        func words(_ analysis: Analysis, _ extra: [String]) -> [String] {
-            var words = extra
-            if let from, analysis.parameters.contains(where: { $0.name == "from" }) { words += ["--from", from] }
-            if let to, analysis.parameters.contains(where: { $0.name == "to" }) { words += ["--to", to] }
-            if let to, analysis.parameters.contains(where: { $0.name == "as-of" }) { words += ["--as-of", to] }
-            return words
+        /// The arguments of an analysis, with the report's range where the analysis takes one.
+        func arguments(_ analysis: Analysis, _ extra: [(String, String)]) -> [(String, String)] {
+            var arguments = extra
+            if let from, analysis.parameter(named: "from") != nil { arguments.append(("from", from)) }
+            if let to, analysis.parameter(named: "to") != nil { arguments.append(("to", to)) }
+            if let to, analysis.parameter(named: "as-of") != nil { arguments.append(("as-of", to)) }
+            return arguments
         }
 
-        func command(_ name: String, _ words: [String]) -> String {
-            (["owl", "query", name] + words + ["--db", options.databasePath]).map(shellQuoted).joined(separator: " ")
+        /// The `owl query` command that prints a figure's rows, shown under it.
+        func command(_ name: String, _ arguments: [(String, String)]) -> String {
+            (["owl", "query", name] + arguments.flatMap { ["--\($0)", $1] } + ["--db", options.databasePath]).map(shellQuoted).joined(separator: " ")
         }
 
         /// Runs `name` with `extra` arguments into a figure; `draw` makes its chart from the rows.
-        mutating func figure(_ name: String, _ extra: [String], metric: String? = nil,
+        mutating func figure(_ name: String, _ extra: [(String, String)], metric: String? = nil,
                              draw: (inout SVGChart?, [String], [[SQLValue]]) -> Void) throws -> Figure {
             let analysis = try Analysis.named(name)
-            let arguments = words(analysis, extra)
+            let arguments = arguments(analysis, extra)
             var figure = Figure(command: command(name, arguments))
-            let result = try analysis.rows(on: db, arguments: try analysis.arguments(from: arguments), today: today)
+            let result = try analysis.rows(on: db, arguments: try analysis.checked(Dictionary(uniqueKeysWithValues: arguments)), today: today)
             (figure.columns, figure.rows, figure.notes) = (result.columns, result.rows, result.notes)
             if figure.rows.isEmpty {
                 figure.empty = "The query returned no rows" + (metric.map { ": no observation of \($0) falls in the range" } ?? " in the range") + "."
@@ -170,7 +171,7 @@ public enum Report {
                 section.empty = reason
                 return section
             }
-            var figure = try figure("download-share", ["--metric", metric, "--period", "month", "--top", "5"], metric: metric) { chart, columns, rows in
+            var figure = try figure("download-share", [("metric", metric), ("period", "month"), ("top", "5")], metric: metric) { chart, columns, rows in
                 chart = Report.lines(columns, rows, category: "period", series: "group", value: "share_pct",
                                      title: "Share of \(metric) by country, per month (top 5 and other)",
                                      xTitle: "month", yTitle: "share of \(metric) (%)")
@@ -212,10 +213,10 @@ public enum Report {
             section.words = "The latest value of \(metric) on or before \(to ?? "today") per model, then summed per organization."
             let axis = try withUnit(metric)
             section.figures = [
-                try figure("leaderboard", ["--metric", metric, "--limit", "15"], metric: metric) { chart, columns, rows in
+                try figure("leaderboard", [("metric", metric), ("limit", "15")], metric: metric) { chart, columns, rows in
                     chart = Report.bars(columns, rows, labels: ["model"], value: "value", title: "Most-liked models (\(metric))", xTitle: axis)
                 },
-                try figure("leaderboard", ["--metric", metric, "--by", "organization", "--limit", "15"], metric: metric) { chart, columns, rows in
+                try figure("leaderboard", [("metric", metric), ("by", "organization"), ("limit", "15")], metric: metric) { chart, columns, rows in
                     chart = Report.bars(columns, rows, labels: ["group"], value: "value", title: "Most-liked organizations (\(metric), summed over their models)", xTitle: axis)
                 },
             ]
@@ -226,11 +227,11 @@ public enum Report {
             var section = Section(id: "cadence", title: "Release cadence by country")
             section.words = "Models released per quarter by the country of their organization, and the median gap between a country's release days."
             section.figures = [
-                try figure("timeline", ["--by", "country", "--period", "quarter"]) { chart, columns, rows in
+                try figure("timeline", [("by", "country"), ("period", "quarter")]) { chart, columns, rows in
                     chart = Report.stacked(columns, rows, category: "period", series: "group", value: "models", keep: 6,
                                            title: "Models released per quarter, by country", xTitle: "quarter of release", yTitle: "models released")
                 },
-                try figure("cadence", ["--by", "country"]) { chart, columns, rows in
+                try figure("cadence", [("by", "country")]) { chart, columns, rows in
                     chart = Report.bars(columns, rows, labels: ["group"], value: "median_gap_days",
                                         title: "Median gap between release days, by country", xTitle: "median days between release days (blank: fewer than two)")
                 },
@@ -247,11 +248,11 @@ public enum Report {
             }
             section.words = "The Herfindahl–Hirschman index of organizations' shares of \(metric) (10,000: one organization holds everything) and the share of the largest five."
             section.figures = [
-                try figure("concentration", ["--metric", metric, "--period", "month"], metric: metric) { chart, columns, rows in
+                try figure("concentration", [("metric", metric), ("period", "month")], metric: metric) { chart, columns, rows in
                     chart = Report.lines(columns, rows, category: "period", values: ["hhi"],
                                          title: "Herfindahl–Hirschman index per month", xTitle: "month", yTitle: "HHI (0–10,000)")
                 },
-                try figure("concentration", ["--metric", metric, "--period", "month"], metric: metric) { chart, columns, rows in
+                try figure("concentration", [("metric", metric), ("period", "month")], metric: metric) { chart, columns, rows in
                     chart = Report.lines(columns, rows, category: "period", values: ["top1_share_pct", "top5_share_pct"],
                                          title: "Share of the largest organization and the largest five", xTitle: "month", yTitle: "share of \(metric) (%)")
                 },
@@ -269,7 +270,7 @@ public enum Report {
             section.words = "Each model's latest \(metric) against its total parameters (log scale). A model whose active parameters are fewer than its total (or not known) is drawn as mixture-of-experts."
             let axis = try withUnit(metric)
             section.figures = [
-                try figure("efficiency", ["--metric", metric, "--limit", "200"], metric: metric) { chart, columns, rows in
+                try figure("efficiency", [("metric", metric), ("limit", "200")], metric: metric) { chart, columns, rows in
                     chart = Report.scatter(columns, rows, metric: metric, yTitle: axis)
                 },
             ]
@@ -280,7 +281,7 @@ public enum Report {
             var section = Section(id: "licences", title: "Licence mix per year")
             section.words = "Models released per year by the openness of their licence."
             section.figures = [
-                try figure("openness", ["--period", "year"]) { chart, columns, rows in
+                try figure("openness", [("period", "year")]) { chart, columns, rows in
                     chart = Report.stacked(columns, rows, category: "period", series: "openness", value: "models", keep: 8,
                                            title: "Models released per year, by licence openness", xTitle: "year of release", yTitle: "models released")
                 },
@@ -301,7 +302,7 @@ public enum Report {
             }
             section.words = analysis.description
             section.figures = [
-                try figure("derivatives", ["--by", "organization", "--depth", "root"]) { chart, columns, rows in
+                try figure("derivatives", [("by", "organization"), ("depth", "root")]) { chart, columns, rows in
                     let value = analysis.chart ?? columns.indices.last { index in rows.contains { $0[index].doubleValue != nil } }.map { columns[$0] } ?? ""
                     chart = Report.bars(columns, rows, labels: Report.labelColumns(columns, rows), value: value, title: analysis.title, xTitle: value)
                 },

@@ -1,18 +1,47 @@
 import Foundation
 import SQLiteDB
 
-/// An error the user can act on, worded for the command line.
+/// An error the user can act on, worded for a person: located (`FILE:LINE: field NAME: …`)
+/// and naming no command-line option. What the CLI words with its options is thrown as a
+/// typed error carrying the values (`AnalysisArgumentError`, `ExportError`, …).
 public struct WarehouseError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
 
-/// A command line that is wrong before the database is looked at: an unknown analysis,
-/// parameter or choice, a malformed date, a missing required option, contradictory
-/// options. The CLI exits 2 for it, and 1 for a `WarehouseError`.
-public struct UsageError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+/// Why the file at a database path cannot be opened as owl's, with the path; the CLI
+/// words it with the command that mends it (`owl init --db PATH`, `owl migrate`).
+public enum DatabaseFileError: Error, CustomStringConvertible {
+    /// Nothing (or an empty file) at the path, and creating was not allowed.
+    case missing(String)
+    /// A SQLite database of another application: it has no schema_migrations table.
+    case notOwls(String)
+    /// A folder, or a path ending in a slash (`exists` says whether it is there).
+    case folder(String, exists: Bool)
+    /// At schema `version`, this owl needs `latest`, and the file is not writable.
+    case behindAndNotWritable(String, version: Int, latest: Int)
+    /// Opened for reading, it lacks the `pending` migrations, and the file is not writable.
+    case lacksMigrationsAndNotWritable(String, pending: [String])
+
+    public var path: String {
+        switch self {
+        case let .missing(path), let .notOwls(path), let .folder(path, _), let .behindAndNotWritable(path, _, _),
+             let .lacksMigrationsAndNotWritable(path, _):
+            return path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .missing(path): return "no database at \(path)"
+        case let .notOwls(path): return "\(path) is a SQLite database but not an owl database (it has no schema_migrations table)"
+        case let .folder(path, exists): return "\(path) \(exists ? "is a directory" : "names a folder"), not a database file"
+        case let .behindAndNotWritable(path, version, latest):
+            return "\(path): the database is at schema version \(version) and this owl needs \(latest), but the file is not writable"
+        case let .lacksMigrationsAndNotWritable(path, pending):
+            return "\(path): the database lacks migrations this owl needs (\(pending.joined(separator: ", "))), but the file is not writable"
+        }
+    }
 }
 
 /// The owl database: a SQLite file brought to the latest schema on open.
@@ -35,13 +64,12 @@ public final class Warehouse {
         try Warehouse.checkUsablePath(path, mustExist: false)
         switch try Warehouse.kind(of: path) {
         case .missing, .empty:
-            guard creation != .never else { throw Warehouse.noDatabase(path) }
+            guard creation != .never else { throw DatabaseFileError.missing(path) }
         case .foreign:
-            guard creation == .evenIntoForeignDatabase else { throw Warehouse.notOwls(path) }
+            guard creation == .evenIntoForeignDatabase else { throw DatabaseFileError.notOwls(path) }
         case .owl(let version):
             if version < migrator.latestVersion && !path.hasPrefix("file:") && !FileManager.default.isWritableFile(atPath: path) {
-                throw WarehouseError("\(path): the database is at schema version \(version) and this owl needs \(migrator.latestVersion), "
-                    + "but the file is not writable; run `owl migrate --db \(path)` where it is")
+                throw DatabaseFileError.behindAndNotWritable(path, version: version, latest: migrator.latestVersion)
             }
         }
         try Warehouse.checkWritable(path)
@@ -79,15 +107,6 @@ public final class Warehouse {
         }
     }
 
-    static func noDatabase(_ path: String) -> WarehouseError {
-        WarehouseError("no database at \(path); run `owl init --db \(path)`")
-    }
-
-    static func notOwls(_ path: String) -> WarehouseError {
-        WarehouseError("\(path) is a SQLite database but not an owl database (it has no schema_migrations table); "
-            + "`owl init --force --db \(path)` adds owl's tables to it")
-    }
-
     private init(path: String, db: Database) {
         self.path = path
         self.db = db
@@ -98,17 +117,15 @@ public final class Warehouse {
     public static func openForReading(path: String, migrator: Migrator = .embedded) throws -> Warehouse {
         try checkUsablePath(path, mustExist: true)
         switch try kind(of: path) {
-        case .missing, .empty: throw noDatabase(path)
-        case .foreign: throw notOwls(path)
+        case .missing, .empty: throw DatabaseFileError.missing(path)
+        case .foreign: throw DatabaseFileError.notOwls(path)
         case .owl: break
         }
         let db = try naming(path) { try readOnlyConnection(path) }
         let pending = try naming(path) { try migrator.pending(in: db) }
         if pending.isEmpty { return Warehouse(path: path, db: db) }
         if !path.hasPrefix("file:") && !FileManager.default.isWritableFile(atPath: path) {
-            let names = pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
-            throw WarehouseError("\(path): the database lacks migrations this owl needs (\(names)), but the file is not writable; "
-                + "run `owl migrate --db \(path)` where it is")
+            throw DatabaseFileError.lacksMigrationsAndNotWritable(path, pending: pending.map { String(format: "%04d_%@", $0.version, $0.name) })
         }
         return try Warehouse(path: path, creation: .never, migrator: migrator)
     }
@@ -156,8 +173,8 @@ public final class Warehouse {
     public static func openReadOnly(path: String) throws -> Database {
         try checkUsablePath(path, mustExist: true)
         switch try kind(of: path) {
-        case .missing, .empty: throw noDatabase(path)
-        case .foreign: throw notOwls(path)
+        case .missing, .empty: throw DatabaseFileError.missing(path)
+        case .foreign: throw DatabaseFileError.notOwls(path)
         case .owl: break
         }
         return try naming(path) {
@@ -172,9 +189,9 @@ public final class Warehouse {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if (exists && isDirectory.boolValue) || path.hasSuffix("/") {
-            throw WarehouseError("\(path) \(exists ? "is a directory" : "names a folder"); --db needs a database file path, e.g. \(Paths.join(path, "owl.sqlite"))")
+            throw DatabaseFileError.folder(path, exists: exists)
         }
-        if !exists && mustExist { throw noDatabase(path) }
+        if !exists && mustExist { throw DatabaseFileError.missing(path) }
     }
 
     /// A file to be created needs a writable folder; an existing one must be writable.

@@ -58,70 +58,84 @@ struct Export: ParsableCommand {
               completion: Completions.analysisParameters)
     var analysisArguments: [String] = []
 
+    /// What the command line asks for, checked in full before the database is opened.
+    private enum Plan {
+        case partitioned(folder: String, by: Partitioning, format: OutputFormat)
+        case all(folder: String, format: OutputFormat)
+        case entity(Entity, format: OutputFormat)
+        case analysis(Analysis, arguments: [String: String], format: OutputFormat)
+    }
+
+    func validate() throws {
+        _ = try checkingCommandLine(plan)
+    }
+
+    private func plan() throws -> (Plan, ExportFilter) {
+        let entity = Entity(rawValue: target)
+        let filter = try ExportFilter(organization: organization, country: country, from: from, to: to).checked()
+        if let entity { try Exporter.check(entity, filter: filter) }
+        if (entity != nil || target == "all"), !analysisArguments.isEmpty {
+            throw UsageError("unexpected \(analysisArguments.joined(separator: " ")) for \(target); entities take --organization, --country, --from and --to")
+        }
+        if let partitionBy {
+            guard entity == .observations else { throw UsageError("--partition-by splits observations; \(target) is not partitioned") }
+            if chart { throw UsageError("--chart draws an analysis; --partition-by writes observations") }
+            guard let folder = outputOptions.file else { throw UsageError("--partition-by needs --output FOLDER") }
+            let format = outputOptions.format ?? .csv
+            guard format == .csv || format == .jsonl else {
+                throw UsageError("--partition-by writes csv or jsonl parts (got --format \(format.rawValue))")
+            }
+            return (.partitioned(folder: folder, by: partitionBy, format: format), filter)
+        }
+        if target == "all" {
+            guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
+            try refuseFileLikeFolder(folder)
+            return (.all(folder: folder, format: outputOptions.format ?? .csv), filter)
+        }
+        let format = try outputOptions.resolvedFormat(fallback: .csv)
+        if entity != nil && chart { throw UsageError("--chart draws an analysis; \(target) is an entity") }
+        try outputOptions.checkChart(chart, format: format)
+        if let entity { return (.entity(entity, format: format), filter) }
+        guard let analysis = try? Analysis.named(target) else {
+            var message = "\(target) is not something owl exports: give an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", "))), all, "
+                + "or an analysis (\(Analysis.catalog.map(\.name).joined(separator: ", ")))"
+            let names = Entity.allCases.map(\.rawValue) + ["all"] + Analysis.catalog.map(\.name)
+            if let suggestion = Warehouse.suggestion(for: target, among: names) { message += "; did you mean \(suggestion)?" }
+            throw UsageError(message)
+        }
+        guard organization == nil, country == nil else {
+            throw UsageError("--organization and --country filter entities; \(analysis.name) takes \(analysis.synopsis)")
+        }
+        // --from and --to are analysis parameters when the analysis has them.
+        var words = analysisArguments
+        if let from { words += ["--from", from] }
+        if let to { words += ["--to", to] }
+        return (.analysis(analysis, arguments: try analysis.arguments(fromCommandLine: words), format: format), filter)
+    }
+
     func run() throws {
-        try reportingErrors {
-            let entity = Entity(rawValue: target)
-            // The command line is checked in full before the database is opened: a wrong one exits 2.
-            let filter = try ExportFilter(organization: organization, country: country, from: from, to: to).checked()
-            if let entity { try Exporter.check(entity, filter: filter) }
-            if (entity != nil || target == "all"), !analysisArguments.isEmpty {
-                throw UsageError("unexpected \(analysisArguments.joined(separator: " ")) for \(target); entities take --organization, --country, --from and --to")
+        let (plan, filter) = try plan()
+        let warehouse = try database.openWarehouseForReading()
+        switch plan {
+        case let .partitioned(folder, partitioning, format):
+            warn(try filter.warnings(on: warehouse.db))
+            let manifest = try Exporter.exportPartitioned(from: warehouse.db, to: folder, by: partitioning, format: format,
+                                                          filter: filter, overwrite: outputOptions.force)
+            printError("\(folder): \(manifest.rows) rows in \(manifest.parts.count) parts")
+        case let .all(folder, format):
+            warn(try filter.warnings(on: warehouse.db))
+            for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
+                printError("\(written.path): \(written.rows) rows")
             }
-            if let partitionBy {
-                guard entity == .observations else { throw UsageError("--partition-by splits observations; \(target) is not partitioned") }
-                if chart { throw UsageError("--chart draws an analysis; --partition-by writes observations") }
-                guard let folder = outputOptions.file else { throw UsageError("--partition-by needs --output FOLDER") }
-                let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
-                guard format == .csv || format == .jsonl else {
-                    throw UsageError("--partition-by writes csv or jsonl parts (got --format \(format.rawValue))")
-                }
-                let warehouse = try database.openWarehouseForReading()
-                warn(try filter.warnings(on: warehouse.db))
-                let manifest = try Exporter.exportPartitioned(from: warehouse.db, to: folder, by: partitionBy, format: format,
-                                                              filter: filter, overwrite: outputOptions.force)
-                printError("\(folder): \(manifest.rows) rows in \(manifest.parts.count) parts")
-                return
-            }
-            if target == "all" {
-                guard let folder = outputOptions.output else { throw UsageError("export all needs --output FOLDER") }
-                try refuseFileLikeFolder(folder)
-                let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
-                let warehouse = try database.openWarehouseForReading()
-                warn(try filter.warnings(on: warehouse.db))
-                for written in try Exporter.exportAll(from: warehouse.db, to: folder, format: format, filter: filter, overwrite: outputOptions.force) {
-                    printError("\(written.path): \(written.rows) rows")
-                }
-                return
-            }
-            let format = try outputOptions.resolvedFormat(fallback: .csv)
-            if entity != nil && chart { throw UsageError("--chart draws an analysis; \(target) is an entity") }
-            try outputOptions.checkChart(chart, format: format, terminal: isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil)
-            if let entity {
-                let warehouse = try database.openWarehouseForReading()
-                warn(try filter.warnings(on: warehouse.db))
-                let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
-                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
-            } else {
-                guard let analysis = try? Analysis.named(target) else {
-                    var message = "\(target) is not something owl exports: give an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", "))), all, "
-                        + "or an analysis (\(Analysis.catalog.map(\.name).joined(separator: ", ")))"
-                    let names = Entity.allCases.map(\.rawValue) + ["all"] + Analysis.catalog.map(\.name)
-                    if let suggestion = Warehouse.suggestion(for: target, among: names) { message += "; did you mean \(suggestion)?" }
-                    throw UsageError(message)
-                }
-                guard organization == nil, country == nil else {
-                    throw UsageError("--organization and --country filter entities; \(analysis.name) takes \(analysis.parameters.map(\.synopsis).joined(separator: " "))")
-                }
-                // --from and --to are analysis parameters when the analysis has them.
-                var words = analysisArguments
-                if let from { words += ["--from", from] }
-                if let to { words += ["--to", to] }
-                let arguments = try analysis.arguments(from: words)
-                let warehouse = try database.openWarehouseForReading()
-                let (rows, notes) = try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart)
-                notes.forEach(printError)
-                if let file = outputOptions.file { printError("\(file): \(rows) rows") }
-            }
+        case let .entity(entity, format):
+            outputOptions.noteChartLeftOut(chart, format: format)
+            warn(try filter.warnings(on: warehouse.db))
+            let rows = try Exporter.export(entity, from: warehouse.db, filter: filter, format: format, to: try outputOptions.sink())
+            if let file = outputOptions.file { printError("\(file): \(rows) rows") }
+        case let .analysis(analysis, arguments, format):
+            outputOptions.noteChartLeftOut(chart, format: format)
+            let rows = try runAnalysis(analysis, arguments: arguments, on: warehouse, format: format, output: outputOptions, chart: chart)
+            if let file = outputOptions.file { printError("\(file): \(rows) rows") }
         }
     }
 }

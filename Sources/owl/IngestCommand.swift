@@ -41,13 +41,11 @@ struct Ingest: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or directories to load.", valueName: "path"))
     var paths: [String]
 
-    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"),
-            completion: .list(Entity.allCases.map(\.rawValue)))
-    var into: String?
+    @Option(help: ArgumentHelp("Load every file as this entity, whatever its name.", valueName: "entity"))
+    var into: Entity?
 
-    @Option(help: ArgumentHelp("The source format: csv, json, jsonl, hf-models or epoch (default: from the content, else the extension).", valueName: "format"),
-            completion: .list(SourceFormat.allCases.map(\.rawValue)))
-    var format: String?
+    @Option(help: ArgumentHelp("The source format (default: from the content, else the extension).", valueName: "format"))
+    var format: SourceFormat?
 
     @Option(name: .customLong("observed-on"), help: ArgumentHelp("For hf-models: the day the listing was fetched (its downloads cover the 30 days before).", valueName: "date"))
     var observedOn: String?
@@ -77,9 +75,6 @@ struct Ingest: ParsableCommand {
     var wait: Double?
 
     func validate() throws {
-        if let into, Entity(rawValue: into) == nil {
-            throw ValidationError("--into must be one of \(Entity.allCases.map(\.rawValue).joined(separator: ", ")), not \(into)")
-        }
         if let observedOn, !Warehouse.isValidDate(observedOn) {
             throw ValidationError("--observed-on must be a date that exists, written YYYY-MM-DD (got \(observedOn))")
         }
@@ -87,32 +82,39 @@ struct Ingest: ParsableCommand {
             throw ValidationError("give a --map file or --column/--set options, not both")
         }
         if let wait, !(wait >= 0) { throw ValidationError("--wait takes a number of seconds (got \(wait))") }
-        if let format, SourceFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(format)")
-        }
+        _ = try checkingCommandLine(commandLineMapping)
+    }
+
+    /// The mapping --column and --set give: nil without them. What is wrong with them is
+    /// the command line's fault.
+    private func commandLineMapping() throws -> ColumnMapping? {
+        guard map == nil, !column.isEmpty || !constants.isEmpty else { return nil }
+        guard let into else { throw UsageError("--column and --set need --into ENTITY (or a --map file naming it)") }
+        let columns = try column.map { try Self.entry($0, option: "--column", shape: "FIELD=SOURCE_COLUMN") }
+        let values = try constants.map { try Self.entry($0, option: "--set", shape: "FIELD=VALUE") }
+        return try ColumnMapping(entity: into, columns: columns, constants: values)
+    }
+
+    /// `--column model=model_url|number` as a mapping entry, named `--column model` in messages.
+    private static func entry(_ text: String, option: String, shape: String) throws -> ColumnMapping.Entry {
+        guard let equals = text.firstIndex(of: "=") else { throw UsageError("\(option) takes \(shape) (got \"\(text)\")") }
+        let field = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+        return ColumnMapping.Entry(field: field, text: String(text[text.index(after: equals)...]), origin: "\(option) \(field)")
     }
 
     func run() throws {
-        let entity = into.flatMap(Entity.init(rawValue:))
-        let (files, mapping) = try reportingErrors { () -> ([IngestFile], ColumnMapping?) in
-            var mapping: ColumnMapping?
-            if let map {
-                mapping = try ColumnMapping.load(path: map, into: entity)
-            } else if !column.isEmpty || !constants.isEmpty {
-                guard let entity else { throw UsageError("--column and --set need --into ENTITY (or a --map file naming it)") }
-                // --column and --set are the command line: what is wrong with them is a usage error.
-                do {
-                    mapping = try ColumnMapping(entity: entity, columns: column, constants: constants)
-                } catch let error as WarehouseError {
-                    throw UsageError(error.description)
-                }
-            }
-            let files = try Ingester.plan(paths: paths, into: entity, format: format.flatMap(SourceFormat.init(rawValue:)), mapping: mapping) { path, reason in
-                if !quiet { printError("skipped \(path) (\(reason))") }
-            }
-            return (files, mapping)
+        // A --map file is data: reading it may fail with exit 1.
+        let mapping = try map.map { try ColumnMapping.load(path: $0, into: into) } ?? commandLineMapping()
+        let files = try Ingester.plan(paths: paths, into: into, format: format, mapping: mapping) { path, reason in
+            if !quiet { printError("skipped \(path) (\(reason))") }
         }
         defer { for file in files { file.removeCopy() } }
+        // Found by reading the files (their format), so an exit 1 as before, but before the database is opened.
+        if observedOn == nil, let file = files.first(where: \.format.needsObservationDate) {
+            throw WarehouseError(file.format == .hfModels
+                ? "\(file.path): a Hugging Face listing needs --observed-on DATE, the day it was fetched (downloads are the 30 days before it)"
+                : "\(file.path): an Open LLM Leaderboard export needs --observed-on DATE, the day it was exported (its likes and scores are as of then)")
+        }
         let warehouse = try database.openWarehouse(creation: .ifMissing)
         // One load at a time: a second waits its turn rather than failing after 5 s.
         warehouse.db.waitWhenBusy(upTo: wait) { printError("waiting for another load of this database…") }
@@ -120,12 +122,10 @@ struct Ingest: ParsableCommand {
         var options = IngestOptions(dryRun: dryRun, skipInvalid: skipInvalid, observedOn: observedOn, mapping: mapping)
         options.insertOnly = insertOnly
         let ingester = Ingester(warehouse: warehouse, options: options, progress: bar.enabled ? bar.show : nil)
-        let reports = try reportingErrors {
-            try ingester.ingest(files) { report in
-                bar.clear()
-                print(summary(of: report))
-                if report.loaded && report.skipped > 0 { printError(digest(of: report)) }
-            }
+        let reports = try ingester.ingest(files) { report in
+            bar.clear()
+            print(summary(of: report))
+            if report.loaded && report.skipped > 0 { printError(digest(of: report)) }
         }
         guard let failed = reports.first(where: { !$0.loaded }) else {
             if dryRun { print("dry run: nothing was written") }
@@ -175,6 +175,9 @@ struct Ingest: ParsableCommand {
         return (lines + report.notes.map { "  note: \($0)" }).joined(separator: "\n")
     }
 }
+
+extension Entity: ExpressibleByArgument {}
+extension SourceFormat: ExpressibleByArgument {}
 
 /// A one-line progress bar on standard error, shown only for files that take more than a second.
 final class ProgressBar {

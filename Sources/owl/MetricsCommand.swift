@@ -19,13 +19,15 @@ struct Metrics: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
+    func validate() throws {
+        try outputOptions.checkFormat()
+    }
+
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
-        try reportingErrors {
-            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
-            let warehouse = try database.openWarehouse()
-            let rows = try ResultWriter.write(try MetricCatalog.query(in: warehouse), format: format, to: try outputOptions.sink())
-            if rows == 0 { printError("owl: no metrics stored; load some with owl ingest (Seeds/metrics.csv defines the common ones)") }
-        }
+        let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+        let warehouse = try database.openWarehouse()
+        let rows = try ResultWriter.write(try MetricCatalog.query(in: warehouse), format: format, to: try outputOptions.sink())
+        if rows == 0 { printError("owl: no metrics stored; load some with owl ingest (Seeds/metrics.csv defines the common ones)") }
     }
 }

@@ -37,14 +37,16 @@ struct OrganizationsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("downloads, models or name (default: downloads with --unknown, else name).", valueName: "order"))
         var sort: Organizations.ListOrder?
 
+        func validate() throws {
+            try outputOptions.checkFormat()
+        }
+
         func run() throws {
             let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
             let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
             let warehouse = try database.openWarehouse()
-            try reportingErrors {
-                let statement = try Organizations.list(unknownOnly: unknown, order: sort ?? (unknown ? .downloads : .name), in: warehouse.db)
-                try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
-            }
+            let statement = try Organizations.list(unknownOnly: unknown, order: sort ?? (unknown ? .downloads : .name), in: warehouse.db)
+            try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
         }
     }
 
@@ -91,10 +93,8 @@ struct OrganizationsCommand: ParsableCommand {
             for (option, value) in [("--country", country), ("--kind", kind), ("--name", name), ("--url", url)] {
                 if let value { words += [option, value.contains(" ") ? "\"\(value)\"" : value] }
             }
-            let changed = try reportingErrors {
-                try Organizations.set(id, Organizations.Changes(name: name, country: country, kind: kind, url: url),
-                                      command: words.joined(separator: " "), in: warehouse)
-            }
+            let changed = try Organizations.set(id, Organizations.Changes(name: name, country: country, kind: kind, url: url),
+                                                command: words.joined(separator: " "), in: warehouse)
             print(changed ? "\(id): updated" : "\(id): unchanged (it already had these values)")
         }
     }
@@ -123,7 +123,7 @@ struct OrganizationsCommand: ParsableCommand {
 
         func run() throws {
             let warehouse = try database.openWarehouse()
-            let summary = try reportingErrors { try Organizations.merge(from, into: into, in: warehouse) }
+            let summary = try Organizations.merge(from, into: into, in: warehouse)
             guard !summary.alreadyMerged else {
                 print("\(from) is already merged into \(into): nothing to do")
                 return

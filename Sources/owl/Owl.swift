@@ -28,8 +28,9 @@ struct Owl: ParsableCommand {
         subcommands: [Init.self, Migrate.self, Ingest.self, Pull.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self, RejectsCommand.self, Metrics.self, ReportCommand.self]
     )
 
-    /// Exit codes as DESIGN.md promises: 0 ok, 1 bad input or failed check, 2 usage error
-    /// (ArgumentParser's own default for usage errors is 64).
+    /// The one place an error becomes an exit code, as DESIGN.md promises: 2 for a wrong
+    /// command line (found by ArgumentParser, by a `validate()`, or a `UsageError`), 1 for
+    /// what needs the database, the data, files or the network, 0 for --help and --version.
     static func main() {
         if let word = CommandLine.arguments.dropFirst().first, let message = unknownCommandMessage(word) {
             printError("owl: \(message)\nUsage: owl <subcommand>; `owl --help` lists them.")
@@ -38,13 +39,23 @@ struct Owl: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            // The command has said what went wrong.
+            Foundation.exit(code.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
+            switch exitCode(for: error) {
+            case .success:
+                // --help, --version.
+                exit(withError: error)
+            case .validationFailure:
+                // ArgumentParser's own usage errors and validate()'s; its code is 64, owl's 2.
                 printError(fullMessage(for: error))
                 Foundation.exit(2)
+            default:
+                let (message, usage) = commandLineWording(of: error)
+                printError("owl: \(message)")
+                Foundation.exit(usage ? 2 : 1)
             }
-            exit(withError: error)
         }
     }
 }
@@ -83,31 +94,15 @@ struct DatabaseOptions: ParsableArguments {
         return "owl.sqlite"
     }
 
-    /// Opens and migrates the database, turning failures into a clean exit 1. Only init and
-    /// ingest create a missing database; every other command refuses it.
+    /// Opens and migrates the database. Only init and ingest create a missing database;
+    /// every other command refuses it.
     func openWarehouse(creation: Warehouse.Creation = .never) throws -> Warehouse {
-        try reportingErrors { try Warehouse(path: path, creation: creation) }
+        try Warehouse(path: path, creation: creation)
     }
 
     /// Opens an existing database for a command that only reads: no write access needed.
     func openWarehouseForReading() throws -> Warehouse {
-        try reportingErrors { try Warehouse.openForReading(path: path) }
-    }
-}
-
-/// Prints a user-facing error to standard error and exits 2 for a wrong command line, 1 for
-/// anything else, instead of a stack of Swift types.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as UsageError {
-        printError("owl: \(error)")
-        throw ExitCode(2)
-    } catch {
-        printError("owl: \(error)")
-        throw ExitCode(1)
+        try Warehouse.openForReading(path: path)
     }
 }
 

@@ -120,27 +120,7 @@ struct PullHF: ParsableCommand {
         let token = ProcessInfo.processInfo.environment["HF_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let progress = PullProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0)
 
-        let snapshot = try reportingErrors { () -> HubSnapshot in
-            if resume {
-                if let keep { return try HubSnapshot(opening: keep) }
-                let root = HubSnapshot.root(database: database.path)
-                guard let found = try HubSnapshot.latestUnloaded(under: root) else {
-                    throw WarehouseError("nothing to resume under \(root): the newest pull there was loaded (or there is none)")
-                }
-                return found
-            }
-            var query = HubQuery(endpoint: try endpointURL())
-            query.authors = authorsFromRegistry ? try HubQuery.registryNamespaces(in: warehouse) : authors
-            if authorsFromRegistry && query.authors.isEmpty {
-                throw WarehouseError("no organization lists hf_namespaces; load Seeds/ (or organizations with hf_namespaces) first")
-            }
-            query.sort = sort
-            query.limit = limit
-            query.pipelineTag = pipelineTag
-            query.search = search
-            query.since = since
-            return try HubSnapshot(creating: keep ?? HubSnapshot.defaultFolder(database: database.path), query: query)
-        }
+        let snapshot = try openSnapshot(warehouse)
         if resume { printError("resuming the pull in \(snapshot.folder) (\(snapshot.manifest.pages.count) page(s) fetched)") }
 
         let puller = HubPuller(snapshot: snapshot, policy: policy, token: token) { event in
@@ -157,6 +137,8 @@ struct PullHF: ParsableCommand {
             try puller.run()
         } catch let error as WarehouseError {
             fetchFailure = error.description
+        } catch let error as HubPullError {
+            fetchFailure = error.commandLineMessage
         }
         progress.clear()
         let manifest = snapshot.manifest
@@ -176,6 +158,29 @@ struct PullHF: ParsableCommand {
         }
     }
 
+    /// The pull to continue (--resume), or a new one for the query the options describe.
+    private func openSnapshot(_ warehouse: Warehouse) throws -> HubSnapshot {
+        if resume {
+            if let keep { return try HubSnapshot(opening: keep) }
+            let root = HubSnapshot.root(database: database.path)
+            guard let found = try HubSnapshot.latestUnloaded(under: root) else {
+                throw WarehouseError("nothing to resume under \(root): the newest pull there was loaded (or there is none)")
+            }
+            return found
+        }
+        var query = HubQuery(endpoint: try endpointURL())
+        query.authors = authorsFromRegistry ? try HubQuery.registryNamespaces(in: warehouse) : authors
+        if authorsFromRegistry && query.authors.isEmpty {
+            throw WarehouseError("no organization lists hf_namespaces; load Seeds/ (or organizations with hf_namespaces) first")
+        }
+        query.sort = sort
+        query.limit = limit
+        query.pipelineTag = pipelineTag
+        query.search = search
+        query.since = since
+        return try HubSnapshot(creating: keep ?? HubSnapshot.defaultFolder(database: database.path), query: query)
+    }
+
     private var policy: HubPullPolicy {
         var policy = HubPullPolicy()
         policy.maxWait = maxWait
@@ -185,11 +190,9 @@ struct PullHF: ParsableCommand {
     /// Loads the pages, printing one total per entity (a page a batch).
     private func load(_ snapshot: HubSnapshot, into warehouse: Warehouse, progress: PullProgress) throws {
         var loadedPages = 0
-        let reports = try reportingErrors {
-            try snapshot.load(into: warehouse, dryRun: dryRun) { report in
-                if report.loaded { loadedPages += 1 }
-                progress.show("loading \(Paths.name(of: report.file.path)): \(loadedPages) of \(snapshot.manifest.pages.count) page(s)")
-            }
+        let reports = try snapshot.load(into: warehouse, dryRun: dryRun) { report in
+            if report.loaded { loadedPages += 1 }
+            progress.show("loading \(Paths.name(of: report.file.path)): \(loadedPages) of \(snapshot.manifest.pages.count) page(s)")
         }
         progress.clear()
         if let failed = reports.first(where: { !$0.loaded }) {

@@ -20,6 +20,10 @@ struct Analyses: ParsableCommand {
     @Argument(help: "An analysis to describe: its parameters and output columns.", completion: Completions.analyses)
     var name: String?
 
+    func validate() throws {
+        if let name { _ = try checkingCommandLine { try Analysis.named(name) } }
+    }
+
     /// The stored metrics each metric parameter can take, when there is a database to ask;
     /// a --db or $OWL_DB that names no database is an error, a missing owl.sqlite is not.
     func metricChoices() throws -> ((Analysis.Parameter) -> [String])? {
@@ -44,13 +48,13 @@ struct Analyses: ParsableCommand {
             let width = Analysis.catalog.map(\.name.count).max() ?? 0
             for analysis in Analysis.catalog {
                 print("\(analysis.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(analysis.title)")
-                print(String(repeating: " ", count: width + 2) + analysis.parameters.map(\.synopsis).joined(separator: " "))
+                print(String(repeating: " ", count: width + 2) + analysis.synopsis)
                 for line in metricLines(analysis, indent: String(repeating: " ", count: width + 4)) { print(line) }
             }
             print("\nRun one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
             return
         }
-        let analysis = try reportingErrors { try Analysis.named(name) }
+        let analysis = try Analysis.named(name)
         print("\(analysis.name): \(analysis.title)\n")
         print(wrap(analysis.description, indent: ""))
         print("\nParameters:")
@@ -88,9 +92,8 @@ struct Analyses: ParsableCommand {
 
 /// Output options shared by query and export.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("table, csv, tsv, json, jsonl, markdown, html or svg (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"),
-            completion: .list(OutputFormat.allCases.map(\.rawValue)))
-    var format: String?
+    @Option(help: ArgumentHelp("The output format (default: from the --output extension, else table on a terminal and csv otherwise).", valueName: "format"))
+    var format: OutputFormat?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (- is standard output).", valueName: "file"))
     var output: String?
@@ -101,16 +104,10 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Replace the --output file if it exists.")
     var force = false
 
-    func validate() throws {
-        if let format, OutputFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(format)")
-        }
-    }
-
     /// The format asked for, else the one the --output extension names (csv when it has
     /// none), else `fallback`. An extension owl does not write is refused, not written as CSV.
     func resolvedFormat(fallback: OutputFormat) throws -> OutputFormat {
-        if let format, let chosen = OutputFormat(rawValue: format) { return chosen }
+        if let format { return format }
         guard let file else { return fallback }
         if let chosen = OutputFormat.forFileName(file) { return chosen }
         let ext = (file as NSString).pathExtension
@@ -121,20 +118,33 @@ struct OutputOptions: ParsableArguments {
         return .csv
     }
 
+    /// For `validate()`: refuses an --output extension owl does not write.
+    func checkFormat() throws {
+        _ = try checkingCommandLine { try resolvedFormat(fallback: .csv) }
+    }
+
     func sink() throws -> OutputSink {
         guard let file else { return OutputSink() }
         return try OutputSink(path: file, overwrite: force)
     }
 
-    /// Checks that `--chart` has somewhere to go: svg needs it; a format without charts
-    /// says on standard error that it is left out.
-    func checkChart(_ chart: Bool, format: OutputFormat, terminal: Bool) throws {
+    /// Whether standard output is a terminal: a table and a pager there, csv elsewhere.
+    var toTerminal: Bool { isatty(STDOUT_FILENO) != 0 && file == nil }
+
+    /// Checks that `--chart` has somewhere to go: svg needs it.
+    func checkChart(_ chart: Bool, format: OutputFormat) throws {
         if format == .svg && !chart { throw UsageError("--format svg writes a chart alone: give --chart") }
+    }
+
+    /// Says on standard error that a format without charts leaves `--chart` out.
+    func noteChartLeftOut(_ chart: Bool, format: OutputFormat) {
         guard chart, !format.carriesChart else { return }
-        let why = self.format == nil && file == nil && !terminal ? " (standard output is not a terminal, so the format is csv)" : ""
+        let why = self.format == nil && file == nil && !toTerminal ? " (standard output is not a terminal, so the format is csv)" : ""
         printError("owl: note: \(format.rawValue) output carries no chart\(why); --chart is drawn under a table, in html or as svg (--format)")
     }
 }
+
+extension OutputFormat: ExpressibleByArgument {}
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -202,41 +212,68 @@ struct Query: ParsableCommand {
         if sql != nil && !analysisArguments.isEmpty {
             throw ValidationError("unexpected \(analysisArguments.joined(separator: " ")); with --sql, bind values with --param name=value")
         }
+        _ = try checkingCommandLine(plan)
+        _ = try checkingCommandLine(sqlParameters)
+    }
+
+    /// The --param name=value pairs.
+    private func sqlParameters() throws -> [(name: String, value: String)] {
+        try param.map { pair in
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw UsageError("--param takes name=value (got \"\(pair)\")")
+            }
+            return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+        }
+    }
+
+    /// What the command line asks for, checked without the database: the format, and the
+    /// analysis with its arguments (nil with --sql).
+    private func plan() throws -> (format: OutputFormat, analysis: (Analysis, [String: String])?) {
+        let format = try outputOptions.resolvedFormat(fallback: outputOptions.toTerminal ? .table : .csv)
+        try outputOptions.checkChart(chart, format: format)
+        guard sql == nil, let name else { return (format, nil) }
+        let analysis = try Analysis.named(name)
+        return (format, (analysis, try analysis.arguments(fromCommandLine: analysisArguments)))
     }
 
     func run() throws {
-        let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
-        try reportingErrors {
-            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
-            try outputOptions.checkChart(chart, format: format, terminal: terminal)
-            // With --sql, a word after --chart names the column to draw.
-            let sqlChart = chart ? (name ?? "*") : nil
-            let width = terminal && format == .table && !wide ? Terminal.width() : nil
-            let pager = terminal && !noPager ? Pager.start() : nil
-            defer { pager?.finish() }
-            // 0 means no limit.
-            let seconds = (timeout ?? (sql != nil ? AdHocQuery.defaultTimeoutSeconds : 0)).nonZero
-            if let sql {
-                let mebibytes = memoryLimit ?? AdHocQuery.defaultMemoryLimitMiB
-                AdHocQuery.limitMemory(mebibytes: mebibytes)
-                let db = try Warehouse.openReadOnly(path: database.path)
-                let statement = try AdHocQuery.prepare(sql, parameters: param, on: db)
-                db.interrupt(after: seconds)
-                try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
-                    try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: sqlChart, title: "owl query --sql", maximumWidth: width)
-                }
-                return
+        let terminal = outputOptions.toTerminal
+        let (format, analysis) = try plan()
+        outputOptions.noteChartLeftOut(chart, format: format)
+        // With --sql, a word after --chart names the column to draw.
+        let sqlChart = chart ? (name ?? "*") : nil
+        let width = terminal && format == .table && !wide ? Terminal.width() : nil
+        let pager = terminal && !noPager ? Pager.start() : nil
+        defer { pager?.finish() }
+        // 0 means no limit.
+        let seconds = (timeout ?? (sql != nil ? AdHocQuery.defaultTimeoutSeconds : 0)).nonZero
+        guard let (analysis, arguments) = analysis else {
+            let mebibytes = memoryLimit ?? AdHocQuery.defaultMemoryLimitMiB
+            AdHocQuery.limitMemory(mebibytes: mebibytes)
+            let db = try Warehouse.openReadOnly(path: database.path)
+            let statement = try AdHocQuery.prepare(sql!, parameters: try sqlParameters(), on: db)
+            db.interrupt(after: seconds)
+            try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: mebibytes) {
+                try ResultWriter.write(statement, format: format, to: try outputOptions.sink(), chart: sqlChart, title: "owl query --sql", maximumWidth: width)
             }
-            let analysis = try Analysis.named(name!)
-            let arguments = try analysis.arguments(from: analysisArguments)
-            let warehouse = try database.openWarehouseForReading()
-            warehouse.db.interrupt(after: seconds)
-            let notes = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
-                try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try outputOptions.sink(), chart: chart, maximumWidth: width).notes
-            }
-            notes.forEach(printError)
+            return
         }
+        try runAnalysis(analysis, arguments: arguments, on: try database.openWarehouseForReading(), format: format, output: outputOptions,
+                        chart: chart, maximumWidth: width, timeout: seconds)
     }
+}
+
+/// Runs an analysis into the output the options name and says its notes on standard error:
+/// the one way query and export run one. Returns the rows written.
+@discardableResult
+func runAnalysis(_ analysis: Analysis, arguments: [String: String], on warehouse: Warehouse, format: OutputFormat, output: OutputOptions,
+                 chart: Bool, maximumWidth: Int? = nil, timeout seconds: Double? = nil) throws -> Int {
+    warehouse.db.interrupt(after: seconds)
+    let (rows, notes) = try AdHocQuery.explainingLimits(timeout: seconds, memoryLimitMiB: nil) {
+        try analysis.run(on: warehouse.db, arguments: arguments, format: format, to: try output.sink(), chart: chart, maximumWidth: maximumWidth)
+    }
+    notes.forEach(printError)
+    return rows
 }
 
 private extension Double {

@@ -26,14 +26,16 @@ struct RejectsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the rejects of this file path, as it was given to owl ingest.", valueName: "path"))
     var file: String?
 
+    func validate() throws {
+        try outputOptions.checkFormat()
+    }
+
     func run() throws {
         let terminal = isatty(STDOUT_FILENO) != 0 && outputOptions.file == nil
-        try reportingErrors {
-            let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
-            let warehouse = try database.openWarehouse()
-            let statement = try Rejects.query(in: warehouse, batch: batch, file: file)
-            let rows = try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
-            if rows == 0 { printError("owl: no rejects\(batch.map { " in batch \($0)" } ?? "")\(file.map { " of \($0)" } ?? "")") }
-        }
+        let format = try outputOptions.resolvedFormat(fallback: terminal ? .table : .csv)
+        let warehouse = try database.openWarehouse()
+        let statement = try Rejects.query(in: warehouse, batch: batch, file: file)
+        let rows = try ResultWriter.write(statement, format: format, to: try outputOptions.sink())
+        if rows == 0 { printError("owl: no rejects\(batch.map { " in batch \($0)" } ?? "")\(file.map { " of \($0)" } ?? "")") }
     }
 }

@@ -53,17 +53,15 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            var options = Report.Options()
-            if let title { options.title = title }
-            (options.from, options.to) = (from, to)
-            (options.metricDownloads, options.metricLikes, options.metricScore) = (metricDownloads, metricLikes, metricScore)
-            options.databasePath = database.path
-            let warehouse = try database.openWarehouseForReading()
-            let toStandardOutput = output == "-" || output == "/dev/stdout"
-            let sink = toStandardOutput ? OutputSink() : try OutputSink(path: output, overwrite: force)
-            try Report.write(warehouse, options: options, to: sink)
-            if !toStandardOutput { printError("wrote \(output)") }
-        }
+        var options = Report.Options()
+        if let title { options.title = title }
+        (options.from, options.to) = (from, to)
+        (options.metricDownloads, options.metricLikes, options.metricScore) = (metricDownloads, metricLikes, metricScore)
+        options.databasePath = database.path
+        let warehouse = try database.openWarehouseForReading()
+        let toStandardOutput = output == "-" || output == "/dev/stdout"
+        let sink = toStandardOutput ? OutputSink() : try OutputSink(path: output, overwrite: force)
+        try Report.write(warehouse, options: options, to: sink)
+        if !toStandardOutput { printError("wrote \(output)") }
     }
 }

@@ -51,19 +51,17 @@ struct Migrate: ParsableCommand {
     var rebuildSummaries = false
 
     func run() throws {
-        try reportingErrors {
-            let before = try Warehouse.schemaVersionWithoutMigrating(path: database.path)
-            let warehouse = try Warehouse(path: database.path, creation: .never)
-            let after = warehouse.schemaVersion
-            if before == after {
-                print("\(warehouse.path): up to date at schema version \(after)")
-            } else {
-                print("\(warehouse.path): migrated from schema version \(before) to \(after)")
-            }
-            if rebuildSummaries {
-                try warehouse.rebuildSummaries()
-                print("\(warehouse.path): observation summaries rebuilt")
-            }
+        let before = try Warehouse.schemaVersionWithoutMigrating(path: database.path)
+        let warehouse = try Warehouse(path: database.path, creation: .never)
+        let after = warehouse.schemaVersion
+        if before == after {
+            print("\(warehouse.path): up to date at schema version \(after)")
+        } else {
+            print("\(warehouse.path): migrated from schema version \(before) to \(after)")
+        }
+        if rebuildSummaries {
+            try warehouse.rebuildSummaries()
+            print("\(warehouse.path): observation summaries rebuilt")
         }
     }
 }
@@ -88,7 +86,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openWarehouseForReading()
-        let status = try reportingErrors { try WarehouseStatus(of: warehouse, recent: batches) }
+        let status = try WarehouseStatus(of: warehouse, recent: batches)
         print("database:       \(status.path)")
         print("schema version: \(status.schemaVersion) (latest \(status.latestVersion))")
         print("")

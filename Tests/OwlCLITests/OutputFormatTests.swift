@@ -276,6 +276,6 @@ import Testing
         try box.loadAnalysisData()
         let run = try box.run(["query"] + Self.efficiency + ["--format", "xml"])
         #expect(run.status == 2)
-        #expect(run.stderr.contains("table, csv, tsv, json, jsonl, markdown"), "\(run.stderr)")
+        #expect(run.stderr.contains("Please provide one of the following:\n  - table\n  - csv\n  - tsv\n  - json\n  - jsonl\n  - markdown"), "\(run.stderr)")
     }
 }

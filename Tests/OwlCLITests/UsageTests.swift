@@ -29,13 +29,15 @@ import Testing
             (["query", "leaderboard", "--metric", "hf_likes", "--limit", "0"], "--limit must be a whole number of at least 1"),
             (["query", "cadence", "--from", "2025-13-01"], "--from must be a date that exists"),
             (["query", "cadence", "--from", "2025-12-31", "--to", "2025-01-01"], "--from 2025-12-31 is after --to 2025-01-01"),
-            (["query", "--format", "xlsx", "--sql", "SELECT 1"], "--format must be one of"),
+            (["query", "--format", "xlsx", "--sql", "SELECT 1"], "The value 'xlsx' is invalid for '--format <format>'"),
             (["export", "nosuch"], "nosuch is not something owl exports"),
             (["export", "models", "--from", "2025-02-01", "--to", "2025-01-01"], "--from 2025-02-01 is after --to 2025-01-01"),
             (["export", "models", "--country", "XX"], "--country takes an ISO 3166-1 alpha-2 code"),
             (["export", "models", "--country", "China"], "did you mean CN?"),
             (["export", "organizations", "--from", "2025-01-01"], "organizations have no date"),
             (["export", "all"], "export all needs --output FOLDER"),
+            (["query", "--sql", "SELECT :a", "--param", "a"], "--param takes name=value (got \"a\")"),
+            (["metrics", "--output", "m.xlsx"], "owl does not write .xlsx files"),
         ]
         for (arguments, message) in cases {
             let run = try box.run(arguments)
@@ -141,5 +143,16 @@ import Testing
         let folder = try box.owl("export", "all", "--output", "all.csv/")
         #expect(folder.status == 0, "\(folder.stderr)")
         #expect(FileManager.default.fileExists(atPath: box.path("all.csv/models.csv")))
+    }
+
+    @Test func enumeratedOptionsListTheirValuesAndRefuseOthers() throws {
+        let box = try Sandbox()
+        let help = try box.owl("ingest", "--help")
+        #expect(help.stdout.contains("(values: organizations, organization_aliases,"), "\(help.stdout)")
+        #expect(help.stdout.contains("(values: csv, json, jsonl, hf-models,"), "\(help.stdout)")
+        let wrong = try box.owl("ingest", "x.csv", "--into", "modles")
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("The value 'modles' is invalid for '--into <entity>'"), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: box.path("owl.sqlite")))
     }
 }

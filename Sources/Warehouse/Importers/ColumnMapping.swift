@@ -27,49 +27,52 @@ public struct ColumnMapping: Sendable, Equatable {
     public let columns: [Column]
     public let constants: [String: String]
 
-    /// `columnOrigins` and `constantOrigins` say where each spec was written, for messages:
-    /// `--column` and `--set` by default, `map.toml:7: columns.value` for a mapping file.
-    /// Every problem of the mapping is reported at once.
-    public init(entity: Entity, columns: [String], constants: [String],
-                columnOrigins: [String]? = nil, constantOrigins: [String]? = nil) throws {
+    /// One entry of a mapping as it was written: a field and its source spec (a column) or
+    /// its value (a constant), and where it was written (`--column value`,
+    /// `map.toml:7: columns.value`), which every message about it starts with.
+    public struct Entry: Sendable {
+        public let field: String
+        public let text: String
+        public let origin: String
+        public init(field: String, text: String, origin: String) {
+            self.field = field
+            self.text = text
+            self.origin = origin
+        }
+    }
+
+    /// Every problem of the mapping is reported at once, as a `ColumnMappingError`.
+    public init(entity: Entity, columns: [Entry], constants: [Entry]) throws {
         self.entity = entity
         var problems: [String] = []
         var parsed: [Column] = []
-        for (index, spec) in columns.enumerated() {
+        for entry in columns {
             do {
-                parsed.append(try Self.parseColumn(spec, entity: entity, origin: columnOrigins?[index]))
+                parsed.append(try Self.parseColumn(entry, entity: entity))
             } catch let error as WarehouseError {
                 problems.append(error.description)
             }
         }
         self.columns = parsed
         var values: [String: String] = [:]
-        for (index, pair) in constants.enumerated() {
-            let origin = constantOrigins?[index]
-            guard let equals = pair.firstIndex(of: "=") else {
-                problems.append("--set takes FIELD=VALUE (got \"\(pair)\")")
+        for entry in constants {
+            guard entity.fieldNames.contains(entry.field) else {
+                problems.append("\(entry.origin): \(unknownFieldMessage(entry.field, entity: entity))")
                 continue
             }
-            let field = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
-            guard entity.fieldNames.contains(field) else {
-                problems.append("\(origin ?? "--set \(field)"): \(unknownFieldMessage(field, entity: entity))")
-                continue
-            }
-            values[field] = String(pair[pair.index(after: equals)...])
+            values[entry.field] = entry.text
         }
         self.constants = values
-        let mapped = Set(parsed.map(\.field))
-        for both in mapped.intersection(values.keys).sorted() {
-            problems.append(columnOrigins == nil ? "field \(both) is given by both --column and --set" : "field \(both) is given by both [columns] and [set]")
+        for entry in constants where values[entry.field] != nil {
+            guard let column = columns.first(where: { $0.field == entry.field }) else { continue }
+            problems.append("\(entry.origin): the field is mapped by \(column.origin) as well; give it one or the other")
         }
+        let mapped = Set(parsed.map(\.field))
         let missing = entity.fields.filter { $0.required && !mapped.contains($0.name) && values[$0.name] == nil }.map(\.name)
         // models.released_on may come from the release; every other required field must be mapped.
         // (A field whose spec was wrong is reported for that, not as missing.)
-        if !missing.isEmpty && problems.isEmpty {
-            problems.append("the mapping onto \(entity.rawValue) gives no \(missing.joined(separator: ", ")); "
-                + (columnOrigins == nil ? "add --column FIELD=SOURCE or --set FIELD=VALUE" : "add it under [columns] or [set]"))
-        }
-        if !problems.isEmpty { throw WarehouseError(problems.joined(separator: "\n")) }
+        let unmapped = problems.isEmpty ? missing : []
+        if !problems.isEmpty || !unmapped.isEmpty { throw ColumnMappingError(problems: problems, unmapped: unmapped, entity: entity) }
     }
 
     /// Reads a mapping file: JSON `{"into": …, "columns": {FIELD: SPEC}, "set": {FIELD: VALUE}}`
@@ -130,21 +133,21 @@ public struct ColumnMapping: Sendable, Equatable {
             }
         }
         guard let entity = into ?? target.flatMap(Entity.init(rawValue:)) else {
-            throw WarehouseError("\(path): say which entity the file maps onto, with into = \"observations\" (or --into)")
+            throw WarehouseError("\(path): say which entity the file maps onto, with into = \"observations\"")
         }
         // In the order of the file, so problems are listed top to bottom.
-        func entries(_ section: String) -> [(spec: String, origin: String)] {
-            (table[section] ?? [:]).map { ("\($0.key)=\($0.value)", origins["\(section).\($0.key)"] ?? "\(path): \(section).\($0.key)") }
-                .sorted { $0.origin.localizedStandardCompare($1.origin) == .orderedAscending }
+        func entries(_ section: String) -> [Entry] {
+            (table[section] ?? [:]).map {
+                Entry(field: $0.key.trimmingCharacters(in: .whitespaces), text: $0.value,
+                      origin: origins["\(section).\($0.key)"] ?? "\(path): \(section).\($0.key)")
+            }.sorted { $0.origin.localizedStandardCompare($1.origin) == .orderedAscending }
         }
-        let columns = entries("columns"), constants = entries("set")
         do {
-            return try ColumnMapping(entity: entity, columns: columns.map(\.spec), constants: constants.map(\.spec),
-                                     columnOrigins: columns.map(\.origin), constantOrigins: constants.map(\.origin))
-        } catch let error as WarehouseError {
+            return try ColumnMapping(entity: entity, columns: entries("columns"), constants: entries("set"))
+        } catch let error as ColumnMappingError {
             // Problems not tied to one entry (a missing field) still name the file.
-            throw WarehouseError(error.description.split(separator: "\n").map { $0.hasPrefix(path) ? String($0) : "\(path): \($0)" }
-                .joined(separator: "\n"))
+            throw WarehouseError(error.message(howToAdd: "add it under [columns] or [set]").split(separator: "\n")
+                .map { $0.hasPrefix(path) ? String($0) : "\(path): \($0)" }.joined(separator: "\n"))
         }
     }
 
@@ -186,12 +189,10 @@ public struct ColumnMapping: Sendable, Equatable {
         return nil
     }
 
-    static func parseColumn(_ spec: String, entity: Entity, origin: String? = nil) throws -> Column {
-        guard let equals = spec.firstIndex(of: "=") else { throw WarehouseError("--column takes FIELD=SOURCE_COLUMN (got \"\(spec)\")") }
-        let field = String(spec[..<equals]).trimmingCharacters(in: .whitespaces)
-        let at = origin ?? "--column \(field)"
+    static func parseColumn(_ entry: Entry, entity: Entity) throws -> Column {
+        let field = entry.field, at = entry.origin
         guard entity.fieldNames.contains(field) else { throw WarehouseError("\(at): \(unknownFieldMessage(field, entity: entity))") }
-        let parts = spec[spec.index(after: equals)...].split(separator: "|", omittingEmptySubsequences: false).map { String($0) }
+        let parts = entry.text.split(separator: "|", omittingEmptySubsequences: false).map { String($0) }
         let source = parts[0].trimmingCharacters(in: .whitespaces)
         guard !source.isEmpty else { throw WarehouseError("\(at): name the source column after =") }
         let transforms = try parts.dropFirst().map { word -> Transform in
@@ -234,6 +235,23 @@ public struct ColumnMapping: Sendable, Equatable {
         }
         return .success(text)
     }
+}
+
+/// What is wrong with a mapping: each entry's problems, starting with where it was written,
+/// and the required fields it gives no value.
+public struct ColumnMappingError: Error, CustomStringConvertible {
+    public let problems: [String]
+    /// Required fields neither mapped nor set (listed only when the entries have no problem).
+    public let unmapped: [String]
+    public let entity: Entity
+
+    /// The problems, one a line; `howToAdd` says how to add a field where the mapping is written.
+    public func message(howToAdd: String) -> String {
+        (problems + (unmapped.isEmpty ? [] : ["the mapping onto \(entity.rawValue) gives no \(unmapped.joined(separator: ", ")); \(howToAdd)"]))
+            .joined(separator: "\n")
+    }
+
+    public var description: String { message(howToAdd: "map each to a source column or give it a value") }
 }
 
 struct FieldMessage: Error {

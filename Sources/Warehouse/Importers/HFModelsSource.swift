@@ -19,7 +19,7 @@ final class HFModelsSource: RecordSource {
 
     init(source: ByteSource, context: SourceContext) throws {
         guard let observedOn = context.observedOn else {
-            throw WarehouseError("\(source.path): a Hugging Face listing needs --observed-on DATE, the day it was fetched (downloads are the 30 days before it)")
+            throw WarehouseError("\(source.path): a Hugging Face listing needs the day it was fetched (IngestOptions.observedOn): its downloads are the 30 days before it")
         }
         self.source = source
         self.context = context
@@ -162,4 +162,10 @@ final class HFModelsSource: RecordSource {
         for base in plain { add(base, "other") }
         return found
     }
+}
+
+extension SourceFormat {
+    /// Snapshots that carry no date of their own: they load only with an observation date
+    /// (`IngestOptions.observedOn`), the day they were fetched or exported.
+    public var needsObservationDate: Bool { self == .hfModels || self == .openLLMLeaderboard }
 }

@@ -41,7 +41,7 @@ final class OpenLLMLeaderboardSource: RecordSource {
 
     init(reader: CSVReader, source: ByteSource, context: SourceContext) throws {
         guard let observedOn = context.observedOn else {
-            throw WarehouseError("\(source.path): an Open LLM Leaderboard export needs --observed-on DATE, the day it was exported (its likes and scores are as of then)")
+            throw WarehouseError("\(source.path): an Open LLM Leaderboard export needs the day it was exported (IngestOptions.observedOn): its likes and scores are as of then")
         }
         self.reader = reader
         self.source = source

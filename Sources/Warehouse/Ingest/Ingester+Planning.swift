@@ -8,12 +8,12 @@ extension Ingester {
     public static func plan(paths: [String], into: Entity? = nil, format: SourceFormat? = nil,
                             mapping: ColumnMapping? = nil, onSkip: (_ path: String, _ reason: String) -> Void = { _, _ in }) throws -> [IngestFile] {
         var files: [IngestFile] = []
-        var problems: [String] = []
+        var problems: [IngestPlanError.Problem] = []
         var copies: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append("\(path): no such file or directory")
+                problems.append(.missing(path))
                 continue
             }
             var candidates: [(name: String, readPath: String?)] = [(path, nil)]
@@ -27,7 +27,7 @@ extension Ingester {
                 var found: [String] = []
                 try walk(path, into: &found, visited: &visited, onSkip: onSkip)
                 candidates = found.map { ($0, nil) }
-                if candidates.isEmpty { problems.append("\(path): the directory holds no data files") }
+                if candidates.isEmpty { problems.append(.emptyFolder(path)) }
             }
             for (file, readPath) in candidates {
                 let name = Paths.name(of: file)
@@ -35,8 +35,7 @@ extension Ingester {
                 // A file named after an entity is in the interchange format, whatever it holds.
                 let detected = mapping == nil && into == nil && Entity.forFileName(name) == nil ? SourceFormat.detect(path: readPath ?? file) : nil
                 guard let fileFormat = format ?? detected ?? SourceFormat.forFileName(name) else {
-                    problems.append(stdin ? "standard input has no file name to tell its format from; give --format csv, json or jsonl"
-                                    : "\(file): cannot tell the format from the extension; use .csv, .json or .jsonl, or give --format")
+                    problems.append(.unknownFormat(stdin ? nil : file))
                     continue
                 }
                 if !fileFormat.isInterchange {
@@ -44,14 +43,12 @@ extension Ingester {
                     continue
                 }
                 if stdin && mapping?.entity == nil && into == nil {
-                    problems.append("standard input has no file name to tell its entity from; give --into ENTITY")
+                    problems.append(.unknownEntity(nil, suggestion: nil))
                     continue
                 }
                 guard let entity = mapping?.entity ?? into ?? Entity.forFileName(name) else {
                     let stem = name.split(separator: ".").first.map(String.init) ?? name
-                    var message = "\(file): the file name does not name an entity (\(Entity.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    if let suggestion = closest(to: stem, in: Entity.allCases.map(\.rawValue)) { message += "; did you mean \(suggestion)?" }
-                    problems.append(message + "; or give --into ENTITY")
+                    problems.append(.unknownEntity(file, suggestion: closest(to: stem, in: Entity.allCases.map(\.rawValue))))
                     continue
                 }
                 files.append(IngestFile(path: file, readPath: readPath, entity: entity, format: fileFormat))
@@ -59,7 +56,7 @@ extension Ingester {
         }
         if !problems.isEmpty {
             for copy in copies { try? FileManager.default.removeItem(atPath: copy) }
-            throw WarehouseError(problems.joined(separator: "\n"))
+            throw IngestPlanError(problems: problems)
         }
         // Dependency order; files that feed several entities come last. A stable sort keeps
         // the given order otherwise.

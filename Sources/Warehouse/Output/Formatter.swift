@@ -189,7 +189,7 @@ public final class RowFormatter {
     /// The chart of the rows held as SVG; nil (or, when `required`, an error) when no column is numeric.
     private func svgChart(required: Bool) throws -> String? {
         guard let column = resolvedChartColumn(), ResultChart.isNumeric(column, in: buffered) else {
-            if required { throw WarehouseError("--format svg draws a chart, and the result has no numeric column to draw (\(rowCount) rows)") }
+            if required { throw ChartError.nothingToDraw(rows: rowCount) }
             return nil
         }
         let scope = rowCount > buffered.count ? " (the first \(buffered.count) rows)" : ""

@@ -45,7 +45,7 @@ public final class OutputSink {
             guard Paths.isRegularFile(info) else {
                 throw WarehouseError("\(path) is not a regular file (a device, pipe or socket); owl replaces only regular files")
             }
-            if !overwrite { throw WarehouseError("\(path) already exists; give --force to replace it") }
+            if !overwrite { throw OutputExists(path: path) }
         }
         let folder = Paths.folder(of: target)
         let name = Paths.name(of: target)
@@ -155,5 +155,16 @@ public final class OutputSink {
             throw WarehouseError("\(shownPath): cannot move the finished file into place: \(reason)")
         }
         TemporaryFiles.unregister(temporaryPath)
+    }
+}
+
+/// A file owl would replace already exists and replacing was not asked for; `folder` is
+/// the folder written as a whole, when the file is one of its files.
+public struct OutputExists: Error {
+    public let path: String
+    public let folder: String?
+    public init(path: String, folder: String? = nil) {
+        self.path = path
+        self.folder = folder
     }
 }

@@ -13,7 +13,7 @@ public enum ResultWriter {
         let indices = try columnIndices(of: statement, wanted: wanted)
         let shown = indices.map { names[Int($0)] }
         if let chart, chart != "*", !shown.contains(chart) {
-            throw UsageError("--chart \(chart): no column \(chart) in the result; the columns are \(shown.joined(separator: ", "))")
+            throw ChartError.noColumn(chart, columns: shown)
         }
         let formatter = RowFormatter(format: format, columns: shown, sink: sink, title: title)
         formatter.maximumWidth = maximumWidth
@@ -54,4 +54,12 @@ public enum ResultWriter {
             }
         } ?? names.indices.map(Int32.init)
     }
+}
+
+/// Why a chart asked for cannot be drawn, with the values; the CLI words it with --chart and --format.
+public enum ChartError: Error {
+    /// The column to draw is not in the result.
+    case noColumn(String, columns: [String])
+    /// An SVG chart was asked for, and no column of the result is numeric.
+    case nothingToDraw(rows: Int)
 }

@@ -131,7 +131,7 @@ public final class HubSnapshot {
     public init(creating folder: String, query: HubQuery, now: Date = Date()) throws {
         self.folder = folder
         if FileManager.default.fileExists(atPath: Paths.join(folder, Self.manifestName)) {
-            throw WarehouseError("\(folder): already holds a pull (\(Self.manifestName)); give another --keep folder, or --resume to continue it")
+            throw HubPullError.alreadyHoldsAPull(folder)
         }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -276,6 +276,9 @@ public final class HubPuller {
         } catch let error as WarehouseError {
             try? snapshot.update { $0.failure = error.description }
             throw error
+        } catch let error as HubPullError {
+            try? snapshot.update { $0.failure = error.description }
+            throw error
         }
     }
 
@@ -322,7 +325,7 @@ public final class HubPuller {
                 let asked = answer.headers["retry-after"].flatMap(Self.seconds(retryAfter:))
                 wait = asked ?? backoff(attempt)
                 if wait > policy.maxWait {
-                    throw WarehouseError("\(file): the Hub asked to wait \(Int(wait.rounded(.up))) s before \(url.absoluteString) (HTTP 429), more than --max-wait \(Int(policy.maxWait)) s; the pull stopped there (`owl pull hf --resume` continues it)")
+                    throw HubPullError.waitTooLong(file: file, url: url.absoluteString, seconds: Int(wait.rounded(.up)), maxWait: Int(policy.maxWait))
                 }
                 reason = "rate limited (HTTP 429)"
             case .success(let answer) where answer.status >= 500:
@@ -330,8 +333,7 @@ public final class HubPuller {
                 reason = "HTTP \(answer.status)"
             case .success(let answer):
                 let body = String(decoding: answer.body.prefix(200), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-                let hint = answer.status == 401 || answer.status == 403 ? " (check $HF_TOKEN)" : (300..<400).contains(answer.status) ? " (a redirect, not followed: give the --endpoint it names)" : ""
-                throw WarehouseError("\(file): HTTP \(answer.status) for \(url.absoluteString)\(hint): \(body)")
+                throw HubPullError.refused(file: file, url: url.absoluteString, status: answer.status, body: body)
             case .failure(let error):
                 guard Self.isTransient(error) else {
                     throw WarehouseError("\(file): \(url.absoluteString): \(error.localizedDescription)")
@@ -340,7 +342,7 @@ public final class HubPuller {
                 reason = "connection failed (\(error.localizedDescription))"
             }
             guard attempt < policy.attempts else {
-                throw WarehouseError("\(file): \(url.absoluteString) failed \(attempt) times, last: \(reason); the pull stopped there (`owl pull hf --resume` continues it)")
+                throw HubPullError.gaveUp(file: file, url: url.absoluteString, attempts: attempt, lastReason: reason)
             }
             attempt += 1
             onEvent(.waiting(seconds: wait, reason: "\(reason); try \(attempt) of \(policy.attempts) for \(file)"))
@@ -431,8 +433,7 @@ extension HubSnapshot {
         do {
             reports = try Ingester(warehouse: warehouse, options: options).ingest(files, onFile: onFile)
         } catch let error as SQLiteError where error.code == .SQLITE_BUSY {  // the wait ran out
-            throw WarehouseError("\(warehouse.path): another load of this database is still running; nothing of the pull was loaded "
-                + "(--wait gives it longer; `owl pull hf --resume` loads the pages kept in \(folder))")
+            throw HubPullError.busy(database: warehouse.path, folder: folder)
         } catch let error as SQLiteError {
             throw WarehouseError("\(warehouse.path): \(error.message)")
         }
@@ -440,5 +441,36 @@ extension HubSnapshot {
             try update { $0.loadedAt = HubSnapshot.timestamp(Date()) }
         }
         return reports
+    }
+}
+
+/// Why a pull stopped, with the values; the description says the fact (and is what the
+/// manifest records), the CLI adds the options that mend it (--keep, --resume, --max-wait,
+/// --endpoint, --wait).
+public enum HubPullError: Error, CustomStringConvertible {
+    /// The folder holds a pull already.
+    case alreadyHoldsAPull(String)
+    /// A 429 asked to wait `seconds`, more than `maxWait`.
+    case waitTooLong(file: String, url: String, seconds: Int, maxWait: Int)
+    /// An answer that is neither 200, 429 nor 5xx: 401 and 403 (a token), 3xx (a redirect), others.
+    case refused(file: String, url: String, status: Int, body: String)
+    /// Every attempt failed; `lastReason` is the last failure.
+    case gaveUp(file: String, url: String, attempts: Int, lastReason: String)
+    /// Another load of the database held it past the wait.
+    case busy(database: String, folder: String)
+
+    public var description: String {
+        switch self {
+        case let .alreadyHoldsAPull(folder):
+            return "\(folder): already holds a pull (\(HubSnapshot.manifestName))"
+        case let .waitTooLong(file, url, seconds, maxWait):
+            return "\(file): the Hub asked to wait \(seconds) s before \(url) (HTTP 429), more than the \(maxWait) s allowed; the pull stopped there"
+        case let .refused(file, url, status, body):
+            return "\(file): HTTP \(status) for \(url): \(body)"
+        case let .gaveUp(file, url, attempts, reason):
+            return "\(file): \(url) failed \(attempts) times, last: \(reason); the pull stopped there"
+        case let .busy(database, _):
+            return "\(database): another load of this database is still running; nothing of the pull was loaded"
+        }
     }
 }
