@@ -56,12 +56,16 @@ edges AS (
     FROM pieces WHERE NOT whole
 ),
 measured AS MATERIALIZED (
-    -- The models counted: those with an observation of the metric, with their group (and
-    -- the group as a number, for cheap grouping).
-    SELECT model, last_observed, r, grp, dense_rank() OVER (ORDER BY grp) AS grp_key
+    -- The models counted: those with an observation of the metric, with their group, the
+    -- group as a number for cheap grouping (a model's own key when groups are models), and
+    -- the unit the group is made of (the model, or its organization: every other group is
+    -- a set of organizations).
+    SELECT model, last_observed, r, grp, unit,
+           CASE {group_by} WHEN 'model' THEN model ELSE dense_rank() OVER (ORDER BY grp) END AS grp_key
     FROM (SELECT l.model, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
                  CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
-                          ELSE org.country END AS grp
+                          ELSE org.country END AS grp,
+                 CASE {group_by} WHEN 'model' THEN l.model ELSE m.organization END AS unit
           FROM observation_latest AS l
           JOIN models AS m ON m.key = l.model
           JOIN organizations AS org ON org.id = m.organization
@@ -88,65 +92,78 @@ bounds AS (
 whole_years AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM pieces WHERE year_whole
 ),
-whole_months AS (
+whole_credit AS (
     -- Whole years from observation_years; the other whole months (contiguous runs before
-    -- and after them: only the range's ends can cut a month) from observation_months; each
-    -- summed per model and period.
-    SELECT s.model, CASE :period
-               WHEN 'month' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 12 + CAST(substr(s.month, 6, 2) AS INTEGER)
-               WHEN 'quarter' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3
-               WHEN 'year' THEN CAST(substr(s.month, 1, 4) AS INTEGER)
+    -- and after them: only the range's ends can cut a month) from observation_months.
+    -- Summed per period and unit straight from the slice (the models it reads are the
+    -- measured ones: only they have rows), and per model too only with --fill-gaps, which
+    -- needs each model's rate.
+    SELECT CASE :period
+               WHEN 'month' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 12 + CAST(substr(o.month, 6, 2) AS INTEGER)
+               WHEN 'quarter' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(o.month, 6, 2) AS INTEGER) + 2) / 3
+               WHEN 'year' THEN CAST(substr(o.month, 1, 4) AS INTEGER)
                ELSE 0 END AS period_key,
-           sum(s.amount) AS amount, sum(s.covered_days) AS covered_days
-    FROM observation_months AS s
-    WHERE s.metric = :metric_key
-      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
+           CASE {group_by} WHEN 'model' THEN o.model ELSE m.organization END AS unit,
+           CASE WHEN coalesce(:fill_gaps, 0) THEN o.model END AS model,
+           sum(o.amount) AS amount, sum(o.covered_days) AS covered_days
+    FROM observation_months AS o JOIN models AS m ON m.key = o.model
+    WHERE o.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
+      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
                                 AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
                       AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
                                 AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
-    GROUP BY 2, 1
+    GROUP BY 1, 2, 3
     UNION ALL
-    SELECT s.model, CASE :period
-               WHEN 'month' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 12 + CAST(substr(s.month, 6, 2) AS INTEGER)
-               WHEN 'quarter' THEN CAST(substr(s.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.month, 6, 2) AS INTEGER) + 2) / 3
-               WHEN 'year' THEN CAST(substr(s.month, 1, 4) AS INTEGER)
+    SELECT CASE :period
+               WHEN 'month' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 12 + CAST(substr(o.month, 6, 2) AS INTEGER)
+               WHEN 'quarter' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(o.month, 6, 2) AS INTEGER) + 2) / 3
+               WHEN 'year' THEN CAST(substr(o.month, 1, 4) AS INTEGER)
                ELSE 0 END,
-           sum(s.amount), sum(s.covered_days)
-    FROM observation_months AS s
-    WHERE s.metric = :metric_key
-      AND s.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
+           CASE {group_by} WHEN 'model' THEN o.model ELSE m.organization END,
+           CASE WHEN coalesce(:fill_gaps, 0) THEN o.model END,
+           sum(o.amount), sum(o.covered_days)
+    FROM observation_months AS o JOIN models AS m ON m.key = o.model
+    WHERE o.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
+      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
                                 AND month > (SELECT last_month FROM whole_years))
                       AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
                                 AND month > (SELECT last_month FROM whole_years))
-    GROUP BY 2, 1
+    GROUP BY 1, 2, 3
     UNION ALL
-    SELECT y.model, CASE :period WHEN 'year' THEN CAST(y.year AS INTEGER) ELSE 0 END,
+    SELECT CASE :period WHEN 'year' THEN CAST(y.year AS INTEGER) ELSE 0 END,
+           CASE {group_by} WHEN 'model' THEN y.model ELSE m.organization END,
+           CASE WHEN coalesce(:fill_gaps, 0) THEN y.model END,
            sum(y.amount), sum(y.covered_days)
-    FROM observation_years AS y
-    WHERE y.metric = :metric_key
+    FROM observation_years AS y JOIN models AS m ON m.key = y.model
+    WHERE y.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
       AND y.year BETWEEN (SELECT substr(first_month, 1, 4) FROM whole_years) AND (SELECT substr(last_month, 1, 4) FROM whole_years)
-    GROUP BY 2, 1
+    GROUP BY 1, 2, 3
 ),
-edge_months AS (
-    SELECT model, period_key, amount, covered_days FROM first_credit WHERE :metric_kind = 'window'
+edge_credit AS (
+    -- The partial months: window metrics from _window_edge.sql, cumulative ones from
+    -- _segments.sql; same grain as whole_credit.
+    SELECT period_key, grp_key, model, amount, covered_days FROM first_credit
     UNION ALL
-    SELECT model, period_key, amount, covered_days FROM last_credit WHERE :metric_kind = 'window'
+    SELECT period_key, grp_key, model, amount, covered_days FROM last_credit
     UNION ALL
-    SELECT g.model, e.period_key,
+    SELECT e.period_key, s.grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN s.model END,
            sum(g.rate * max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps) + 1)),
            sum(max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps, g.r) + 1))
-    FROM segments AS g JOIN edges AS e ON e.month = g.part
-    GROUP BY g.model, g.part
+    FROM segments AS g JOIN edges AS e ON e.month = g.part JOIN measured AS s ON s.model = g.model
+    GROUP BY 1, 2, 3
+),
+units AS (
+    SELECT DISTINCT unit, grp_key FROM measured WHERE {group_by} <> 'model'
+),
+credit AS (
+    SELECT w.period_key, coalesce(u.grp_key, w.unit) AS grp_key, w.model, w.amount, w.covered_days
+    FROM whole_credit AS w LEFT JOIN units AS u ON u.unit = w.unit
+    UNION ALL
+    SELECT * FROM edge_credit
 ),
 group_credit AS (
-    SELECT period_key, grp_key, sum(value) AS value, sum(covered_days) AS covered_days
-    FROM (SELECT w.period_key, s.grp_key, sum(w.amount) AS value, sum(w.covered_days) AS covered_days
-          FROM whole_months AS w JOIN measured AS s ON s.model = w.model
-          GROUP BY 1, 2
-          UNION ALL
-          SELECT c.period_key, s.grp_key, sum(c.amount), sum(c.covered_days)
-          FROM edge_months AS c JOIN measured AS s ON s.model = c.model
-          GROUP BY 1, 2)
+    SELECT period_key, grp_key, sum(amount) AS value, sum(covered_days) AS covered_days
+    FROM credit
     GROUP BY period_key, grp_key
 ),
 group_days AS (
@@ -160,7 +177,7 @@ group_days AS (
 model_credit AS (
     -- Only with --fill-gaps: each model's amount and covered days per period, and its rate.
     SELECT model, period_key, sum(amount) AS value, sum(covered_days) AS covered_days
-    FROM (SELECT * FROM whole_months UNION ALL SELECT * FROM edge_months)
+    FROM credit
     WHERE coalesce(:fill_gaps, 0)
     GROUP BY model, period_key
 ),
