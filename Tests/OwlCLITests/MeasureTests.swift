@@ -188,6 +188,19 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
         #expect(run.stderr.contains("1 observations of dl are dated before their model's release date"), "\(run.stderr)")
     }
 
+    // A cumulative series observed before its release, over a range that ends before the
+    // release: the curve starts at its first observation (Mar 5 = 100, from (Mar 4, 0)), then
+    // 60 over Mar 6 – Mar 31. Feb 10 – Mar 10 holds 100 + 5 × 60/26 = 111.54, although the
+    // model is released on Mar 20, after the range (a partial month read from the observations).
+    @Test func aCumulativeSeriesObservedBeforeItsReleaseInARangeEndingBeforeIt() throws {
+        let box = try Sandbox()
+        try World(models: [.init(id: "m", country: "US", released: "2025-03-20",
+                                 observations: [("2025-03-05", "likes", 100), ("2025-03-31", "likes", 160)])]).load(into: box)
+        let result = try shares(box, metric: "likes", from: "2025-02-10", to: "2025-03-10")
+        #expect(close(result["m"]?.value ?? 0, 100 + 5 * 60.0 / 26), "\(result)")
+        #expect(String(format: "%.2f", 100 + 5 * 60.0 / 26) == "111.54")
+    }
+
     // --fill-gaps credits uncovered days at the model's mean daily rate over its covered days:
     // one weekly snapshot of 700 (released long before) covers 7 of January's 31 days at 100 a
     // day → 3100; without it 700 and 22.58% coverage.

@@ -78,7 +78,8 @@ measured AS MATERIALIZED (
 ,
 bounds AS (
     -- A cumulative metric's partial months: each model's observations from the one before
-    -- the month to the one after it.
+    -- the month to the one after it. A model released after the month has nothing in it,
+    -- unless it was observed before its release (inconsistent data, looked up only then).
     SELECT s.model, e.month AS part, e.ps, e.pe,
            coalesce((SELECT max(o.observed_on) FROM observations AS o
                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text), '0000-01-01') AS lo,
@@ -86,6 +87,8 @@ bounds AS (
                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text), '9999-12-31') AS hi
     FROM edges AS e JOIN measured AS s
     WHERE :metric_kind = 'cumulative' AND s.last_observed >= e.ps_text
+      AND (s.r <= e.pe OR EXISTS (SELECT 1 FROM observations AS o
+                                  WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on <= e.pe_text))
 ),
 -- @include _segments
 ,
