@@ -8,6 +8,14 @@
 WITH RECURSIVE
 -- @include _group_amounts group_by='model'
 ,
+closure AS (
+    -- How the stored closure (model_ancestors) is read when every relation is followed beyond
+    -- direct bases: by organization or country, from the bases' side (per_group); by model, or
+    -- with --metric (which needs each repo's groups), from the repos of the range (ancestors).
+    SELECT :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AS used,
+           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
+               AND coalesce(:by, 'model') <> 'model' AND :metric IS NULL AS from_bases
+),
 derived AS (
     -- The derived repos of the range: released in it, with a base among the relations followed.
     SELECT r.model, r.base
@@ -33,10 +41,11 @@ ancestors (model, base) AS NOT MATERIALIZED (
     UNION ALL
     SELECT DISTINCT model, base FROM walked
     UNION ALL
-    -- Every relation followed: the closure kept at ingest (model_ancestors).
+    -- Every relation followed: the closure kept at ingest, read from the repos of the range
+    -- (by model the base is the group, so nothing is looked up per pair).
     SELECT a.model, a.ancestor
     FROM models AS d JOIN model_ancestors AS a ON a.model = d.key
-    WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
+    WHERE (SELECT used AND NOT from_bases FROM closure)
       AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
 ),
 grouped AS NOT MATERIALIZED (
@@ -58,6 +67,24 @@ grouped AS NOT MATERIALIZED (
 per_group AS (
     -- A repo counts once per group, though several of its bases may share an organization.
     SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
+    UNION ALL
+    -- Every relation followed, by organization or country: the closure read from the bases'
+    -- side, organization by organization (models_by_organization, then
+    -- model_ancestors_by_ancestor), so each base's group is read once rather than looked up
+    -- for each of its (repo, base) pairs. Exactly one of the two arms yields rows: this one
+    -- when closure.from_bases, the one above otherwise.
+    SELECT CASE :by WHEN 'organization' THEN b.organization ELSE org.country END AS grp,
+           count(DISTINCT a.model) AS derived
+    FROM organizations AS org
+    -- CROSS JOIN keeps this order: SQLite would otherwise walk the pairs and look each base up.
+    CROSS JOIN models AS b ON b.organization = org.id
+    CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
+    WHERE (SELECT from_bases FROM closure)
+      -- The unary + keeps SQLite from seeking model_ancestors once per repo of the range.
+      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
+      -- A root has no base of its own.
+      AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
+    GROUP BY 1
 ),
 amounts AS (
     -- With --metric: the amounts of each group's derived repos, each repo once.
