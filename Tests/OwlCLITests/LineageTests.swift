@@ -242,12 +242,13 @@ import Testing
         (["--depth", "all", "--relation", "quantized"], ["1,us/Tune,1,100"]),
         (["--depth", "root", "--relation", "quantized"], ["1,us/Tune,1,100"]),
         (["--depth", "all", "--limit", "1"], ["1,cn/Base,3,75"]),
-        // By organization or country, the closure is read from the bases' side.
+        // By organization or country (and --depth root), the closure is read from the bases' side.
         (["--depth", "all", "--by", "organization"], ["1,cn-lab,3,75", "2,us-lab,2,50", "3,fr-lab,1,25"]),
         (["--depth", "root", "--by", "organization"], ["1,cn-lab,3,75", "2,fr-lab,1,25"]),
         (["--depth", "all", "--by", "country"], ["1,CN,3,75", "2,US,2,50", "3,FR,1,25"]),
         // With --metric, from the repos' side: Tune's 100 likes and Merge's 30.
         (["--depth", "all", "--by", "organization", "--metric", "likes"], ["1,cn-lab,3,75,130", "2,us-lab,2,50,30", "3,fr-lab,1,25,"]),
+        (["--depth", "root", "--metric", "likes"], ["1,cn/Base,3,75,130", "2,zz/Stub,1,25,"]),
     ])
     func derivativesOfASmallForest(arguments: [String], expected: [String]) throws {
         let box = try Sandbox()

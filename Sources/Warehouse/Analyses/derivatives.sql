@@ -10,11 +10,13 @@ WITH RECURSIVE
 ,
 closure AS (
     -- How the stored closure (model_ancestors) is read when every relation is followed beyond
-    -- direct bases: by organization or country, from the bases' side (per_group); by model, or
-    -- with --metric (which needs each repo's groups), from the repos of the range (ancestors).
+    -- direct bases. From the bases' side (per_group), each base is read once: best when each
+    -- base's group must be found (by organization or country) or only roots count. From the
+    -- repos of the range (ancestors): best for --depth all by model, where every pair counts
+    -- and the base is the group, and needed with --metric (which needs each repo's groups).
     SELECT :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AS used,
-           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
-               AND coalesce(:by, 'model') <> 'model' AND :metric IS NULL AS from_bases
+           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AND :metric IS NULL
+               AND (coalesce(:by, 'model') <> 'model' OR :depth = 'root') AS from_bases
 ),
 derived AS (
     -- The derived repos of the range: released in it, with a base among the relations followed.
@@ -41,8 +43,8 @@ ancestors (model, base) AS NOT MATERIALIZED (
     UNION ALL
     SELECT DISTINCT model, base FROM walked
     UNION ALL
-    -- Every relation followed: the closure kept at ingest, read from the repos of the range
-    -- (by model the base is the group, so nothing is looked up per pair).
+    -- Every relation followed, unless closure.from_bases: the closure kept at ingest, read
+    -- from the repos of the range.
     SELECT a.model, a.ancestor
     FROM models AS d JOIN model_ancestors AS a ON a.model = d.key
     WHERE (SELECT used AND NOT from_bases FROM closure)
@@ -68,12 +70,11 @@ per_group AS (
     -- A repo counts once per group, though several of its bases may share an organization.
     SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
     UNION ALL
-    -- Every relation followed, by organization or country: the closure read from the bases'
-    -- side, organization by organization (models_by_organization, then
-    -- model_ancestors_by_ancestor), so each base's group is read once rather than looked up
-    -- for each of its (repo, base) pairs. Exactly one of the two arms yields rows: this one
-    -- when closure.from_bases, the one above otherwise.
-    SELECT CASE :by WHEN 'organization' THEN b.organization ELSE org.country END AS grp,
+    -- When closure.from_bases: the closure read from the bases' side, organization by
+    -- organization (models_by_organization, then model_ancestors_by_ancestor), so each base's
+    -- group is read once rather than looked up for each of its (repo, base) pairs. Exactly
+    -- one of the two arms yields rows.
+    SELECT CASE coalesce(:by, 'model') WHEN 'model' THEN b.key WHEN 'organization' THEN b.organization ELSE org.country END AS grp,
            count(DISTINCT a.model) AS derived
     FROM organizations AS org
     -- CROSS JOIN keeps this order: SQLite would otherwise walk the pairs and look each base up.
