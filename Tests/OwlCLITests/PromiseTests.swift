@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+// Promises of the README that had no test of their own: a database newer than the binary is
+// refused, `--sql` reads through a read-only connection, `owl analyses` lists and explains,
+// and the exit codes of migrate and export (0 done, 1 database/data/files, 2 command line).
+
+@Suite struct PromiseTests {
+    static let newerThanThisOwl = "owl: the database is at schema version 999, newer than this owl knows; use a newer owl\n"
+
+    @Test func aDatabaseNewerThanThisOwlIsRefusedByEveryCommandAndLeftAlone() throws {
+        let box = try Sandbox()
+        #expect(try box.owl("init").status == 0)
+        // A migration this binary does not have, as a newer owl would have recorded it.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [box.path("owl.sqlite"),
+                            "INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (999, '0999_future.sql', 'x', '2030-01-01T00:00:00Z')"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        try box.write("organizations.csv", "id,name,country,kind\nlab,Lab,FR,company\n")
+        let before = try box.dump()
+        for command in [["status"], ["migrate"], ["migrate", "--rebuild-summaries"], ["ingest", "organizations.csv"],
+                        ["query", "leaderboard", "--metric", "likes"],
+                        ["export", "models", "--output", "models.csv"], ["analyses"]] {
+            let run = try box.run(command)
+            #expect(run.status == 1, "owl \(command.joined(separator: " ")) exited \(run.status)")
+            #expect(run.stderr == Self.newerThanThisOwl, "owl \(command.joined(separator: " ")): \(run.stderr)")
+            #expect(run.stdout.isEmpty, "owl \(command.joined(separator: " ")): \(run.stdout)")
+        }
+        #expect(try box.dump() == before)
+        #expect(!FileManager.default.fileExists(atPath: box.path("models.csv")))
+    }
+
+    @Test func sqlReadsThroughAReadOnlyConnection() throws {
+        let box = try Sandbox()
+        #expect(try box.owl("init").status == 0)
+        func journalMode() throws -> String { try box.impValue("PRAGMA journal_mode") }
+        func setRollbackJournal() throws {
+            let sqlite = Process()
+            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            sqlite.arguments = [box.path("owl.sqlite"), "PRAGMA journal_mode = DELETE"]
+            sqlite.standardOutput = FileHandle.nullDevice
+            try sqlite.run()
+            sqlite.waitUntilExit()
+        }
+        // owl puts every connection it opens for writing into WAL mode; a read-only one cannot.
+        try setRollbackJournal()
+        #expect(try journalMode() == "delete")
+        let run = try box.owl("query", "--sql", "SELECT count(*) AS n FROM models")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "n\r\n0\r\n", "\(run.stdout)")
+        #expect(try journalMode() == "delete")
+        // The control: a command that opens for writing changes it.
+        #expect(try box.owl("migrate").status == 0)
+        #expect(try journalMode() == "wal")
+    }
+
+    @Test func analysesListsEveryAnalysisAndExplainsOne() throws {
+        let box = try Sandbox()
+        #expect(try box.owl("init").status == 0)
+        let list = try box.owl("analyses")
+        #expect(list.status == 0, "\(list.stderr)")
+        // One entry per analysis, its name at the start of a line, in name order, then how to run one.
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.last == "Run one with `owl query NAME --PARAMETER VALUE …` (e.g. --metric hf_likes); `owl analyses NAME` explains it.")
+        let names = lines.dropLast().filter { !$0.hasPrefix(" ") }.map { String($0.split(separator: " ")[0]) }
+        #expect(names == ["cadence", "concentration", "coverage", "derivatives", "download-share", "efficiency",
+                          "leaderboard", "openness", "timeline"], "\(list.stdout)")
+        #expect(list.stdout.hasPrefix("cadence         Release cadence by organization or country\n"), "\(list.stdout)")
+        let one = try box.owl("analyses", "derivatives")
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.hasPrefix("derivatives: Derivatives of base models"), "\(one.stdout)")
+        for column in ["rank", "base", "derived", "share_pct", "value"] {
+            #expect(one.stdout.contains("\n  \(column)") || one.stdout.contains(" \(column) "), "no column \(column) in:\n\(one.stdout)")
+        }
+        let unknown = try box.owl("analyses", "nosuch")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "owl: no analysis named nosuch; the analyses are: cadence, concentration, coverage, derivatives, "
+            + "download-share, efficiency, leaderboard, openness, timeline\n", "\(unknown.stderr)")
+    }
+
+    @Test func migrateAndExportExitCodes() throws {
+        let box = try Sandbox()
+        // 1: no database, or a file that is not one.
+        let noDatabase = try box.owl("export", "models", "--output", "models.csv")
+        #expect(noDatabase.status == 1)
+        #expect(noDatabase.stderr == "owl: no database at owl.sqlite; run `owl init --db owl.sqlite`\n", "\(noDatabase.stderr)")
+        try box.write("foreign.sqlite", "hello\n")
+        let foreign = try box.owl("migrate", "--db", "foreign.sqlite")
+        #expect(foreign.status == 1)
+        #expect(foreign.stderr == "owl: foreign.sqlite: file is not a database\n", "\(foreign.stderr)")
+        // 2: a wrong command line.
+        let bogus = try box.owl("migrate", "--bogus")
+        #expect(bogus.status == 2)
+        #expect(bogus.stderr.hasPrefix("Error: Unknown option '--bogus'\n"), "\(bogus.stderr)")
+        #expect(try box.owl("init").status == 0)
+        let nothing = try box.owl("export", "nosuch", "--output", "x.csv")
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr.hasPrefix("owl: nosuch is not something owl exports"), "\(nothing.stderr)")
+        // 0: done, the header alone for an empty table, CRLF as promised.
+        let export = try box.owl("export", "models", "--output", "models.csv")
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr == "models.csv: 0 rows\n", "\(export.stderr)")
+        let header = try String(contentsOfFile: box.path("models.csv"), encoding: .utf8)
+        #expect(header.hasSuffix("\r\n") && !header.dropLast(2).contains("\n"), "\(header.debugDescription)")
+        #expect(header.hasPrefix("id,organization,name,release,released_on,"), "\(header)")
+        let migrate = try box.owl("migrate")
+        #expect(migrate.status == 0)
+        #expect(migrate.stdout == "owl.sqlite: up to date at schema version 6\n", "\(migrate.stdout)")
+    }
+}
