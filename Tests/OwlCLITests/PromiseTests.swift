@@ -109,4 +109,43 @@ import Testing
         #expect(migrate.status == 0)
         #expect(migrate.stdout == "owl.sqlite: up to date at schema version 6\n", "\(migrate.stdout)")
     }
+
+    /// The ingest progress bar is drawn on standard error when it is a terminal (here the
+    /// pseudo-terminal of script(1)) and the load takes a second or more, then cleared;
+    /// never into a file or pipe.
+    @Test func theProgressBarIsDrawnOnATerminalOnly() throws {
+        let box = try Sandbox()
+        try box.write("organizations.csv", "id,name,country,kind\nlab,Lab,FR,company\n")
+        try box.write("models.csv", "id,organization,name,released_on\n" + (0..<100).map { "lab/m\($0),lab,M\($0),2000-01-01\n" }.joined())
+        try box.write("metrics.csv", "id,name,unit,kind\nlikes,Likes,likes,cumulative\n")
+        // 600,000 observations: several seconds for a debug build, well over the bar's first second.
+        let days = (0..<6_000).map { day in
+            let date = Calendar(identifier: .gregorian).date(byAdding: .day, value: day, to: Date(timeIntervalSince1970: 946_771_200))!
+            return ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        }
+        var observations = "model,metric,observed_on,value\n"
+        for model in 0..<100 {
+            for (index, day) in days.enumerated() { observations += "lab/m\(model),likes,\(day),\(index)\n" }
+        }
+        try box.write("observations.csv", observations)
+        for db in ["pipe.sqlite", "terminal.sqlite"] {
+            #expect(try box.owl("init", "--db", db).status == 0)
+            try box.impIngestOK("--db", db, "organizations.csv", "models.csv", "metrics.csv")
+        }
+        let summary = "observations.csv → observations: loaded, 600000 read, 600000 inserted, 0 updated, 0 unchanged, 0 skipped"
+
+        let piped = try box.owl("ingest", "--db", "pipe.sqlite", "observations.csv")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stderr.isEmpty, "\(piped.stderr.debugDescription)")
+        #expect(piped.stdout.hasPrefix(summary), "\(piped.stdout)")
+
+        let terminal = try runProcess(URL(fileURLWithPath: "/usr/bin/script"),
+                                      ["-qec", "\(box.owl.path) ingest --db terminal.sqlite observations.csv", "/dev/null"], in: box.folder)
+        #expect(terminal.status == 0, "\(terminal.stdout)")
+        // script's output is the terminal's: the bar redrawn in place, then erased before the summary.
+        #expect(terminal.stdout.hasPrefix("\robservations.csv █"), "\(terminal.stdout.prefix(200).debugDescription)")
+        #expect(terminal.stdout.contains(" rows/s \r"), "\(terminal.stdout.prefix(400).debugDescription)")
+        #expect(terminal.stdout.contains("rows/s \r\u{1B}[K" + summary), "\(terminal.stdout.suffix(400).debugDescription)")
+        #expect(try box.impValue("SELECT count(*) FROM observations", db: "terminal.sqlite") == "600000")
+    }
 }
