@@ -148,4 +148,31 @@ import Testing
         #expect(terminal.stdout.contains("rows/s \r\u{1B}[K" + summary), "\(terminal.stdout.suffix(400).debugDescription)")
         #expect(try box.impValue("SELECT count(*) FROM observations", db: "terminal.sqlite") == "600000")
     }
+
+    /// --insert-only adds new rows and leaves stored ones as they are, for an entity and for
+    /// observations; the same file without it updates them.
+    @Test func insertOnlyAddsAndLeavesStoredRowsAlone() throws {
+        let box = try Sandbox()
+        try box.write("seed/organizations.csv", "id,name,country,kind\nlab,Lab,FR,company\n")
+        try box.write("seed/models.csv", "id,organization,name,released_on\nlab/a,lab,A,2024-01-01\n")
+        try box.write("seed/metrics.csv", "id,name,unit,kind\nlikes,Likes,likes,cumulative\n")
+        try box.write("seed/observations.csv", "model,metric,observed_on,value\nlab/a,likes,2024-02-01,10\n")
+        try box.impIngestOK("seed")
+        try box.write("organizations.csv", "id,name,country,kind\nlab,Renamed Lab,DE,academic\nnew,New,US,company\n")
+        try box.write("observations.csv", "model,metric,observed_on,value\nlab/a,likes,2024-02-01,20\nlab/a,likes,2024-03-01,30\n")
+
+        let organizations = try box.owl("ingest", "organizations.csv", "--insert-only")
+        #expect(organizations.stdout.hasPrefix("organizations.csv → organizations: loaded, 2 read, 1 inserted, 0 updated, 1 unchanged, 0 skipped"),
+                "\(organizations.stdout)\(organizations.stderr)")
+        #expect(try box.impSQL("SELECT id, name, country, kind FROM organizations ORDER BY id") == ["lab|Lab|FR|company", "new|New|US|company"])
+        let observations = try box.owl("ingest", "observations.csv", "--insert-only")
+        #expect(observations.stdout.hasPrefix("observations.csv → observations: loaded, 2 read, 1 inserted, 0 updated, 1 unchanged, 0 skipped"),
+                "\(observations.stdout)\(observations.stderr)")
+        #expect(try box.impSQL("SELECT observed_on, value FROM observations_named ORDER BY observed_on") == ["2024-02-01|10.0", "2024-03-01|30.0"])
+
+        // The control: without --insert-only the stored rows take the files' values.
+        try box.impIngestOK("organizations.csv", "observations.csv")
+        #expect(try box.impSQL("SELECT id, name, country, kind FROM organizations ORDER BY id") == ["lab|Renamed Lab|DE|academic", "new|New|US|company"])
+        #expect(try box.impSQL("SELECT observed_on, value FROM observations_named ORDER BY observed_on") == ["2024-02-01|20.0", "2024-03-01|30.0"])
+    }
 }
