@@ -637,15 +637,26 @@ let exportFieldNames: [String: [String]] = [
         #expect(try box.read("kept.csv") == "old\n")
         #expect(try box.temporaryFiles().isEmpty)
 
-        // An unwritable folder (root writes anywhere, so only for other users).
-        if getuid() != 0 {
-            try FileManager.default.createDirectory(atPath: box.path("locked"), withIntermediateDirectories: true)
-            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: box.path("locked"))
-            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: box.path("locked")) }
-            let locked = try box.run(["export", "models", "--db", "a.sqlite", "--output", "locked/models.csv"])
-            #expect(locked.status == 1)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("locked")).isEmpty)
+        // An unwritable folder. Root writes anywhere, so as root owl runs as nobody (setpriv);
+        // the control, a folder anyone may write, shows nobody can export at all.
+        for (name, permissions) in [("locked", 0o555), ("open", 0o777)] {
+            try FileManager.default.createDirectory(atPath: box.path(name), withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: box.path(name))
         }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: box.path("locked")) }
+        func export(to output: String) throws -> Run {
+            let arguments = ["export", "models", "--db", "a.sqlite", "--output", output]
+            guard getuid() == 0 else { return try box.run(arguments) }
+            return try runProcess(URL(fileURLWithPath: "/usr/bin/setpriv"),
+                                  ["--reuid=65534", "--regid=65534", "--clear-groups", box.owl.path] + arguments, in: box.folder)
+        }
+        let locked = try export(to: "locked/models.csv")
+        #expect(locked.status == 1)
+        #expect(locked.stderr == "owl: locked/models.csv: cannot write in locked (Permission denied)\n", "\(locked.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("locked")).isEmpty)
+        let open = try export(to: "open/models.csv")
+        #expect(open.status == 0, "\(open.stderr)")
+        #expect(exportedRecords(try box.read("open/models.csv")).count == AwkwardExportData.counts["models"])
     }
 
     @Test func exportAllIntoABlockedFolderLeavesNoTemporaryFiles() throws {
@@ -656,11 +667,13 @@ let exportFieldNames: [String: [String]] = [
         try FileManager.default.createDirectory(atPath: box.path("out/observations.csv"), withIntermediateDirectories: true)
         let run = try box.run(["export", "all", "--db", "a.sqlite", "--output", "out", "--force"])
         #expect(run.status == 1)
+        // The folder is replaced as a whole, so one holding anything else is refused before a
+        // file is written: it is left as it was, with no temporary beside or inside it.
+        #expect(run.stderr == "owl: out holds more than owl's entity files (observations.csv); export all replaces the whole folder, "
+            + "so give an empty or new one\n", "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("out")) == ["observations.csv"])
         #expect(try box.temporaryFiles(in: "out").isEmpty)
-        // Whatever was written is whole, never a truncated file.
-        for entity in exportEntities.dropLast() where box.exists("out/\(entity).csv") {
-            #expect(exportedRecords(try box.read("out/\(entity).csv")).count == AwkwardExportData.counts[entity])
-        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.folder.path).filter { $0.contains(".owl-") }.isEmpty)
     }
 }
 
