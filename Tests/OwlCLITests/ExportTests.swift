@@ -495,13 +495,15 @@ let exportFieldNames: [String: [String]] = [
         try box.ingestFresh("a.sqlite", seeds)
         let csv = try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes"])
         let rows = parseCSV(csv.stdout)
-        #expect(rows.first?.contains("rank") == true, "\(csv.stdout)")
-        #expect(rows.count > 1)
+        #expect(rows.first == ["rank", "model", "organization", "country", "value"], "\(csv.stdout)")
+        // The seeds hold more than 20 models with hf_likes: the header and --limit's default 20 rows.
+        #expect(rows.count == 21, "\(csv.stdout)")
         try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes", "--output", "board.json"])
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: box.folder.appending(path: "board.json"))) as? [[String: Any]]
         #expect(json?.count == rows.count - 1)
         let unknown = try box.run(["export", "no-such-thing", "--db", "a.sqlite"])
-        #expect(unknown.status != 0)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("owl: no-such-thing is not something owl exports"), "\(unknown.stderr)")
     }
 
     // MARK: Filters
