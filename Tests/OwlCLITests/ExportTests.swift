@@ -479,7 +479,8 @@ let exportFieldNames: [String: [String]] = [
         try box.writeAwkward()
         try box.ingestFresh("a.sqlite", "awkward")
         let csv = try box.exportOK(["export", "metrics", "--db", "a.sqlite"])
-        #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n") || csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\n"))
+        // CSV records end with CRLF (RFC 4180), as the README promises.
+        #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n"), "\(csv.stdout.prefix(80).debugDescription)")
         for (file, format) in [("m.json", "json"), ("m.jsonl", "jsonl"), ("m.tsv", "tsv"), ("m.md", "markdown"), ("m.csv", "csv"), ("metrics-plain", "csv")] {
             try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", file])
             let explicit = try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--format", format])
