@@ -175,4 +175,33 @@ import Testing
         #expect(try box.impSQL("SELECT id, name, country, kind FROM organizations ORDER BY id") == ["lab|Renamed Lab|DE|academic", "new|New|US|company"])
         #expect(try box.impSQL("SELECT observed_on, value FROM observations_named ORDER BY observed_on") == ["2024-02-01|20.0", "2024-03-01|30.0"])
     }
+
+    /// The README's headline figures are what owl answers on the seeds: release days and
+    /// median gaps of CN and US labs in 2025, download coverage, models without downloads.
+    @Test func theReadmeHeadlineIsWhatOwlAnswersOnTheSeeds() throws {
+        let readme = try String(contentsOf: packageRoot.appending(path: "README.md"), encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        func figures(_ pattern: String) throws -> [String] {
+            let regex = try NSRegularExpression(pattern: pattern)
+            let match = try #require(regex.firstMatch(in: readme, range: NSRange(readme.startIndex..., in: readme)),
+                                     "README.md has no headline matching \(pattern)")
+            return (1..<match.numberOfRanges).map { String(readme[Range(match.range(at: $0), in: readme)!]) }
+        }
+        let cadence = try figures(#"Chinese labs released open models on (\d+) distinct days \(a median of (\d+) days between release days in the seeds\) against (\d+) days for US labs \(a median of (\d+)\)"#)
+        let coverage = try figures(#"covers (\d+)% of the US models' days and (\d+)% of the Chinese ones'"#)
+        let unmeasured = try figures(#"and (\d+) seed models have no download figure at all"#)
+
+        let box = try Sandbox()
+        #expect(try box.owl("init").status == 0)
+        try box.impIngestOK(packageRoot.appending(path: "Seeds").path)
+        let days = try box.owl("query", "cadence", "--from", "2025-01-01", "--to", "2025-11-30", "--by", "country")
+        let byCountry = Dictionary(uniqueKeysWithValues: exportedRecords(days.stdout).map { ($0["group"] ?? "", $0) })
+        #expect([byCountry["CN"]?["release_days"], byCountry["CN"]?["median_gap_days"],
+                 byCountry["US"]?["release_days"], byCountry["US"]?["median_gap_days"]] == cadence.map(Optional.some), "\(days.stdout)")
+        let share = try box.owl("query", "download-share", "--metric", "hf_downloads_30d", "--from", "2025-07-01", "--to", "2025-10-31")
+        let shares = Dictionary(uniqueKeysWithValues: exportedRecords(share.stdout).map { ($0["group"] ?? "", $0) })
+        let rounded = ["US", "CN"].map { shares[$0]?["coverage_pct"].flatMap(Double.init).map { String(Int($0.rounded())) } }
+        #expect(rounded == coverage.map(Optional.some), "\(share.stdout)")
+        #expect(share.stderr.hasPrefix("\(unmeasured[0]) models released by 2025-10-31 have no observation of hf_downloads_30d"), "\(share.stderr)")
+    }
 }
