@@ -481,10 +481,16 @@ let exportFieldNames: [String: [String]] = [
         let csv = try box.exportOK(["export", "metrics", "--db", "a.sqlite"])
         // CSV records end with CRLF (RFC 4180), as the README promises.
         #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n"), "\(csv.stdout.prefix(80).debugDescription)")
+        // Each file starts as its format does (by the format's definition), and holds what
+        // --format gives.
+        let starts = ["json": "[\n{\"id\": ", "jsonl": "{\"id\": ", "tsv": "id\tname\tunit\tkind\twindow_days\thigher_is_better\tdescription\n",
+                      "markdown": "| id ", "csv": "id,name,unit,kind,window_days,higher_is_better,description\r\n"]
         for (file, format) in [("m.json", "json"), ("m.jsonl", "jsonl"), ("m.tsv", "tsv"), ("m.md", "markdown"), ("m.csv", "csv"), ("metrics-plain", "csv")] {
             try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", file])
+            let written = try box.read(file)
+            #expect(written.hasPrefix(starts[format]!), "\(file) is not \(format): \(written.prefix(80).debugDescription)")
             let explicit = try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--format", format])
-            #expect(try box.read(file) == explicit.stdout, "\(file) is not \(format)")
+            #expect(written == explicit.stdout, "\(file) is not \(format)")
         }
         // --format wins over the extension.
         try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", "forced.csv", "--format", "jsonl"])
