@@ -73,19 +73,29 @@ per_group AS (
     -- When closure.from_bases: the closure read from the bases' side, organization by
     -- organization (models_by_organization, then model_ancestors_by_ancestor), so each base's
     -- group is read once rather than looked up for each of its (repo, base) pairs. Exactly
-    -- one of the two arms yields rows.
-    SELECT CASE coalesce(:by, 'model') WHEN 'model' THEN b.key WHEN 'organization' THEN b.organization ELSE org.country END AS grp,
+    -- one of the three arms yields rows; this one by model or country.
+    SELECT CASE coalesce(:by, 'model') WHEN 'model' THEN b.key ELSE org.country END AS grp,
            count(DISTINCT a.model) AS derived
     FROM organizations AS org
     -- CROSS JOIN keeps this order: SQLite would otherwise walk the pairs and look each base up.
     CROSS JOIN models AS b ON b.organization = org.id
     CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
-    WHERE (SELECT from_bases FROM closure)
+    WHERE (SELECT from_bases FROM closure) AND coalesce(:by, 'model') <> 'organization'
       -- The unary + keeps SQLite from seeking model_ancestors once per repo of the range.
       AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
       -- A root has no base of its own.
       AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
     GROUP BY 1
+    UNION ALL
+    -- The same read by organization, with the group a plain column: models_by_organization
+    -- gives the bases in organization order, so the counts stream out without a sort.
+    SELECT b.organization AS grp, count(DISTINCT a.model) AS derived
+    FROM models AS b
+    CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
+    WHERE (SELECT from_bases FROM closure) AND :by = 'organization'
+      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
+      AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
+    GROUP BY b.organization
 ),
 amounts AS (
     -- With --metric: the amounts of each group's derived repos, each repo once.
