@@ -14,13 +14,23 @@ let builtOwl: URL = {
     return package.appending(path: ".build/debug/owl")
 }()
 
-/// One copy of the built binary outside the package, made once per test run.
+/// The folder of the staged copy: one per test process.
+let stagedFolder = FileManager.default.temporaryDirectory.appending(path: "owl-staged-\(ProcessInfo.processInfo.processIdentifier)")
+
+/// One copy of the built binary outside the package, made once per test run and removed
+/// when the run exits (with any left by runs that were killed, whose process is gone).
 let stagedOwl: URL = {
-    let folder = FileManager.default.temporaryDirectory.appending(path: "owl-staged-\(ProcessInfo.processInfo.processIdentifier)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let copy = folder.appending(path: "owl")
+    let temporary = FileManager.default.temporaryDirectory
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("owl-staged-") {
+        if let pid = Int32(name.dropFirst("owl-staged-".count)), kill(pid, 0) != 0, errno == ESRCH {
+            try? FileManager.default.removeItem(at: temporary.appending(path: name))
+        }
+    }
+    try? FileManager.default.createDirectory(at: stagedFolder, withIntermediateDirectories: true)
+    let copy = stagedFolder.appending(path: "owl")
     try? FileManager.default.removeItem(at: copy)
     try! FileManager.default.copyItem(at: builtOwl, to: copy)
+    atexit { try? FileManager.default.removeItem(at: stagedFolder) }
     return copy
 }()
 

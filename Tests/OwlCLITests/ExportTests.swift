@@ -479,11 +479,18 @@ let exportFieldNames: [String: [String]] = [
         try box.writeAwkward()
         try box.ingestFresh("a.sqlite", "awkward")
         let csv = try box.exportOK(["export", "metrics", "--db", "a.sqlite"])
-        #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n") || csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\n"))
+        // CSV records end with CRLF (RFC 4180), as the README promises.
+        #expect(csv.stdout.hasPrefix("id,name,unit,kind,window_days,higher_is_better,description\r\n"), "\(csv.stdout.prefix(80).debugDescription)")
+        // Each file starts as its format does (by the format's definition), and holds what
+        // --format gives.
+        let starts = ["json": "[\n{\"id\": ", "jsonl": "{\"id\": ", "tsv": "id\tname\tunit\tkind\twindow_days\thigher_is_better\tdescription\n",
+                      "markdown": "| id ", "csv": "id,name,unit,kind,window_days,higher_is_better,description\r\n"]
         for (file, format) in [("m.json", "json"), ("m.jsonl", "jsonl"), ("m.tsv", "tsv"), ("m.md", "markdown"), ("m.csv", "csv"), ("metrics-plain", "csv")] {
             try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", file])
+            let written = try box.read(file)
+            #expect(written.hasPrefix(starts[format]!), "\(file) is not \(format): \(written.prefix(80).debugDescription)")
             let explicit = try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--format", format])
-            #expect(try box.read(file) == explicit.stdout, "\(file) is not \(format)")
+            #expect(written == explicit.stdout, "\(file) is not \(format)")
         }
         // --format wins over the extension.
         try box.exportOK(["export", "metrics", "--db", "a.sqlite", "--output", "forced.csv", "--format", "jsonl"])
@@ -495,13 +502,15 @@ let exportFieldNames: [String: [String]] = [
         try box.ingestFresh("a.sqlite", seeds)
         let csv = try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes"])
         let rows = parseCSV(csv.stdout)
-        #expect(rows.first?.contains("rank") == true, "\(csv.stdout)")
-        #expect(rows.count > 1)
+        #expect(rows.first == ["rank", "model", "organization", "country", "value"], "\(csv.stdout)")
+        // The seeds hold more than 20 models with hf_likes: the header and --limit's default 20 rows.
+        #expect(rows.count == 21, "\(csv.stdout)")
         try box.exportOK(["export", "leaderboard", "--db", "a.sqlite", "--metric", "hf_likes", "--output", "board.json"])
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: box.folder.appending(path: "board.json"))) as? [[String: Any]]
         #expect(json?.count == rows.count - 1)
         let unknown = try box.run(["export", "no-such-thing", "--db", "a.sqlite"])
-        #expect(unknown.status != 0)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("owl: no-such-thing is not something owl exports"), "\(unknown.stderr)")
     }
 
     // MARK: Filters
@@ -637,15 +646,26 @@ let exportFieldNames: [String: [String]] = [
         #expect(try box.read("kept.csv") == "old\n")
         #expect(try box.temporaryFiles().isEmpty)
 
-        // An unwritable folder (root writes anywhere, so only for other users).
-        if getuid() != 0 {
-            try FileManager.default.createDirectory(atPath: box.path("locked"), withIntermediateDirectories: true)
-            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: box.path("locked"))
-            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: box.path("locked")) }
-            let locked = try box.run(["export", "models", "--db", "a.sqlite", "--output", "locked/models.csv"])
-            #expect(locked.status == 1)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("locked")).isEmpty)
+        // An unwritable folder. Root writes anywhere, so as root owl runs as nobody (setpriv);
+        // the control, a folder anyone may write, shows nobody can export at all.
+        for (name, permissions) in [("locked", 0o555), ("open", 0o777)] {
+            try FileManager.default.createDirectory(atPath: box.path(name), withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: box.path(name))
         }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: box.path("locked")) }
+        func export(to output: String) throws -> Run {
+            let arguments = ["export", "models", "--db", "a.sqlite", "--output", output]
+            guard getuid() == 0 else { return try box.run(arguments) }
+            return try runProcess(URL(fileURLWithPath: "/usr/bin/setpriv"),
+                                  ["--reuid=65534", "--regid=65534", "--clear-groups", box.owl.path] + arguments, in: box.folder)
+        }
+        let locked = try export(to: "locked/models.csv")
+        #expect(locked.status == 1)
+        #expect(locked.stderr == "owl: locked/models.csv: cannot write in locked (Permission denied)\n", "\(locked.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("locked")).isEmpty)
+        let open = try export(to: "open/models.csv")
+        #expect(open.status == 0, "\(open.stderr)")
+        #expect(exportedRecords(try box.read("open/models.csv")).count == AwkwardExportData.counts["models"])
     }
 
     @Test func exportAllIntoABlockedFolderLeavesNoTemporaryFiles() throws {
@@ -656,11 +676,13 @@ let exportFieldNames: [String: [String]] = [
         try FileManager.default.createDirectory(atPath: box.path("out/observations.csv"), withIntermediateDirectories: true)
         let run = try box.run(["export", "all", "--db", "a.sqlite", "--output", "out", "--force"])
         #expect(run.status == 1)
+        // The folder is replaced as a whole, so one holding anything else is refused before a
+        // file is written: it is left as it was, with no temporary beside or inside it.
+        #expect(run.stderr == "owl: out holds more than owl's entity files (observations.csv); export all replaces the whole folder, "
+            + "so give an empty or new one\n", "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path("out")) == ["observations.csv"])
         #expect(try box.temporaryFiles(in: "out").isEmpty)
-        // Whatever was written is whole, never a truncated file.
-        for entity in exportEntities.dropLast() where box.exists("out/\(entity).csv") {
-            #expect(exportedRecords(try box.read("out/\(entity).csv")).count == AwkwardExportData.counts[entity])
-        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.folder.path).filter { $0.contains(".owl-") }.isEmpty)
     }
 }
 

@@ -242,6 +242,13 @@ import Testing
         (["--depth", "all", "--relation", "quantized"], ["1,us/Tune,1,100"]),
         (["--depth", "root", "--relation", "quantized"], ["1,us/Tune,1,100"]),
         (["--depth", "all", "--limit", "1"], ["1,cn/Base,3,75"]),
+        // By organization or country (and --depth root), the closure is read from the bases' side.
+        (["--depth", "all", "--by", "organization"], ["1,cn-lab,3,75", "2,us-lab,2,50", "3,fr-lab,1,25"]),
+        (["--depth", "root", "--by", "organization"], ["1,cn-lab,3,75", "2,fr-lab,1,25"]),
+        (["--depth", "all", "--by", "country"], ["1,CN,3,75", "2,US,2,50", "3,FR,1,25"]),
+        // With --metric, from the repos' side: Tune's 100 likes and Merge's 30.
+        (["--depth", "all", "--by", "organization", "--metric", "likes"], ["1,cn-lab,3,75,130", "2,us-lab,2,50,30", "3,fr-lab,1,25,"]),
+        (["--depth", "root", "--metric", "likes"], ["1,cn/Base,3,75,130", "2,zz/Stub,1,25,"]),
     ])
     func derivativesOfASmallForest(arguments: [String], expected: [String]) throws {
         let box = try Sandbox()
@@ -261,6 +268,27 @@ import Testing
             "rank,base,derived,share_pct,value", "1,cn/Base,2,50,130", "1,us/Tune,2,50,30", "3,zz/Stub,1,25,"], "\(run.stdout)")
         let help = try box.run(["analyses", "derivatives"])
         #expect(help.stdout.contains("so shares can add up to more than 100%"), "\(help.stdout)")
+    }
+
+    @Test func aRepoReachingAnOrganizationTwiceCountsOnceAndGroupsFollowMerges() throws {
+        let box = try Sandbox()
+        try Self.writeForest(box)
+        // Child derives from FromStub, itself from Stub: two ancestors, both of fr-lab.
+        try box.write("child/models.csv", "id,organization,name,released_on\nfr/Child,fr-lab,Child,2025-06-01\n")
+        try box.write("child/model_bases.csv", "model,base,relation\nfr/Child,fr/FromStub,finetune\n")
+        try box.impIngestOK("child")
+        // 5 derived repos in 2025: cn-lab's Base is an ancestor of Tune, Quant and Merge;
+        // us-lab's Tune of Quant and Merge; fr-lab's Stub and FromStub of FromStub and Child.
+        let arguments = ["query", "derivatives", "--from", "2025-01-01", "--to", "2025-12-31"]
+        let byOrganization = try box.run(arguments + ["--depth", "all", "--by", "organization"])
+        #expect(byOrganization.stdout.split(separator: "\r\n").dropFirst() == ["1,cn-lab,3,60", "2,fr-lab,2,40", "2,us-lab,2,40"],
+                "\(byOrganization.stdout)\(byOrganization.stderr)")
+        let byCountry = try box.run(arguments + ["--depth", "root", "--by", "country"])
+        #expect(byCountry.stdout.split(separator: "\r\n").dropFirst() == ["1,CN,3,60", "2,FR,2,40"], "\(byCountry.stdout)\(byCountry.stderr)")
+        // Merged into cn-lab, us-lab's Tune is cn-lab's: Quant and Merge reach cn-lab twice, once counted.
+        try box.orgRun("organizations", "merge", "us-lab", "cn-lab")
+        let merged = try box.run(arguments + ["--depth", "all", "--by", "organization"])
+        #expect(merged.stdout.split(separator: "\r\n").dropFirst() == ["1,cn-lab,3,60", "2,fr-lab,2,40"], "\(merged.stdout)\(merged.stderr)")
     }
 
     // MARK: Epoch AI's Base model column

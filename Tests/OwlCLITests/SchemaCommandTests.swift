@@ -75,13 +75,33 @@ import Testing
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("owl "))
         for command in ["init", "migrate", "status"] {
-            let help = try box.owl(command, "--help")
-            #expect(help.status == 0)
-            #expect(help.stdout.contains("Example"), "\(command) --help has no example")
-            #expect(help.stdout.contains("--db"))
+            #expect(try box.owl(command, "--help").stdout.contains("--db"), "\(command) --help")
         }
-        let usage = try box.owl("status", "--batches", "-1")
-        #expect(usage.status == 2)
-        #expect(usage.stderr.contains("--batches"))
+        // `--batches -1` reads -1 as a flag, so the value is missing; `--batches=-1` reaches validation.
+        let missing = try box.owl("status", "--batches", "-1")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("Error: Missing value for '--batches <batches>'"), "\(missing.stderr)")
+        let negative = try box.owl("status", "--batches=-1")
+        #expect(negative.status == 2)
+        #expect(negative.stderr.hasPrefix("Error: --batches must be 0 or more"), "\(negative.stderr)")
+    }
+
+    /// Every command that does something (not the groups pull and organizations) shows
+    /// examples, each a command line of that command.
+    @Test(arguments: [["init"], ["migrate"], ["status"], ["ingest"], ["pull", "hf"], ["analyses"], ["query"], ["export"],
+                      ["organizations", "list"], ["organizations", "set"], ["organizations", "merge"], ["rejects"],
+                      ["metrics"], ["report"]])
+    func everyCommandsHelpHasExamplesOfItself(command: [String]) throws {
+        let box = try Sandbox()
+        let help = try box.run(command + ["--help"])
+        #expect(help.status == 0)
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0 == "Example:" || $0 == "Examples:" }, "\(command) --help has no examples")
+        let examples = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.filter { $0.hasPrefix("  owl ") }
+        #expect(!examples.isEmpty, "\(help.stdout)")
+        let invocation = "  owl " + command.joined(separator: " ")
+        for example in examples {
+            #expect(example == invocation || example.hasPrefix(invocation + " "), "\(example)")
+        }
     }
 }

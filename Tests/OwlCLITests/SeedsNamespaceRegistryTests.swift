@@ -171,7 +171,7 @@ extension SeedsNamespaceRegistryTests {
         // An un-namespaced repo the table does not know is still refused, as before.
         let unknown = try seeds.box.write("unknown.jsonl", #"{"id": "not-a-known-legacy-repo", "downloads": 5, "createdAt": "2022-03-02T23:29:04.000Z"}"# + "\n")
         let refused = try seeds.box.run(["ingest", unknown, "--format", "hf-models", "--observed-on", "2022-07-02", "--db", "seeds.sqlite"])
-        #expect(refused.status != 0)
+        #expect(refused.status == 1)
         #expect(refused.stderr.contains("unknown.jsonl:1: field id: must be a Hugging Face repo id, author/name (got \"not-a-known-legacy-repo\")"), "\(refused.stderr)")
         // No organization was created for them.
         #expect(try db.rows("SELECT count(*) FROM organizations WHERE id IN ('gpt2', 'roberta-base', 'bert-base-german-cased')").first?.first?.integerValue == 0)
@@ -181,7 +181,7 @@ extension SeedsNamespaceRegistryTests {
         let box = try Sandbox()
         let file = try box.write("legacy.jsonl", Self.listing)
         let run = try box.run(["ingest", file, "--format", "hf-models", "--observed-on", "2022-07-02", "--db", "empty.sqlite"])
-        #expect(run.status != 0)
+        #expect(run.status == 1)
         #expect(run.stderr.contains("legacy.jsonl:1: field id: must be a Hugging Face repo id, author/name (got \"gpt2\")"), "\(run.stderr)")
     }
 }

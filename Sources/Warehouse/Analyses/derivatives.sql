@@ -8,6 +8,16 @@
 WITH RECURSIVE
 -- @include _group_amounts group_by='model'
 ,
+closure AS (
+    -- How the stored closure (model_ancestors) is read when every relation is followed beyond
+    -- direct bases. From the bases' side (per_group), each base is read once: best when each
+    -- base's group must be found (by organization or country) or only roots count. From the
+    -- repos of the range (ancestors): best for --depth all by model, where every pair counts
+    -- and the base is the group, and needed with --metric (which needs each repo's groups).
+    SELECT :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AS used,
+           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AND :metric IS NULL
+               AND (coalesce(:by, 'model') <> 'model' OR :depth = 'root') AS from_bases
+),
 derived AS (
     -- The derived repos of the range: released in it, with a base among the relations followed.
     SELECT r.model, r.base
@@ -33,10 +43,11 @@ ancestors (model, base) AS NOT MATERIALIZED (
     UNION ALL
     SELECT DISTINCT model, base FROM walked
     UNION ALL
-    -- Every relation followed: the closure kept at ingest (model_ancestors).
+    -- Every relation followed, unless closure.from_bases: the closure kept at ingest, read
+    -- from the repos of the range.
     SELECT a.model, a.ancestor
     FROM models AS d JOIN model_ancestors AS a ON a.model = d.key
-    WHERE :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct'
+    WHERE (SELECT used AND NOT from_bases FROM closure)
       AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
 ),
 grouped AS NOT MATERIALIZED (
@@ -58,6 +69,33 @@ grouped AS NOT MATERIALIZED (
 per_group AS (
     -- A repo counts once per group, though several of its bases may share an organization.
     SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
+    UNION ALL
+    -- When closure.from_bases: the closure read from the bases' side, organization by
+    -- organization (models_by_organization, then model_ancestors_by_ancestor), so each base's
+    -- group is read once rather than looked up for each of its (repo, base) pairs. Exactly
+    -- one of the three arms yields rows; this one by model or country.
+    SELECT CASE coalesce(:by, 'model') WHEN 'model' THEN b.key ELSE org.country END AS grp,
+           count(DISTINCT a.model) AS derived
+    FROM organizations AS org
+    -- CROSS JOIN keeps this order: SQLite would otherwise walk the pairs and look each base up.
+    CROSS JOIN models AS b ON b.organization = org.id
+    CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
+    WHERE (SELECT from_bases FROM closure) AND coalesce(:by, 'model') <> 'organization'
+      -- The unary + keeps SQLite from seeking model_ancestors once per repo of the range.
+      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
+      -- A root has no base of its own.
+      AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
+    GROUP BY 1
+    UNION ALL
+    -- The same read by organization, with the group a plain column: models_by_organization
+    -- gives the bases in organization order, so the counts stream out without a sort.
+    SELECT b.organization AS grp, count(DISTINCT a.model) AS derived
+    FROM models AS b
+    CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
+    WHERE (SELECT from_bases FROM closure) AND :by = 'organization'
+      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
+      AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
+    GROUP BY b.organization
 ),
 amounts AS (
     -- With --metric: the amounts of each group's derived repos, each repo once.
