@@ -10,7 +10,7 @@ let fuzzLink: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,addre
 
 let package = Package(
     name: "owl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "owl", targets: ["owl"]),
         .library(name: "Warehouse", targets: ["Warehouse"]),
