@@ -51,5 +51,6 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Complete concurrency checking: the compiler proves the ingest threads share nothing unsafely.
+    swiftLanguageModes: [.v6]
 )
