@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import Foundation
 import PackageDescription
 
@@ -10,7 +10,7 @@ let fuzzLink: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,addre
 
 let package = Package(
     name: "owl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "owl", targets: ["owl"]),
         .library(name: "Warehouse", targets: ["Warehouse"]),
@@ -51,5 +51,6 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteDB", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OwlCLITests", dependencies: ["SQLiteDB"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Complete concurrency checking: the compiler proves the ingest threads share nothing unsafely.
+    swiftLanguageModes: [.v6]
 )

@@ -4,11 +4,10 @@ import Foundation
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 /// A valid pointer for zero-length text: binding a nil pointer would store NULL, not ''.
-private let emptyText: UnsafePointer<CChar> = {
-    let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
-    pointer.pointee = 0
-    return UnsafePointer(pointer)
-}()
+/// A static string's bytes are immutable and live as long as the program, so every thread
+/// may share them (a global pointer variable would not be `Sendable`).
+private let emptyString: StaticString = ""
+private var emptyText: UnsafePointer<CChar> { UnsafeRawPointer(emptyString.utf8Start).assumingMemoryBound(to: CChar.self) }
 
 /// A prepared statement. Bind, step, read columns, reset, reuse. It keeps its connection
 /// open: a statement may outlive the `Database` it was prepared on.

@@ -41,11 +41,11 @@ public enum MigrationError: Error, CustomStringConvertible {
 
 /// Applies pending migrations in order, each in its own transaction, recording them in
 /// `schema_migrations` (version, name, SHA-256, time).
-public struct Migrator {
+public struct Migrator: Sendable {
     public let migrations: [Migration]
     /// Data changes SQL cannot express, run after the migration of that version in its
     /// transaction (the migration's file says why).
-    let followUps: [Int: (Database) throws -> Void]
+    let followUps: [Int: @Sendable (Database) throws -> Void]
 
     /// The migrations embedded in this binary at build time.
     public static let embedded: Migrator = {
@@ -55,14 +55,14 @@ public struct Migrator {
             }
             return migration
         }
-        return Migrator(migrations: migrations, followUps: [4: LegacyOrganizationIDs.rename])
+        return Migrator(migrations: migrations, followUps: [4: { try LegacyOrganizationIDs.rename(in: $0) }])
     }()
 
     public init(migrations: [Migration]) {
         self.init(migrations: migrations, followUps: [:])
     }
 
-    init(migrations: [Migration], followUps: [Int: (Database) throws -> Void]) {
+    init(migrations: [Migration], followUps: [Int: @Sendable (Database) throws -> Void]) {
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.followUps = followUps
     }

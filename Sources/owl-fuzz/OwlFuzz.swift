@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Warehouse
 
 // Fuzzing owl's readers: each input is written to a file and loaded (a dry run, rolled back)
@@ -16,7 +17,10 @@ enum FuzzReader: String, CaseIterable {
 }
 
 final class FuzzHarness {
-    static let shared = FuzzHarness()
+    /// One harness for the process (libFuzzer's entry point takes no context), behind a lock
+    /// because the warehouse it holds is not `Sendable`; libFuzzer calls from one thread, so
+    /// the lock is never contended.
+    static let shared = Mutex(FuzzHarness())
 
     let reader: FuzzReader
     let folder: String
@@ -38,14 +42,14 @@ final class FuzzHarness {
     }
 
     /// Loads `bytes` with the chosen reader; errors are the expected outcome of most inputs.
-    func run(_ bytes: UnsafeRawBufferPointer) {
+    func run(_ bytes: Data) {
         let path: String
         switch reader {
         case .csv, .epoch, .openLLMLeaderboard: path = folder + "/observations.csv"
         case .json, .hfModels, .map: path = folder + "/models.json"
         case .jsonl: path = folder + "/models.jsonl"
         }
-        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: bytes)
         do {
             var options = IngestOptions(dryRun: true, skipInvalid: true, observedOn: "2025-06-01")
             var format: SourceFormat?
@@ -69,7 +73,8 @@ final class FuzzHarness {
 /// libFuzzer's entry: one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    FuzzHarness.shared.run(UnsafeRawBufferPointer(start: data, count: size))
+    let bytes = Data(UnsafeRawBufferPointer(start: data, count: size))
+    FuzzHarness.shared.withLock { $0.run(bytes) }
     return 0
 }
 
@@ -104,7 +109,7 @@ struct OwlFuzz {
                 FileHandle.standardError.write(Data("\(path): cannot read\n".utf8))
                 exit(1)
             }
-            data.withUnsafeBytes { FuzzHarness.shared.run($0) }
+            FuzzHarness.shared.withLock { $0.run(data) }
             print("\(path): no crash")
         }
     }

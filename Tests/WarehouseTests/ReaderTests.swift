@@ -153,7 +153,7 @@ extension ReaderTests {
         let reader = CSVReader(source: source)
         _ = try reader.next()  // reads part of the file only
         // Expected values from sha256sum ("abc" is also FIPS 180-4's example).
-        #expect(try source.finishHash() == "2fb5722ee8bec7af689cde574bba71ccbb78a0aa76732b394b0e93fe69cf7e5c")
+        #expect(try source.hashing.result() == "2fb5722ee8bec7af689cde574bba71ccbb78a0aa76732b394b0e93fe69cf7e5c")
         #expect(SHA256.hex(of: Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(of: Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }

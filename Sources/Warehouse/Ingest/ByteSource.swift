@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Reads a file in large chunks, so a file of any size streams with flat memory. Its SHA-256
 /// is computed meanwhile on a second thread, from a second handle on the same file, so the
@@ -8,7 +9,9 @@ final class ByteSource {
     let path: String
     let size: Int64
     private let handle: FileHandle
-    private let hashing: FileHashing
+    /// The file's SHA-256 on its thread: `Sendable`, so the caller keeps it to wait for the
+    /// hash while this source goes to a reading thread.
+    let hashing: FileHashing
     private(set) var buffer: [UInt8] = []
     /// Index of the next unread byte in `buffer`.
     var position = 0
@@ -70,19 +73,14 @@ final class ByteSource {
             position += 3
         }
     }
-
-    /// The SHA-256 of the whole file (waits for the hashing thread).
-    func finishHash() throws -> String {
-        try hashing.result()
-    }
 }
 
 /// Hashes a whole file on a thread of its own.
-final class FileHashing {
-    private let lock = NSCondition()
-    private var digest: String?
-    private var failure: Error?
-    private var cancelled = false
+final class FileHashing: Sendable {
+    private let outcome = Mutex<Result<String, Error>?>(nil)
+    /// Signalled once, when `outcome` is set.
+    private let finished = DispatchSemaphore(value: 0)
+    private let cancelled = Atomic(false)
 
     init(path: String, chunkSize: Int) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -90,47 +88,32 @@ final class FileHashing {
         }
         let thread = Thread { [self] in
             var hasher = SHA256()
-            var outcome: Result<String, Error>
+            let hashed: Result<String, Error>
             do {
                 while let chunk = try handle.read(upToCount: max(chunkSize, 1)), !chunk.isEmpty {
-                    if isCancelled { break }
+                    if cancelled.load(ordering: .relaxed) { break }
                     hasher.update(data: chunk)
                 }
-                outcome = .success(hasher.finalize().hex)
+                hashed = .success(hasher.finalize().hex)
             } catch {
-                outcome = .failure(error)
+                hashed = .failure(error)
             }
             try? handle.close()
-            lock.lock()
-            switch outcome {
-            case .success(let hex): digest = hex
-            case .failure(let error): failure = error
-            }
-            lock.broadcast()
-            lock.unlock()
+            outcome.withLock { $0 = hashed }
+            finished.signal()
         }
         thread.start()
     }
 
-    private var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
-
     func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
+        cancelled.store(true, ordering: .relaxed)
     }
 
+    /// The SHA-256 of the whole file, waiting for the hashing thread.
     func result() throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
         while true {
-            if let failure { throw failure }
-            if let digest { return digest }
-            lock.wait()
+            if let outcome = outcome.withLock({ $0 }) { return try outcome.get() }
+            finished.wait()
         }
     }
 }

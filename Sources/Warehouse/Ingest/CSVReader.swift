@@ -47,6 +47,7 @@ final class CSVReader {
     }
 
     var fileName: String { source.path }
+    var bytesRead: Int64 { source.bytesRead }
 
     /// The next row, or nil at end of file. Throws on an unterminated quote or a stray
     /// character after a closing quote, which leave the rest of the file unreadable.

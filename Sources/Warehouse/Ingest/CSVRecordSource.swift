@@ -3,17 +3,23 @@ import Foundation
 final class CSVRecordSource: RecordSource {
     let reader: CSVReader
     private let source: ByteSource
-    private let entity: Entity
-    /// For each of the entity's fields, the CSV column holding it.
-    let columnOfField: [Int?]
-    let headerWidth: Int
-    private let headerNames: [String]
-    private let inFieldOrder: Bool
+    /// What the header says, apart from the reader: the bulk load keeps it on the writing
+    /// thread when the reader goes to a reading thread.
+    let header: Header
+
+    /// Where each of the entity's fields is in a row; immutable, so `Sendable`.
+    struct Header: Sendable {
+        let entity: Entity
+        /// For each of the entity's fields, the CSV column holding it.
+        let columnOfField: [Int?]
+        let headerWidth: Int
+        let headerNames: [String]
+        let inFieldOrder: Bool
+    }
 
     init(reader: CSVReader, entity: Entity, source: ByteSource) throws {
         self.reader = reader
         self.source = source
-        self.entity = entity
         guard let header = try reader.next() else {
             throw WarehouseError("\(source.path):1: the file is empty; expected a header row naming the fields of \(entity.rawValue)")
         }
@@ -43,19 +49,19 @@ final class CSVRecordSource: RecordSource {
             let more = problems.count > 20 ? ["… and \(problems.count - 20) more problems in the header"] : []
             throw WarehouseError((problems.prefix(20) + more).joined(separator: "\n"))
         }
-        columnOfField = entity.fieldNames.map { columnByName[$0] }
-        headerWidth = names.count
-        inFieldOrder = names == entity.fieldNames
-        headerNames = names
+        self.header = Header(entity: entity, columnOfField: entity.fieldNames.map { columnByName[$0] }, headerWidth: names.count,
+                             headerNames: names, inFieldOrder: names == entity.fieldNames)
     }
 
     var bytesRead: Int64 { source.bytesRead }
 
     func next() throws -> SourceRecord? {
         guard let row = try reader.next() else { return nil }
-        return record(from: row)
+        return header.record(from: row)
     }
+}
 
+extension CSVRecordSource.Header {
     func record(from row: CSVRow) -> SourceRecord {
         var problems: [RowProblem] = []
         if row.cells.count != headerWidth {

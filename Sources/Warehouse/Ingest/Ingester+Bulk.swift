@@ -6,16 +6,19 @@ extension Ingester {
     /// from the file's bytes to bound parameters with no String or array built for it. Any
     /// row it is not sure of (odd spacing, a new id, an unusual number, a problem) takes the
     /// general path, so messages and outcomes are the same.
-    func loadObservationsCSV(_ bytes: ByteSource, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
+    func loadObservationsCSV(_ bytes: sending ByteSource, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
         let csv = try CSVRecordSource(reader: CSVReader(source: bytes), entity: .observations, source: bytes)
-        let reader = PrefetchingRawRows(reader: csv.reader, source: bytes)
+        // The reader (with `csv` and `bytes` under it) goes to a reading thread; this one keeps
+        // what the header says and the file's name.
+        let header = csv.header, path = bytes.path
+        let reader = PrefetchingRawRows(reader: csv.reader)
         defer { reader.cancel() }
         let load = try state.load(for: .observations)
         let converter = FieldConverter(entity: .observations)
-        let columns = csv.columnOfField  // model, metric, observed_on, value, source
+        let columns = header.columnOfField  // model, metric, observed_on, value, source
         // CSVRecordSource refuses a header that lacks a required column; checked again here.
         guard let modelColumn = columns[0], let metricColumn = columns[1], let dateColumn = columns[2], let valueColumn = columns[3] else {
-            throw WarehouseError("\(bytes.path):1: the header lacks a required column of observations (model, metric, observed_on, value)")
+            throw WarehouseError("\(path):1: the header lacks a required column of observations (model, metric, observed_on, value)")
         }
         let sourceColumn = columns[4]
         var lastModel: [UInt8] = [], lastModelKey: Int64 = 0
@@ -44,7 +47,7 @@ extension Ingester {
             rows += 1
             if rows & 4095 == 0 { tick(rows, reader.bytesRead) }
             var written: RowWriter.Outcome?
-            if row.cellCount == csv.headerWidth,
+            if row.cellCount == header.headerWidth,
                let model = try key(row.cell(modelColumn), .models, last: &lastModel, lastKey: &lastModelKey),
                let metric = try key(row.cell(metricColumn), .metrics, last: &lastMetric, lastKey: &lastMetricKey),
                case let date = row.cell(dateColumn), let (year, month, dayOfMonth) = DateText.validComponents(bytes: date),
@@ -80,7 +83,7 @@ extension Ingester {
                 load.counts.read += 1
                 state.count(written, in: load)
             } else {
-                var record = csv.record(from: row.csvRow())
+                var record = header.record(from: row.csvRow())
                 converter.convert(&record)
                 try state.handle(&record)
             }

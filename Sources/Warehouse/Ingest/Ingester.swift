@@ -89,6 +89,8 @@ public final class Ingester {
         let db = warehouse.db
         let started = Date()
         let bytes = try ByteSource(path: file.readPath, name: file.path)
+        // `bytes` goes to a reading thread below; this thread keeps only its hash and size.
+        let hashing = bytes.hashing, bytesTotal = bytes.size
         let state = try FileLoad(file: file, db: db, options: options)
         defer { report = state.report }
         var lastTick = started
@@ -97,12 +99,12 @@ public final class Ingester {
             let now = Date()
             guard now.timeIntervalSince(lastTick) >= 0.1 else { return }
             lastTick = now
-            progress(IngestProgress(file: file, bytesRead: bytesRead, bytesTotal: bytes.size, rows: rows, seconds: now.timeIntervalSince(started)))
+            progress(IngestProgress(file: file, bytesRead: bytesRead, bytesTotal: bytesTotal, rows: rows, seconds: now.timeIntervalSince(started)))
         }
 
         if file.entity == .observations && file.format == .csv && options.mapping == nil {
             try loadObservationsCSV(bytes, into: state, tick: tick)
-            try state.finish { try bytes.finishHash() }
+            try state.finish { try hashing.result() }
             return
         }
         let context = try SourceContext(db: db, options: options, fileName: Paths.name(of: file.path), format: file.format)
@@ -116,7 +118,7 @@ public final class Ingester {
             rowsSeen += 1
             if rowsSeen & 4095 == 0 { tick(rows: rowsSeen, bytesRead: records.bytesRead) }
         }
-        state.report.notes = source.notes
-        try state.finish { try bytes.finishHash() }
+        state.report.notes = records.notes
+        try state.finish { try hashing.result() }
     }
 }

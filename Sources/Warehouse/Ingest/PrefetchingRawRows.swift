@@ -1,7 +1,8 @@
 import Foundation
 
 /// Raw CSV rows (cell bytes, no Strings) read on a second thread in batches, for the bulk
-/// load: the reading thread parses while the caller binds and writes.
+/// load: the reading thread parses while the caller binds and writes. The reader (and the
+/// file under it) is handed over whole: only the reading thread uses it from then on.
 final class PrefetchingRawRows {
     private struct Batch {
         var bytes: [UInt8] = []
@@ -20,7 +21,7 @@ final class PrefetchingRawRows {
     private let batches: BackgroundBatches<Batch>
     private(set) var bytesRead: Int64 = 0
 
-    init(reader: CSVReader, source: ByteSource, rowsPerBatch: Int = 4096) {
+    init(reader: sending CSVReader, rowsPerBatch: Int = 4096) {
         batches = BackgroundBatches {
             var batch = Batch()
             batch.bytes.reserveCapacity(rowsPerBatch * 64)
@@ -41,7 +42,7 @@ final class PrefetchingRawRows {
                 batch.error = error
                 batch.isLast = true
             }
-            batch.bytesRead = source.bytesRead
+            batch.bytesRead = reader.bytesRead
             return (batch, batch.isLast)
         }
     }

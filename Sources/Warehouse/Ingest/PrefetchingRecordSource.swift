@@ -2,10 +2,13 @@ import Foundation
 
 /// Reads, parses and converts a file's rows on a second thread while the caller resolves
 /// references and writes, so a load takes as long as the slower of the two, not their sum.
+/// The inner source and `prepare` are handed over whole: only the reading thread uses them.
 final class PrefetchingRecordSource: RecordSource {
     private struct Batch {
         var records: [SourceRecord] = []
         var bytesRead: Int64 = 0
+        /// The inner source's notes, with the last batch.
+        var notes: [String] = []
         var error: Error?
         var isLast = false
     }
@@ -14,8 +17,9 @@ final class PrefetchingRecordSource: RecordSource {
     private var current = Batch()
     private var currentIndex = 0
     private(set) var bytesRead: Int64 = 0
+    private(set) var notes: [String] = []
 
-    init(_ inner: RecordSource, batchSize: Int = 2048, prepare: @escaping (inout SourceRecord) -> Void) {
+    init(_ inner: sending RecordSource, batchSize: Int = 2048, prepare: sending @escaping (inout SourceRecord) -> Void) {
         batches = BackgroundBatches {
             var batch = Batch()
             batch.records.reserveCapacity(batchSize)
@@ -34,6 +38,7 @@ final class PrefetchingRecordSource: RecordSource {
                 batch.isLast = true
             }
             batch.bytesRead = inner.bytesRead
+            if batch.isLast { batch.notes = inner.notes }
             return (batch, batch.isLast)
         }
     }
@@ -53,6 +58,7 @@ final class PrefetchingRecordSource: RecordSource {
             current = batches.take()
             currentIndex = 0
             bytesRead = current.bytesRead
+            notes = current.notes
         }
         currentIndex += 1
         return current.records[currentIndex - 1]

@@ -1,44 +1,50 @@
 import Foundation
+import Synchronization
 
 /// The temporary files (and export all's temporary folder) owl is writing, removed if the
 /// process is stopped by SIGINT, SIGTERM or SIGHUP; and the ones a killed owl left behind,
 /// removed by the next write of the same name into the same folder.
 enum TemporaryFiles {
-    private static let capacity = 64
-    /// C strings a signal handler can read without allocating: a slot is nil or a path.
-    private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
-        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
-        slots.initialize(repeating: nil, count: capacity)
+    /// The paths a signal handler can read without allocating or locking: a slot holds 0 or
+    /// the address of a C string (`strdup`'s), set and cleared atomically, so any thread may
+    /// register while the handler reads.
+    private static let slots: InlineArray<64, Atomic<UInt>> = {
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
                 // Only async-signal-safe calls here: unlink the files, then remove the
                 // folders they emptied (export all's), then die of the same signal.
-                for index in 0..<TemporaryFiles.capacity {
-                    if let path = TemporaryFiles.slots[index] { unlink(path) }
+                for index in TemporaryFiles.slots.indices {
+                    if let path = TemporaryFiles.path(at: index) { unlink(path) }
                 }
-                for index in 0..<TemporaryFiles.capacity {
-                    if let path = TemporaryFiles.slots[index] { rmdir(path) }
+                for index in TemporaryFiles.slots.indices {
+                    if let path = TemporaryFiles.path(at: index) { rmdir(path) }
                 }
                 Foundation.signal(signal, SIG_DFL)
                 raise(signal)
             }
             sigaction(signal, &action, nil)
         }
-        return slots
+        return InlineArray { _ in Atomic(0) }
     }()
 
+    private static func path(at index: Int) -> UnsafeMutablePointer<CChar>? {
+        UnsafeMutablePointer(bitPattern: slots[index].load(ordering: .acquiring))
+    }
+
     static func register(_ path: String) {
-        for index in 0..<capacity where slots[index] == nil {
-            slots[index] = strdup(path)
+        guard let copy = strdup(path) else { return }
+        let address = UInt(bitPattern: copy)
+        for index in slots.indices where slots[index].compareExchange(expected: 0, desired: address, ordering: .acquiringAndReleasing).exchanged {
             return
         }
+        free(copy)  // all slots taken: the file is left to the next write's `removeStale`
     }
 
     static func unregister(_ path: String) {
-        for index in 0..<capacity {
-            if let slot = slots[index], String(cString: slot) == path {
-                slots[index] = nil
+        for index in slots.indices {
+            guard let slot = self.path(at: index), String(cString: slot) == path else { continue }
+            if slots[index].compareExchange(expected: UInt(bitPattern: slot), desired: 0, ordering: .acquiringAndReleasing).exchanged {
                 free(slot)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -49,20 +50,20 @@ final class HubClient {
         let box = ResultBox()
         session.dataTask(with: request) { data, response, error in
             if let error {
-                box.result = .failure(error)
+                box.result.withLock { $0 = .failure(error) }
             } else if let response = response as? HTTPURLResponse {
                 var headers: [String: String] = [:]
                 for (name, value) in response.allHeaderFields {
                     if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
                 }
-                box.result = .success(HTTPAnswer(status: response.statusCode, headers: headers, body: data ?? Data()))
+                box.result.withLock { $0 = .success(HTTPAnswer(status: response.statusCode, headers: headers, body: data ?? Data())) }
             } else {
-                box.result = .failure(URLError(.badServerResponse))
+                box.result.withLock { $0 = .failure(URLError(.badServerResponse)) }
             }
             done.signal()
         }.resume()
         done.wait()
-        return box.result ?? .failure(URLError(.unknown))
+        return box.result.withLock { $0 } ?? .failure(URLError(.unknown))
     }
 
     /// Hands a redirect back as the answer instead of following it.
@@ -73,7 +74,8 @@ final class HubClient {
         }
     }
 
-    private final class ResultBox: @unchecked Sendable {
-        var result: Result<HTTPAnswer, Error>?
+    /// The answer, set on URLSession's thread and read on the caller's.
+    private final class ResultBox: Sendable {
+        let result = Mutex<Result<HTTPAnswer, Error>?>(nil)
     }
 }
