@@ -510,7 +510,7 @@ let exportFieldNames: [String: [String]] = [
         #expect(json?.count == rows.count - 1)
         let unknown = try box.run(["export", "no-such-thing", "--db", "a.sqlite"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr.hasPrefix("owl: no-such-thing is not something owl exports"), "\(unknown.stderr)")
+        #expect(unknown.stderr.hasPrefix("Error: no-such-thing is not something owl exports"), "\(unknown.stderr)")
     }
 
     // MARK: Filters

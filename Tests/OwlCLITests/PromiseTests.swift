@@ -76,8 +76,9 @@ import Testing
         }
         let unknown = try box.owl("analyses", "nosuch")
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "owl: no analysis named nosuch; the analyses are: cadence, concentration, coverage, derivatives, "
-            + "download-share, efficiency, leaderboard, openness, timeline\n", "\(unknown.stderr)")
+        // A wrong command line: ArgumentParser's "Error:" and the usage line.
+        #expect(unknown.stderr.hasPrefix("Error: no analysis named nosuch; the analyses are: cadence, concentration, coverage, derivatives, "
+            + "download-share, efficiency, leaderboard, openness, timeline\nUsage: owl analyses"), "\(unknown.stderr)")
     }
 
     @Test func migrateAndExportExitCodes() throws {
@@ -97,7 +98,7 @@ import Testing
         #expect(try box.owl("init").status == 0)
         let nothing = try box.owl("export", "nosuch", "--output", "x.csv")
         #expect(nothing.status == 2)
-        #expect(nothing.stderr.hasPrefix("owl: nosuch is not something owl exports"), "\(nothing.stderr)")
+        #expect(nothing.stderr.hasPrefix("Error: nosuch is not something owl exports"), "\(nothing.stderr)")
         // 0: done, the header alone for an empty table, CRLF as promised.
         let export = try box.owl("export", "models", "--output", "models.csv")
         #expect(export.status == 0, "\(export.stderr)")
