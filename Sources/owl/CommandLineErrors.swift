@@ -127,3 +127,14 @@ extension HubPullError {
         }
     }
 }
+
+extension FileReport.Failure {
+    /// Why a file was not loaded, with what `owl ingest` offers about it.
+    var ingestMessage: String {
+        switch self {
+        case .invalidRows: "\(self) (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
+        case .busy: "\(self) (--wait gives it longer)"
+        case .unreadable: "\(self)"
+        }
+    }
+}

@@ -135,7 +135,7 @@ struct Ingest: ParsableCommand {
         if failed.problemCount > failed.problems.count {
             printError("… and \(failed.problemCount - failed.problems.count) more problems")
         }
-        printError("owl: \(failed.failure ?? "")")
+        printError("owl: \(failed.failure?.ingestMessage ?? "")")
         let loaded = reports.filter(\.loaded)
         if !loaded.isEmpty && !dryRun {
             printError("owl: stopped; \(loaded.count) file(s) before it stay loaded: \(loaded.map(\.file.path).joined(separator: ", "))")

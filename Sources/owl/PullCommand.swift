@@ -197,7 +197,7 @@ struct PullHF: ParsableCommand {
         progress.clear()
         if let failed = reports.first(where: { !$0.loaded }) {
             for problem in failed.problems { printError(problem) }
-            printError("owl: \(failed.failure ?? "")")
+            printError("owl: \(failed.failure.map { "\($0)" } ?? "")")
             printError("owl: nothing of the pull was loaded (the pages stay in \(snapshot.folder))")
             throw ExitCode(1)
         }

@@ -11,9 +11,8 @@ public struct FileReport: Sendable {
     /// Rows of the file with at least one problem, and rows of the file in all.
     public var invalidRows = 0
     public var rows = 0
-    /// Set when the file could not be read through (a syntax error), or had invalid rows
-    /// without --skip-invalid: then nothing of it was loaded.
-    public var failure: String?
+    /// Set when nothing of the file was loaded: see `Failure`.
+    public var failure: Failure?
     /// What the user should know, such as organizations created with an unknown country.
     public var notes: [String] = []
     public var seconds = 0.0
@@ -26,6 +25,28 @@ public struct FileReport: Sendable {
     public var skipped: Int { entities.reduce(0) { $0 + $1.skipped } }
     /// The batch of a single-entity file.
     public var batch: Int64? { entities.count == 1 ? entities[0].batch : nil }
+
+    /// Why nothing of a file was loaded. The description says what happened; the command
+    /// line adds what to do about it in its own words.
+    public enum Failure: Sendable, Equatable, CustomStringConvertible {
+        /// Rows with problems, in a load not told to skip them.
+        case invalidRows(path: String, invalid: Int, of: Int)
+        /// Another load held the database longer than the wait allowed.
+        case busy(path: String)
+        /// The file could not be read through (a syntax error), or SQLite refused it.
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .invalidRows(let path, let invalid, let rows):
+                "\(path): \(invalid) of \(rows) rows are invalid; nothing of this file was loaded"
+            case .busy(let path):
+                "\(path): another load of this database is still running; nothing of this file was loaded"
+            case .unreadable(let message):
+                message
+            }
+        }
+    }
 }
 
 /// Rows of one entity loaded from one file: one batch.

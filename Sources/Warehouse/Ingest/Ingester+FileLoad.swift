@@ -143,7 +143,7 @@ extension Ingester {
             report.rows = fileRows
             if report.problemCount > 0 && !options.skipInvalid {
                 for index in report.entities.indices { report.entities[index].skipped = 0 }
-                report.failure = "\(file.path): \(report.invalidRows) of \(fileRows) rows are invalid; nothing of this file was loaded (fix them, or give --skip-invalid to load the valid rows and keep the rest as rejects)"
+                report.failure = .invalidRows(path: file.path, invalid: report.invalidRows, of: fileRows)
                 return
             }
             try summaries.flush()

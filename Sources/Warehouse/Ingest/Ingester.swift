@@ -72,11 +72,11 @@ public final class Ingester {
                 return report.failure == nil ? .commit : .rollback
             }
         } catch let error as WarehouseError {
-            report.failure = error.description
+            report.failure = .unreadable(error.description)
         } catch let error as SQLiteError where error.code == .SQLITE_BUSY {  // the wait ran out
-            report.failure = "\(file.path): another load of this database is still running; nothing of this file was loaded (--wait gives it longer)"
+            report.failure = .busy(path: file.path)
         } catch let error as SQLiteError {
-            report.failure = "\(file.path): \(error.message)"
+            report.failure = .unreadable("\(file.path): \(error.message)")
         }
         if !report.loaded {
             for index in report.entities.indices { report.entities[index].batch = nil }
