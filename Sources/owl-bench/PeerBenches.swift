@@ -5,7 +5,7 @@ import Warehouse
 
 /// The owl database of the ingest benchmark, with the extra observations the analyses need.
 func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset: Dataset) {
-    let dataset = Dataset(folder: options.folder)
+    let dataset = Dataset(folder: options.folder, scale: options.scale)
     try dataset.generate()
     let path = options.folder + "/owl-analyses.sqlite"
     let marker = path + ".complete-v3"
@@ -166,12 +166,12 @@ struct AnalysesBench: ParsableCommand {
     ]
 
     private func runForest(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
-        let forest = Forest(folder: options.folder + "/forest")
+        let forest = Forest(folder: options.folder + "/forest", scale: options.scale)
         let relations = try forest.generate()
         let path = options.folder + "/owl-forest.sqlite"
         let marker = path + ".complete-v1"
         if !FileManager.default.fileExists(atPath: marker) {
-            print("loading \(Forest.models) models and \(relations) bases into \(path) …")
+            print("loading \(forest.models) models and \(relations) bases into \(path) …")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             let run = try measure(options.owl, ["ingest", "--db", path, "-q", forest.organizationsPath, forest.modelsPath, forest.basesPath])
             guard run.status == 0 else { throw BenchError("owl could not load the forest") }
@@ -182,7 +182,7 @@ struct AnalysesBench: ParsableCommand {
         let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
         let duck = try runDuckDB(options, ["derivatives", forest.folder, json])
-        print("\nderivatives on \(Forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
+        print("\nderivatives on \(forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
         Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: --depth all and root at 2.00 or less, with equal checksums)")
     }
