@@ -17,20 +17,21 @@ extension Database {
     public func interrupt(after seconds: Double?) {
         guard let seconds else {
             sqlite3_progress_handler(handle, 0, nil, nil)
-            deadline = nil
+            connection.deadline = nil
             return
         }
         let box = Deadline(nanoseconds: DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9))
-        deadline = box
+        connection.deadline = box
         // Checked every 10,000 virtual machine instructions: well under a millisecond.
         sqlite3_progress_handler(handle, 10_000, { context in
-            let deadline = Unmanaged<Deadline>.fromOpaque(context!).takeUnretainedValue()
+            guard let context else { return 0 }
+            let deadline = Unmanaged<Deadline>.fromOpaque(context).takeUnretainedValue()
             return DispatchTime.now().uptimeNanoseconds > deadline.nanoseconds ? 1 : 0
         }, Unmanaged.passUnretained(box).toOpaque())
     }
 }
 
-/// The moment a connection's statements stop, kept alive by the connection.
+/// The moment a connection's statements stop, kept alive by the connection (`Connection`).
 final class Deadline {
     let nanoseconds: UInt64
     init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
@@ -41,7 +42,7 @@ extension Database {
     /// SQLITE_BUSY (replacing `waitWhenBusy`).
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
-        busyWaiter = nil
+        connection.busyWaiter = nil
     }
 
     /// Replaces the busy timeout: when another connection holds the lock this one needs, calls
@@ -49,15 +50,16 @@ extension Database {
     /// the statement fails with SQLITE_BUSY.
     public func waitWhenBusy(upTo seconds: Double?, onFirstWait: @escaping () -> Void) {
         let waiter = BusyWaiter(seconds: seconds, onFirstWait: onFirstWait)
-        busyWaiter = waiter
+        connection.busyWaiter = waiter
         sqlite3_busy_handler(handle, { context, attempt in
-            let waiter = Unmanaged<BusyWaiter>.fromOpaque(context!).takeUnretainedValue()
+            guard let context else { return 0 }
+            let waiter = Unmanaged<BusyWaiter>.fromOpaque(context).takeUnretainedValue()
             return waiter.keepWaiting(attempt: attempt) ? 1 : 0
         }, Unmanaged.passUnretained(waiter).toOpaque())
     }
 }
 
-/// The state of `waitWhenBusy`, kept alive by the connection. The limit counts from the
+/// The state of `waitWhenBusy`, kept alive by the connection (`Connection`). The limit counts from the
 /// first attempt of each wait.
 final class BusyWaiter {
     private let seconds: Double?

@@ -1,6 +1,11 @@
 import CSQLite
 import Foundation
 
+/// What the body of `inTransaction` or `inSavepoint` decides for its work.
+public enum TransactionCompletion: Sendable {
+    case commit, rollback
+}
+
 /// A connection to one SQLite database file.
 public final class Database {
     public enum Mode {
@@ -12,13 +17,11 @@ public final class Database {
         case readOnly
     }
 
-    let handle: OpaquePointer
+    /// Shared with the statements prepared here, which keep it open while they live.
+    let connection: Connection
+    var handle: OpaquePointer { connection.handle }
     public let path: String
     private var statementCache: [String: Statement] = [:]
-    /// The progress handler's deadline (see `interrupt(after:)`).
-    var deadline: Deadline?
-    /// The busy handler's state (see `waitWhenBusy(upTo:onFirstWait:)`).
-    var busyWaiter: BusyWaiter?
 
     /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
     /// and WAL journaling for writable connections.
@@ -33,17 +36,17 @@ public final class Database {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
-        var connection: OpaquePointer?
-        let code = sqlite3_open_v2(path, &connection, flags, nil)
-        guard code == SQLITE_OK, let connection else {
-            let error = SQLiteError(connection: connection, code: code)
-            sqlite3_close_v2(connection)
+        var opened: OpaquePointer?
+        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        guard code == SQLITE_OK, let opened else {
+            let error = SQLiteError(connection: opened, code: code)
+            sqlite3_close_v2(opened)
             throw SQLiteError(extendedCode: error.extendedCode, message: "cannot open \(path): \(error.message)")
         }
-        self.handle = connection
+        connection = Connection(handle: opened)  // closes the handle when the last user is gone
         self.path = path
-        sqlite3_extended_result_codes(connection, 1)
-        sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(opened, 1)
+        sqlite3_busy_timeout(opened, busyTimeoutMilliseconds)
         do {
             try execute("PRAGMA foreign_keys = ON")
             if mode != .readOnly {
@@ -51,15 +54,8 @@ public final class Database {
                 try execute("PRAGMA synchronous = NORMAL")
             }
         } catch let error as SQLiteError {
-            statementCache.removeAll()
-            sqlite3_close_v2(connection)
             throw SQLiteError(extendedCode: error.extendedCode, message: "cannot open \(path): \(error.message)", sql: error.sql)
         }
-    }
-
-    deinit {
-        statementCache.removeAll()
-        sqlite3_close_v2(handle)
     }
 
     /// Runs a script of zero or more statements, discarding any rows.
@@ -69,7 +65,7 @@ public final class Database {
         guard code == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(message)
-            throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+            throw SQLiteError(extendedCode: ResultCode(rawValue: sqlite3_extended_errcode(handle)), message: text, sql: sql)
         }
     }
 
@@ -91,10 +87,13 @@ public final class Database {
         return statement
     }
 
-    /// Runs one statement with the given bindings; returns the rows changed.
+    /// Runs one statement with the given bindings, one for each parameter; returns the rows
+    /// changed.
     @discardableResult
     public func run(_ sql: String, _ values: [SQLBindable?] = []) throws -> Int {
-        try cachedStatement(sql).run(values)
+        let statement = try cachedStatement(sql)
+        try statement.bind(values)
+        return try statement.run()
     }
 
     /// The first column of the first row, or nil when there is no row.
@@ -121,15 +120,30 @@ public final class Database {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
-    /// Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back when it throws.
+    /// Runs `body` in a transaction (BEGIN IMMEDIATE): committed when `body` returns
+    /// `.commit`, rolled back when it returns `.rollback` or throws (the error is rethrown).
+    public func inTransaction(_ body: () throws -> TransactionCompletion) throws {
+        try withTransaction { (try body(), ()) }
+    }
+
+    /// `inTransaction` for a body that never chooses to roll back: committed when it
+    /// returns (its result is returned), rolled back when it throws.
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try withTransaction { (.commit, try body()) }
+    }
+
+    private func withTransaction<T>(_ body: () throws -> (TransactionCompletion, T)) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
-            let result = try body()
-            try execute("COMMIT")
+            let (completion, result) = try body()
+            switch completion {
+            case .commit: try execute("COMMIT")
+            case .rollback: try execute("ROLLBACK")
+            }
             return result
         } catch {
+            // SQLite may have rolled back already (a full disk, a failed COMMIT).
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
@@ -144,15 +158,16 @@ public final class Database {
         return try body()
     }
 
-    /// Runs `body` inside a savepoint (nestable); rolls back to it when it throws.
-    @discardableResult
-    public func savepoint<T>(_ name: String = "owl_savepoint", _ body: () throws -> T) throws -> T {
+    /// Runs `body` in a savepoint. On `.commit` its work is kept, for the enclosing
+    /// transaction to commit or not; on `.rollback` or a throw it is undone and the enclosing
+    /// transaction goes on. Savepoints nest; outside a transaction this is `inTransaction`.
+    public func inSavepoint(named name: String = "owl_savepoint", _ body: () throws -> TransactionCompletion) throws {
+        guard isInTransaction else { return try inTransaction(body) }
         let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         try execute("SAVEPOINT \(quoted)")
         do {
-            let result = try body()
+            if try body() == .rollback { try execute("ROLLBACK TO \(quoted)") }
             try execute("RELEASE \(quoted)")
-            return result
         } catch {
             try? execute("ROLLBACK TO \(quoted)")
             try? execute("RELEASE \(quoted)")
@@ -167,38 +182,4 @@ public final class Database {
 
     /// The version of the SQLite library in use.
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
-}
-
-extension Database {
-    /// Pragmas that only read, allowed with an argument by `refuseAttachAndPragmaWrites`.
-    static let readingPragmas: Set<String> = [
-        "table_info", "table_xinfo", "table_list", "index_info", "index_xinfo", "index_list",
-        "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
-    ]
-
-    /// Functions no read needs, refused by `refuseAttachAndPragmaWrites`: fts3_tokenizer returns
-    /// and accepts raw memory pointers (the system library enables it); the others reach files
-    /// or load code.
-    public static let refusedFunctions: Set<String> = ["fts3_tokenizer", "load_extension", "readfile", "writefile", "edit"]
-
-    /// Installs an authorizer that refuses ATTACH, DETACH, pragmas that set a value and the
-    /// `refusedFunctions`, on top of what a read-only connection already refuses. Statements
-    /// using them fail to prepare with SQLITE_AUTH.
-    public func refuseAttachAndPragmaWrites() {
-        sqlite3_set_authorizer(handle, { _, action, first, second, _, _ in
-            switch action {
-            case SQLITE_ATTACH, SQLITE_DETACH:
-                return SQLITE_DENY
-            case SQLITE_FUNCTION:
-                let name = second.map { String(cString: $0).lowercased() } ?? ""
-                return Database.refusedFunctions.contains(name) ? SQLITE_DENY : SQLITE_OK
-            case SQLITE_PRAGMA:
-                guard second != nil else { return SQLITE_OK }
-                let name = first.map { String(cString: $0).lowercased() } ?? ""
-                return Database.readingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
-            default:
-                return SQLITE_OK
-            }
-        }, nil)
-    }
 }

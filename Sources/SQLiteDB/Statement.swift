@@ -10,10 +10,13 @@ private let emptyText: UnsafePointer<CChar> = {
     return UnsafePointer(pointer)
 }()
 
-/// A prepared statement. Bind, step, read columns, reset, reuse.
+/// A prepared statement. Bind, step, read columns, reset, reuse. It keeps its connection
+/// open: a statement may outlive the `Database` it was prepared on.
 public final class Statement {
     let handle: OpaquePointer
-    unowned let database: Database
+    /// Held strongly (the connection holds no statement, so there is no cycle): finalizing
+    /// in `deinit` always happens on an open connection.
+    private let connection: Connection
     public let sql: String
     private lazy var columnIndexByName: [String: Int32] = {
         var map: [String: Int32] = [:]
@@ -26,22 +29,28 @@ public final class Statement {
     init(database: Database, sql: String) throws {
         var statement: OpaquePointer?
         var rest = ""
+        database.connection.authorizerRefused = false
         let code = sql.withCString { text in
             var tail: UnsafePointer<CChar>?
             let code = sqlite3_prepare_v3(database.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
             rest = tail.map { String(cString: $0) } ?? ""
             return code
         }
-        guard code == SQLITE_OK else { throw SQLiteError(connection: database.handle, code: code, sql: sql) }
+        guard code == SQLITE_OK else {
+            let error = SQLiteError(connection: database.handle, code: code, sql: sql)
+            guard database.connection.authorizerRefused else { throw error }
+            throw SQLiteError(extendedCode: .SQLITE_AUTH, message: error.message, sql: sql)
+        }
         guard let statement else {
-            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no SQL statement to prepare", sql: sql)
+            throw SQLiteError(extendedCode: .SQLITE_MISUSE, message: "no SQL statement to prepare", sql: sql, refusal: .noStatement)
         }
         if !Statement.isOnlyWhitespaceOrComments(rest) {
             sqlite3_finalize(statement)
-            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "more than one statement given; run one at a time", sql: sql)
+            throw SQLiteError(extendedCode: .SQLITE_MISUSE, message: "more than one statement given; run one at a time", sql: sql,
+                              refusal: .multipleStatements)
         }
         self.handle = statement
-        self.database = database
+        self.connection = database.connection
         self.sql = sql
     }
 
@@ -127,8 +136,14 @@ public final class Statement {
         try check(sqlite3_bind_text(handle, index, base ?? emptyText, Int32(bytes.count), copy ? SQLITE_TRANSIENT : nil))
     }
 
-    /// Binds values to `?1, ?2, …` in order.
+    /// Binds values to `?1, ?2, …` in order: exactly one for each parameter, since a
+    /// parameter left unbound would silently be NULL.
     public func bind(_ values: [SQLBindable?]) throws {
+        guard values.count == Int(parameterCount) else {
+            throw SQLiteError(extendedCode: .SQLITE_RANGE,
+                              message: "\(values.count) value(s) given for the statement's \(parameterCount) parameter(s)", sql: sql,
+                              refusal: .argumentCount(given: values.count, parameters: Int(parameterCount)))
+        }
         for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
     }
 
@@ -138,7 +153,7 @@ public final class Statement {
             let index = sqlite3_bind_parameter_index(handle, candidate)
             if index > 0 { return index }
         }
-        throw SQLiteError(extendedCode: SQLITE_RANGE, message: "no parameter named \(name)", sql: sql)
+        throw SQLiteError(extendedCode: .SQLITE_RANGE, message: "no parameter named \(name)", sql: sql, refusal: .unknownName(name))
     }
 
     public func clearBindings() { sqlite3_clear_bindings(handle) }
@@ -154,22 +169,23 @@ public final class Statement {
         case SQLITE_DONE: return false
         default:
             sqlite3_reset(handle)
-            throw SQLiteError(connection: database.handle, code: code, sql: sql)
+            throw SQLiteError(connection: connection.handle, code: code, sql: sql)
         }
     }
 
     /// Makes the statement ready to run again; bindings are kept.
     public func reset() { sqlite3_reset(handle) }
 
-    /// Runs the statement to completion with the given bindings, then resets it.
-    /// Returns the number of rows changed.
+    /// Runs the statement to completion, then resets it; returns the number of rows changed.
+    /// With values, they are bound first, one for each parameter; without, the statement
+    /// runs with the bindings it holds (bound by index or name beforehand).
     @discardableResult
     public func run(_ values: [SQLBindable?] = []) throws -> Int {
         if sqlite3_stmt_busy(handle) != 0 { reset() }
         if !values.isEmpty { try bind(values) }
         defer { reset() }
         while try step() {}
-        return database.changes
+        return Int(sqlite3_changes64(connection.handle))
     }
 
     // MARK: Columns
@@ -182,7 +198,7 @@ public final class Statement {
 
     public func columnIndex(named name: String) throws -> Int32 {
         guard let index = columnIndexByName[name] else {
-            throw SQLiteError(extendedCode: SQLITE_RANGE, message: "no column named \(name)", sql: sql)
+            throw SQLiteError(extendedCode: .SQLITE_RANGE, message: "no column named \(name)", sql: sql, refusal: .unknownName(name))
         }
         return index
     }
@@ -248,6 +264,6 @@ public final class Statement {
     public func row() -> [SQLValue] { (0..<columnCount).map(value(at:)) }
 
     private func check(_ code: Int32) throws {
-        guard code == SQLITE_OK else { throw SQLiteError(connection: database.handle, code: code, sql: sql) }
+        guard code == SQLITE_OK else { throw SQLiteError(connection: connection.handle, code: code, sql: sql) }
     }
 }

@@ -24,11 +24,10 @@ public enum AdHocQuery {
         do {
             statement = try db.prepare(sql)
         } catch let error as SQLiteError {
-            switch error.code {
-            // SQLITE_AUTH; a refused function is an SQLITE_ERROR "not authorized to use function".
-            case _ where error.code == 23 || error.message.hasPrefix("not authorized"):
+            switch (error.code, error.refusal) {
+            case (.SQLITE_AUTH, _):
                 throw WarehouseError("refused: --sql runs read-only SQL; ATTACH, DETACH, pragmas that set a value and functions that reach outside the data (\(Database.refusedFunctions.sorted().joined(separator: ", "))) are not allowed")
-            case 21 where error.message.contains("more than one statement"):  // SQLITE_MISUSE
+            case (_, .multipleStatements?):
                 throw WarehouseError("refused: --sql runs exactly one statement; send them one at a time")
             default:
                 throw WarehouseError("SQL error: \(error.message)")
@@ -66,10 +65,10 @@ extension AdHocQuery {
     public static func explainingLimits<T>(timeout: Double?, memoryLimitMiB: Int64?, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as SQLiteError where error.code == 9 {  // SQLITE_INTERRUPT
+        } catch let error as SQLiteError where error.code == .SQLITE_INTERRUPT {
             let seconds = timeout.map(Numbers.text) ?? "?"
             throw WarehouseError("the query was stopped after \(seconds) s (--timeout); give --timeout SECONDS for longer, or --timeout 0 for no limit")
-        } catch let error as SQLiteError where error.code == 7 {  // SQLITE_NOMEM
+        } catch let error as SQLiteError where error.code == .SQLITE_NOMEM {
             let limit = memoryLimitMiB.map { "the \($0) MiB" } ?? "the"
             throw WarehouseError("the query was stopped: it needs more memory than \(limit) --memory-limit allows "
                 + "(sorts and temporary results are held in memory); give --memory-limit MIB for more")

@@ -294,7 +294,7 @@ public struct Analysis: Decodable, Sendable {
     static func metric(_ id: String, accepting kinds: [String], for analysis: String, on db: Database)
         throws -> (key: Int64, kind: String, higherIsBetter: Bool, windowDays: Int64?) {
         let fitting = try db.rows("SELECT id FROM metrics WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id",
-                                  [String(data: try JSONEncoder().encode(kinds), encoding: .utf8)!]).compactMap { $0.first?.textValue }
+                                  [String(decoding: try JSONEncoder().encode(kinds), as: UTF8.self)]).compactMap { $0.first?.textValue }
         let kindsText = kinds.joined(separator: " or ")
         guard let row = try db.rows("SELECT key, kind, higher_is_better, window_days FROM metrics WHERE id = ?", [id]).first,
               case .integer(let key) = row[0], case .text(let kind) = row[1] else {

@@ -29,12 +29,26 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
 
     /// The fields, in the order files and tables list them (built once per entity: row
     /// validation looks them up for every row).
-    public var fields: [Field] { Entity.fieldTable[self]! }
+    public var fields: [Field] { Entity.fieldTable[rank] }
 
-    public var fieldNames: [String] { Entity.fieldNameTable[self]! }
+    public var fieldNames: [String] { Entity.fieldNameTable[rank] }
 
-    private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeFields()) })
-    private static let fieldNameTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fields.map(\.name)) })
+    /// Indexed by `rank`.
+    private static let fieldTable = allCases.map { $0.makeFields() }
+    private static let fieldNameTable = allCases.map { $0.fields.map(\.name) }
+
+    /// The entity's place in dependency order: its index in `allCases`.
+    public var rank: Int {
+        guard let index = Entity.allCases.firstIndex(of: self) else { preconditionFailure("\(self) is missing from Entity.allCases") }
+        return index
+    }
+
+    /// The index of the field `name` in `fields`, for a name the code itself gives (a field
+    /// name from a file is checked against `fieldNames` first).
+    func fieldIndex(_ name: String) -> Int {
+        guard let index = fieldNames.firstIndex(of: name) else { preconditionFailure("\(rawValue) has no field \(name)") }
+        return index
+    }
 
     private func makeFields() -> [Field] {
         func f(_ name: String, _ kind: Kind, required: Bool = false) -> Field { Field(name: name, required: required, kind: kind) }
@@ -83,54 +97,6 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
     }
 
     public static func < (a: Entity, b: Entity) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.rank < b.rank
     }
-}
-
-/// One problem with one row: rendered as `FILE:LINE: field NAME: message (got "VALUE")`.
-public struct RowProblem: Sendable, Equatable {
-    public let line: Int
-    public let field: String?
-    public let message: String
-    public let value: String?
-
-    public func rendered(file: String) -> String {
-        var text = "\(file):\(line): "
-        if let field { text += "field \(field): " }
-        text += message
-        if let value { text += " (got \"\(Self.shown(value))\")" }
-        return text
-    }
-
-    /// Values echoed in messages are cut after this many characters.
-    public static let shownLength = 200
-
-    /// `value` as a message shows it: a long one cut, saying how long it was.
-    public static func shown(_ value: String) -> String {
-        guard value.count > shownLength else { return value }
-        return "\(value.prefix(shownLength))… (\(value.utf8.count) bytes in all)"
-    }
-}
-
-/// Edit distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased()), b = Array(b.lowercased())
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}
-
-/// The closest of `candidates` to `word`, when it is close enough to be a plausible typo.
-func closest(to word: String, in candidates: [String]) -> String? {
-    guard let best = candidates.min(by: { editDistance(word, $0) < editDistance(word, $1) }) else { return nil }
-    return editDistance(word, best) <= max(2, best.count / 3) ? best : nil
 }

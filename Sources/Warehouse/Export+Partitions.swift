@@ -91,10 +91,17 @@ extension Exporter {
             let statement = try db.prepare(sql)
             try statement.bind(values)
             let names = statement.columnNames
-            let partitionIndices = partitionNames.map { Int32(names.firstIndex(of: $0)!) }
+            let partitionIndices = try partitionNames.map { name in
+                guard let index = names.firstIndex(of: name) else {
+                    throw WarehouseError("the export query returned no column \(name) to partition by (columns: \(names.joined(separator: ", ")))")
+                }
+                return Int32(index)
+            }
             let fileIndices = names.indices.filter { !partitionNames.contains(names[$0]) }.map(Int32.init)
             var parts: [PartitionManifest.Part] = []
-            var current: (key: [String], path: String, sink: OutputSink, formatter: RowFormatter, rows: Int)?
+            /// The part file being written: the rows of one partition key.
+            typealias OpenPart = (key: [String], path: String, sink: OutputSink, formatter: RowFormatter, rows: Int)
+            var current: OpenPart?
 
             func finishPart() throws {
                 guard let part = current else { return }
@@ -107,18 +114,22 @@ extension Exporter {
             try db.readTransaction {
                 while try statement.step() {
                     let key = partitionIndices.map { statement.value(at: $0).textValue ?? "" }
-                    if current?.key != key {
+                    var part: OpenPart
+                    if let open = current, open.key == key {
+                        part = open
+                    } else {
                         try finishPart()
                         let subfolder = zip(partitionNames, key).map { "\($0)=\($1)" }.joined(separator: "/")
                         try FileManager.default.createDirectory(atPath: Paths.join(temporary, subfolder), withIntermediateDirectories: true)
                         let path = subfolder + "/part-0." + format.rawValue
                         let sink = try OutputSink(path: Paths.join(temporary, path), overwrite: false, shownAs: Paths.join(folder, path))
                         let formatter = RowFormatter(format: format, columns: fileIndices.map { names[Int($0)] }, sink: sink)
-                        current = (key, path, sink, formatter, 0)
+                        part = (key, path, sink, formatter, 0)
                     }
-                    current!.formatter.writeCurrentRow(of: statement, columns: fileIndices)
-                    try current!.sink.checkWritten()
-                    current!.rows += 1
+                    part.formatter.writeCurrentRow(of: statement, columns: fileIndices)
+                    try part.sink.checkWritten()
+                    part.rows += 1
+                    current = part
                 }
                 statement.reset()
                 try finishPart()

@@ -135,12 +135,3 @@ public struct Migrator {
         try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
     }
 }
-
-enum Timestamp {
-    /// UTC, ISO 8601 with seconds: what lineage columns store.
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
-    }
-}

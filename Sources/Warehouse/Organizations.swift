@@ -116,7 +116,7 @@ public enum Organizations {
         var cells = stored.map { $0.textValue ?? "" }
         let entity = Entity.organizations
         for (field, value) in [("name", changes.name), ("country", changes.country), ("kind", changes.kind), ("url", changes.url)] {
-            if let value { cells[entity.fieldNames.firstIndex(of: field)!] = value }
+            if let value { cells[entity.fieldIndex(field)] = value }
         }
         var record = SourceRecord(entity: entity, line: 0, cells: cells)
         FieldConverter(entity: entity).convert(&record)

@@ -175,14 +175,22 @@ public enum Report {
                                      title: "Share of \(metric) by country, per month (top 5 and other)",
                                      xTitle: "month", yTitle: "share of \(metric) (%)")
             }
-            // The latest month that has any amount, in words.
-            let index = { (name: String) in figure.columns.firstIndex(of: name)! }
-            let latest = figure.rows.last { ($0[index("value")].doubleValue ?? 0) > 0 }?[index("period")].textValue
+            // The latest month that has any amount, in words. The columns are the analysis's
+            // own; a missing one is a fault of the analysis, named here.
+            let index = { (name: String) throws -> Int in
+                guard let index = figure.columns.firstIndex(of: name) else {
+                    throw WarehouseError("analysis download-share returned no column \(name) (columns: \(figure.columns.joined(separator: ", ")))")
+                }
+                return index
+            }
+            let (valueColumn, periodColumn, groupColumn) = (try index("value"), try index("period"), try index("group"))
+            let (shareColumn, coverageColumn) = (try index("share_pct"), try index("coverage_pct"))
+            let latest = figure.rows.last { ($0[valueColumn].doubleValue ?? 0) > 0 }?[periodColumn].textValue
             if let latest {
-                let rows = figure.rows.filter { $0[index("period")].textValue == latest && ($0[index("share_pct")].doubleValue ?? 0) > 0 }
-                    .sorted { ($0[index("share_pct")].doubleValue ?? 0) > ($1[index("share_pct")].doubleValue ?? 0) }
-                let shares = rows.map { "\($0[index("group")].textValue ?? "") \(Numbers.text($0[index("share_pct")].doubleValue ?? 0))%" }
-                let coverage = rows.map { "\($0[index("group")].textValue ?? "") \(Numbers.text($0[index("coverage_pct")].doubleValue ?? 0))%" }
+                let rows = figure.rows.filter { $0[periodColumn].textValue == latest && ($0[shareColumn].doubleValue ?? 0) > 0 }
+                    .sorted { ($0[shareColumn].doubleValue ?? 0) > ($1[shareColumn].doubleValue ?? 0) }
+                let shares = rows.map { "\($0[groupColumn].textValue ?? "") \(Numbers.text($0[shareColumn].doubleValue ?? 0))%" }
+                let coverage = rows.map { "\($0[groupColumn].textValue ?? "") \(Numbers.text($0[coverageColumn].doubleValue ?? 0))%" }
                 section.words = "In \(latest), " + listed(shares) + " of the \(metric) counted. "
                     + "The observations behind that month cover " + listed(coverage)
                     + " of their models' days since release (`owl query coverage --metric \(metric)` lists the gaps)."
@@ -294,7 +302,7 @@ public enum Report {
             section.words = analysis.description
             section.figures = [
                 try figure("derivatives", ["--by", "organization", "--depth", "root"]) { chart, columns, rows in
-                    let value = analysis.chart ?? columns.last { name in rows.contains { $0[columns.firstIndex(of: name)!].doubleValue != nil } } ?? ""
+                    let value = analysis.chart ?? columns.indices.last { index in rows.contains { $0[index].doubleValue != nil } }.map { columns[$0] } ?? ""
                     chart = Report.bars(columns, rows, labels: Report.labelColumns(columns, rows), value: value, title: analysis.title, xTitle: value)
                 },
             ]
@@ -400,7 +408,8 @@ public enum Report {
 
     /// "a", "a and b", "a, b and c".
     static func listed(_ items: [String]) -> String {
-        items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
+        guard items.count > 2, let last = items.last else { return items.joined(separator: " and ") }
+        return items.dropLast().joined(separator: ", ") + " and " + last
     }
 
     static func html(title: String, header: String, sections: [Section]) -> String {

@@ -121,7 +121,7 @@ public final class Warehouse {
             let db = try Database(path: path, mode: .readOnly)
             _ = try db.scalar("SELECT count(*) FROM sqlite_master")
             return db
-        } catch let error as SQLiteError where [14, 8, 10].contains(error.code) {  // SQLITE_CANTOPEN, READONLY, IOERR
+        } catch let error as SQLiteError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.code) {
             if path.hasPrefix("file:") { throw error }
             let wal = Paths.status(path + "-wal").map { $0.st_size } ?? 0
             guard wal == 0 else {
@@ -145,7 +145,7 @@ public final class Warehouse {
     static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as SQLiteError where (error.code == 10 || error.code == 13) && diskIsFull(path) {  // IOERR, FULL
+        } catch let error as SQLiteError where [.SQLITE_IOERR, .SQLITE_FULL].contains(error.code) && diskIsFull(path) {
             throw WarehouseError("\(path): \(error.message): the disk is full; free some space")
         } catch let error as SQLiteError {
             throw WarehouseError("\(path): \(error.message)")

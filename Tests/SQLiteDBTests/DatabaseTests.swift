@@ -66,6 +66,27 @@ final class TemporaryDatabase {
         #expect(try statement.step() == false)
     }
 
+    @Test func aMissingOrExtraValueIsRefusedNotBoundAsNull() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (a, b)")
+        let sql = "INSERT INTO t (a, b) VALUES (?, ?)"
+        let missing = #expect(throws: SQLiteError.self) { try t.db.run(sql, [1]) }
+        #expect(missing?.refusal == .argumentCount(given: 1, parameters: 2))
+        #expect(missing?.code == .SQLITE_RANGE)
+        #expect(missing?.sql == sql)
+        let none = #expect(throws: SQLiteError.self) { try t.db.run(sql) }
+        #expect(none?.refusal == .argumentCount(given: 0, parameters: 2))
+        let extra = #expect(throws: SQLiteError.self) { try t.db.prepare(sql).run([1, 2, 3]) }
+        #expect(extra?.refusal == .argumentCount(given: 3, parameters: 2))
+        #expect(throws: SQLiteError.self) { try t.db.scalar("SELECT ?1 + ?2", [1]) }
+        #expect(throws: SQLiteError.self) { try t.db.rows("SELECT 1", [1]) }
+        #expect(try t.db.scalar("SELECT count(*) FROM t") == .integer(0))
+        // ?2 alone counts as two parameters: SQLite numbers them by the largest index.
+        #expect(try t.db.scalar("SELECT ?2", [nil as Int?, "b"]) == .text("b"))
+        try t.db.run(sql, [1, nil as Int?])
+        #expect(try t.db.rows("SELECT a, b FROM t") == [[.integer(1), .null]])
+    }
+
     @Test func namedParametersBindWithOrWithoutPrefix() throws {
         let t = try TemporaryDatabase()
         let statement = try t.db.prepare("SELECT :a || '-' || @b || '-' || $c")
@@ -88,8 +109,8 @@ final class TemporaryDatabase {
             try t.db.run(sql)
             Issue.record("a dangling reference was accepted")
         } catch let error as SQLiteError {
-            #expect(error.code == 19)  // SQLITE_CONSTRAINT
-            #expect(error.extendedCode == 787)  // SQLITE_CONSTRAINT_FOREIGNKEY
+            #expect(error.code == .SQLITE_CONSTRAINT)
+            #expect(error.extendedCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
             #expect(error.message.contains("FOREIGN KEY"))
             #expect(error.sql == sql)
             #expect(error.description.contains(sql))
@@ -99,14 +120,16 @@ final class TemporaryDatabase {
     @Test func syntaxErrorNamesTheSQL() throws {
         let t = try TemporaryDatabase()
         let error = #expect(throws: SQLiteError.self) { try t.db.prepare("SELEC 1") }
-        #expect(error?.code == 1)
+        #expect(error?.code == .SQLITE_ERROR)
         #expect(error?.message.contains("syntax error") == true)
         #expect(error?.sql == "SELEC 1")
     }
 
     @Test func prepareRefusesASecondStatement() throws {
         let t = try TemporaryDatabase()
-        #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT 1; SELECT 2") }
+        let error = #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT 1; SELECT 2") }
+        #expect(error?.refusal == .multipleStatements)
+        #expect(error?.code == .SQLITE_MISUSE)
         _ = try t.db.prepare("SELECT 1;  ")
         _ = try t.db.prepare("SELECT 1; -- trailing comment\n /* and a block */")
         #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT 1; /* c */ SELECT 2") }
@@ -117,7 +140,34 @@ final class TemporaryDatabase {
         try t.db.execute("CREATE TABLE t (v)")
         let readOnly = try Database(path: t.path, mode: .readOnly)
         let error = #expect(throws: SQLiteError.self) { try readOnly.run("INSERT INTO t VALUES (1)") }
-        #expect(error?.code == 8)  // SQLITE_READONLY
+        #expect(error?.code == .SQLITE_READONLY)
+    }
+
+    @Test func resultCodesHaveSQLitesNumbers() {
+        // The numbers of https://sqlite.org/rescode.html.
+        #expect(ResultCode.SQLITE_BUSY.rawValue == 5)
+        #expect(ResultCode.SQLITE_READONLY.rawValue == 8)
+        #expect(ResultCode.SQLITE_CONSTRAINT.rawValue == 19)
+        #expect(ResultCode.SQLITE_AUTH.rawValue == 23)
+        #expect(ResultCode.SQLITE_CONSTRAINT_CHECK.rawValue == 275)
+        #expect(ResultCode.SQLITE_CONSTRAINT_FOREIGNKEY.rawValue == 787)
+        #expect(ResultCode.SQLITE_CONSTRAINT_UNIQUE.rawValue == 2067)
+        #expect(ResultCode.SQLITE_CONSTRAINT_FOREIGNKEY.primary == .SQLITE_CONSTRAINT)
+        #expect(ResultCode.SQLITE_BUSY.primary == .SQLITE_BUSY)
+    }
+
+    @Test func aFunctionTheAuthorizerRefusesFailsWithSQLITE_AUTH() throws {
+        let t = try TemporaryDatabase()
+        t.db.refuseAttachAndPragmaWrites()
+        // SQLite reports a refused function as SQLITE_ERROR; the wrapper names the refusal.
+        let function = #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT load_extension('x')") }
+        #expect(function?.code == .SQLITE_AUTH)
+        let attach = #expect(throws: SQLiteError.self) { try t.db.prepare("ATTACH ':memory:' AS other") }
+        #expect(attach?.code == .SQLITE_AUTH)
+        // A plain error after a refusal is its own again.
+        let syntax = #expect(throws: SQLiteError.self) { try t.db.prepare("SELEC 1") }
+        #expect(syntax?.code == .SQLITE_ERROR)
+        #expect(try t.db.scalar("SELECT 2") == .integer(2))
     }
 
     @Test func openingAMissingFileReadOnlyFails() throws {
@@ -126,40 +176,154 @@ final class TemporaryDatabase {
 }
 
 @Suite struct TransactionTests {
-    @Test func throwingTransactionRollsBack() throws {
-        let t = try TemporaryDatabase()
-        try t.db.execute("CREATE TABLE t (v)")
-        struct Boom: Error {}
-        #expect(throws: Boom.self) {
-            try t.db.transaction {
-                try t.db.run("INSERT INTO t VALUES (1)")
-                throw Boom()
-            }
-        }
-        #expect(try t.db.scalar("SELECT count(*) FROM t") == .integer(0))
-        #expect(t.db.isInTransaction == false)
-        try t.db.transaction { try t.db.run("INSERT INTO t VALUES (2)") }
-        #expect(try t.db.scalar("SELECT count(*) FROM t") == .integer(1))
+    struct Boom: Error {}
+
+    func values(_ db: Database) throws -> [String] {
+        try db.rows("SELECT v FROM t ORDER BY rowid").map { $0[0].textValue ?? "?" }
     }
 
-    @Test func savepointRollsBackOnlyItsOwnWork() throws {
+    @Test func aTransactionCommitsWhatItsBodyCommits() throws {
         let t = try TemporaryDatabase()
         try t.db.execute("CREATE TABLE t (v)")
-        struct Boom: Error {}
-        try t.db.transaction {
-            try t.db.run("INSERT INTO t VALUES ('outer')")
-            _ = try? t.db.savepoint("inner") {
-                try t.db.run("INSERT INTO t VALUES ('inner')")
+        try t.db.inTransaction {
+            try t.db.run("INSERT INTO t VALUES ('kept')")
+            #expect(t.db.isInTransaction)
+            return .commit
+        }
+        #expect(try values(t.db) == ["kept"])
+        #expect(t.db.isInTransaction == false)
+    }
+
+    @Test func aTransactionRollsBackWhenItsBodySaysSo() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (v)")
+        try t.db.inTransaction {
+            try t.db.run("INSERT INTO t VALUES ('undone')")
+            return .rollback
+        }
+        #expect(try values(t.db) == [])
+        #expect(t.db.isInTransaction == false)
+    }
+
+    @Test func aThrownErrorRollsBackAndIsRethrown() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (v)")
+        #expect(throws: Boom.self) {
+            try t.db.inTransaction {
+                try t.db.run("INSERT INTO t VALUES ('undone')")
                 throw Boom()
             }
         }
-        #expect(try t.db.rows("SELECT v FROM t") == [[.text("outer")]])
+        #expect(throws: Boom.self) {
+            try t.db.transaction {
+                try t.db.run("INSERT INTO t VALUES ('undone too')")
+                throw Boom()
+            }
+        }
+        #expect(try values(t.db) == [])
+        #expect(t.db.isInTransaction == false)
+        let answer = try t.db.transaction {
+            try t.db.run("INSERT INTO t VALUES ('kept')")
+            return 42
+        }
+        #expect(answer == 42)
+        #expect(try values(t.db) == ["kept"])
+    }
+
+    @Test func nestedSavepointsRollBackOnlyTheirOwnWork() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (v)")
+        try t.db.inTransaction {
+            try t.db.run("INSERT INTO t VALUES ('outer')")
+            try t.db.inSavepoint(named: "middle") {
+                try t.db.run("INSERT INTO t VALUES ('middle')")
+                try t.db.inSavepoint(named: "inner") {
+                    try t.db.run("INSERT INTO t VALUES ('inner')")
+                    return .rollback
+                }
+                try t.db.inSavepoint(named: "inner") {
+                    try t.db.run("INSERT INTO t VALUES ('inner, kept')")
+                    return .commit
+                }
+                return .commit
+            }
+            #expect(throws: Boom.self) {
+                try t.db.inSavepoint(named: "thrown") {
+                    try t.db.run("INSERT INTO t VALUES ('thrown')")
+                    throw Boom()
+                }
+            }
+            #expect(t.db.isInTransaction)
+            return .commit
+        }
+        #expect(try values(t.db) == ["outer", "middle", "inner, kept"])
+    }
+
+    @Test func aSavepointKeptInsideARolledBackTransactionIsUndone() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (v)")
+        try t.db.inTransaction {
+            try t.db.inSavepoint {
+                try t.db.run("INSERT INTO t VALUES ('released, then rolled back')")
+                return .commit
+            }
+            return .rollback
+        }
+        #expect(try values(t.db) == [])
+    }
+
+    @Test func aSavepointOutsideATransactionIsOne() throws {
+        let t = try TemporaryDatabase()
+        try t.db.execute("CREATE TABLE t (v)")
+        try t.db.inSavepoint {
+            #expect(t.db.isInTransaction)
+            try t.db.run("INSERT INTO t VALUES ('kept')")
+            return .commit
+        }
+        try t.db.inSavepoint {
+            try t.db.run("INSERT INTO t VALUES ('undone')")
+            return .rollback
+        }
+        #expect(try values(t.db) == ["kept"])
+        #expect(t.db.isInTransaction == false)
     }
 
     @Test func connectionTurnsOnForeignKeysAndWAL() throws {
         let t = try TemporaryDatabase()
         #expect(try t.db.scalar("PRAGMA foreign_keys") == .integer(1))
         #expect(try t.db.scalar("PRAGMA journal_mode") == .text("wal"))
+    }
+}
+
+@Suite struct StatementLifetimeTests {
+    @Test func aStatementOutlivingItsDatabaseVariableStillRuns() throws {
+        let t = try TemporaryDatabase()
+        weak var gone: Database?
+        let statement: Statement
+        do {
+            let db = try Database(path: t.path)
+            try db.execute("CREATE TABLE u (v NOT NULL); INSERT INTO u VALUES (7), (8)")
+            statement = try db.prepare("SELECT v FROM u ORDER BY v")
+            gone = db
+        }
+        #expect(gone == nil, "the Database object should be released here")
+        #expect(try statement.step())
+        #expect(statement.int64(at: 0) == 7)
+        statement.reset()
+        var seen: [Int64] = []
+        while try statement.step() { seen.append(statement.int64(at: 0)) }
+        #expect(seen == [7, 8])
+        // Writing counts the rows changed, and an error reads its message, on the connection
+        // the statement kept open.
+        let write: Statement
+        do {
+            let db = try Database(path: t.path)
+            write = try db.prepare("INSERT INTO u (v) VALUES (?)")
+        }
+        #expect(try write.run([9]) == 1)
+        let error = #expect(throws: SQLiteError.self) { try write.run([nil as Int?]) }
+        #expect(error?.code == .SQLITE_CONSTRAINT)
+        #expect(error?.message.contains("NOT NULL") == true)
     }
 }
 

@@ -112,4 +112,40 @@ func temporaryFolder() throws -> URL {
         #expect(throws: SQLiteError.self) { try db.run("INSERT INTO model_bases (model, base, relation) VALUES (8, 8, 'merge')") }
         #expect(throws: SQLiteError.self) { try db.run("INSERT INTO model_bases (model, base, relation) VALUES (8, 7, 'distilled')") }
     }
+
+    @Test func aMigrationRunsWithForeignKeysOffAndIsCheckedBeforeItsCommit() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        func migration(_ file: String, _ sql: String) throws -> Migration {
+            try #require(Migration(fileName: file, sql: sql))
+        }
+        let schema = try migration("0001_schema.sql", """
+            CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
+            CREATE TABLE child (parent INTEGER NOT NULL REFERENCES parent (id));
+            INSERT INTO parent VALUES (1, 'one');
+            INSERT INTO child VALUES (1);
+            """)
+        // SQLite's procedure for changing a table: build a new one, copy, drop the old one,
+        // rename. With foreign keys on, the DROP would fail (child refers to parent).
+        let rebuild = try migration("0002_rebuild_parent.sql", """
+            CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');
+            INSERT INTO parent_new SELECT id, name FROM parent;
+            DROP TABLE parent;
+            ALTER TABLE parent_new RENAME TO parent;
+            """)
+        let dangling = try migration("0003_drop_a_parent.sql", "DELETE FROM parent WHERE id = 1;")
+        try Migrator(migrations: [schema, rebuild]).migrate(db)
+        #expect(try Migrator.currentVersion(of: db) == 2)
+        #expect(try db.rows("SELECT p.name FROM child AS c JOIN parent AS p ON p.id = c.parent") == [[.text("one")]])
+        #expect(try db.scalar("PRAGMA foreign_keys") == .integer(1))
+
+        let error = #expect(throws: WarehouseError.self) { try Migrator(migrations: [schema, rebuild, dangling]).migrate(db) }
+        #expect(error?.description == "migration 3 would leave a dangling reference in table child")
+        #expect(try Migrator.currentVersion(of: db) == 2)
+        #expect(try db.scalar("SELECT count(*) FROM parent") == .integer(1))
+        #expect(try db.scalar("PRAGMA foreign_keys") == .integer(1))
+        #expect(db.isInTransaction == false)
+    }
+
 }

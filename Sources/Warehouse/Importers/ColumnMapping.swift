@@ -110,7 +110,7 @@ public struct ColumnMapping: Sendable, Equatable {
                 "\(path):\(tomlLine(of: key, in: section, text: text).map(String.init) ?? "?")"
             }
             for key in document.keys {
-                let value = document[key]!
+                guard let value = document[key] else { continue }  // never: the key is the table's own
                 switch key {
                 case "into":
                     guard let into = value.string else { throw WarehouseError("\(at(key)): the value of into must be a string") }
@@ -167,7 +167,7 @@ public struct ColumnMapping: Sendable, Equatable {
         }
         guard let start = lines.firstIndex(where: { opens(section, $0) || assignment(of: section, in: $0) != nil }) else { return nil }
         // On the line that opens the section, only what follows `[section]`, `section =` or `section.`.
-        let first = opens(section, lines[start]) ? "" : String(lines[start][assignment(of: section, in: lines[start])!...])
+        let first = opens(section, lines[start]) ? "" : assignment(of: section, in: lines[start]).map { String(lines[start][$0...]) } ?? ""
         if assignment(of: key, in: first) != nil { return start + 1 }
         return lines[(start + 1)...].firstIndex { assignment(of: key, in: $0) != nil }.map { $0 + 1 }
     }
@@ -197,7 +197,7 @@ public struct ColumnMapping: Sendable, Equatable {
         let transforms = try parts.dropFirst().map { word -> Transform in
             let trimmed = word.trimmingCharacters(in: .whitespaces)
             let name = trimmed.prefix { $0 != ":" }
-            let argument = trimmed.contains(":") ? String(trimmed[trimmed.index(after: trimmed.firstIndex(of: ":")!)...]) : nil
+            let argument = trimmed.firstIndex(of: ":").map { String(trimmed[trimmed.index(after: $0)...]) }
             switch (name, argument) {
             case ("strip-prefix", let text?): return .stripPrefix(text)
             case ("number", nil): return .number

@@ -36,10 +36,10 @@ struct EpochOrganizations {
 
         /// The value most votes of the strongest kind give; nil when there are none or a tie.
         var decided: String? {
-            for tally in [sole, positional] where !tally.isEmpty {
-                let best = tally.values.max()!
+            for tally in [sole, positional] {
+                guard let best = tally.values.max() else { continue }
                 let winners = tally.filter { $0.value == best }
-                return winners.count == 1 ? winners.first!.key : nil
+                return winners.count == 1 ? winners.first?.key : nil
             }
             return nil
         }
@@ -75,7 +75,7 @@ struct EpochOrganizations {
     private static func vote(names: [String], values: [String?], into votes: inout [String: Votes]) {
         if names.count == 1 {
             let distinct = Set(values)
-            if distinct.count == 1, let value = distinct.first!, value != Countries.unknownCode {
+            if distinct.count == 1, let only = distinct.first, let value = only, value != Countries.unknownCode {
                 votes[names[0], default: Votes()].sole[value, default: 0] += 1
             }
         } else if names.count == values.count {

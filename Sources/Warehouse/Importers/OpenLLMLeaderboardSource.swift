@@ -29,6 +29,8 @@ final class OpenLLMLeaderboardSource: RecordSource {
     private let context: SourceContext
     private let observedOn: String
     private let column: [String: Int]
+    /// The largest index in `column`: a row needs more cells than this.
+    private let lastColumn: Int
     private let hub: HubNamespaces
     private var buffer = RecordBuffer()
     /// The evaluations kept, one per repo, in the order of each repo's first row.
@@ -53,6 +55,7 @@ final class OpenLLMLeaderboardSource: RecordSource {
             throw WarehouseError("\(source.path):1: not an Open LLM Leaderboard export: the header lacks \(missing.joined(separator: ", "))")
         }
         self.column = column
+        lastColumn = column.values.max() ?? 0
         hub = HubNamespaces(context: context)
     }
 
@@ -104,7 +107,7 @@ final class OpenLLMLeaderboardSource: RecordSource {
         var order: [String] = []
         var chosen: [String: CSVRow] = [:]
         var evaluations: [String: Int] = [:]
-        let submitted = column["metadata_submission_date"]!, name = column["model_name"]!
+        let submitted = index(of: "metadata_submission_date"), name = index(of: "model_name")
         while let row = try reader.next() {
             let repo = row.cells.indices.contains(name) ? FieldConverter.trimmed(row.cells[name]) : ""
             guard let previous = chosen[repo] else {
@@ -121,7 +124,13 @@ final class OpenLLMLeaderboardSource: RecordSource {
             duplicateRepos += 1
             droppedEvaluations += count - 1
         }
-        return order.map { chosen[$0]! }
+        return order.compactMap { chosen[$0] }
+    }
+
+    /// The column of a required field, which `init` found in the header.
+    private func index(of name: String) -> Int {
+        guard let index = column[name] else { preconditionFailure("\(name) is a required column; init refuses a header without it") }
+        return index
     }
 
     private func records(for row: CSVRow, first: Bool) -> [SourceRecord] {
@@ -137,10 +146,10 @@ final class OpenLLMLeaderboardSource: RecordSource {
                 "id": HFModelsSource.likes, "name": "Hugging Face likes", "unit": "likes", "kind": "cumulative",
                 "description": "The Hub API's likes field at the snapshot date"]))
         }
-        guard row.cells.count > column.values.max()! else {
+        guard row.cells.count > lastColumn else {
             return [.invalid(.models, line: line, field: nil, message: "the row has \(row.cells.count) cells, fewer than the header")]
         }
-        func cell(_ name: String) -> String { FieldConverter.trimmed(row.cells[column[name]!]) }
+        func cell(_ name: String) -> String { FieldConverter.trimmed(row.cells[index(of: name)]) }
         func optional(_ name: String) -> String? {
             guard let index = column[name] else { return nil }
             let text = FieldConverter.trimmed(row.cells[index])

@@ -127,8 +127,10 @@ final class FileHashing {
     func result() throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        while digest == nil && failure == nil { lock.wait() }
-        if let failure { throw failure }
-        return digest!
+        while true {
+            if let failure { throw failure }
+            if let digest { return digest }
+            lock.wait()
+        }
     }
 }

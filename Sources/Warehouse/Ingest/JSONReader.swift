@@ -239,8 +239,11 @@ final class JSONReader {
                     bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default: throw error("invalid escape \\\(describe(escape)) in a string")
                 }
-            case UInt8(ascii: "\n") where recordLine != nil:
-                throw incomplete(recordLine!)
+            case UInt8(ascii: "\n"):
+                // In JSON Lines a newline inside a string cuts the record short; elsewhere it
+                // is a control character like the others.
+                if let recordLine { throw incomplete(recordLine) }
+                fallthrough
             case 0..<0x20:
                 throw error("control character in a string; newlines and tabs must be escaped")
             default:

@@ -229,8 +229,14 @@ final class ObservationSummaries {
             var shapes: [Int64: MetricSpan.Shape?] = [:]
             func finish() throws {
                 guard let pair else { return }
-                if shapes[pair.metric] == nil { shapes[pair.metric] = try shape(of: pair.metric, in: db) }
-                try write(rows, metric: pair.metric, model: pair.model, shape: shapes[pair.metric]!,
+                let metricShape: MetricSpan.Shape?
+                if let known = shapes[pair.metric] {
+                    metricShape = known
+                } else {
+                    metricShape = try shape(of: pair.metric, in: db)
+                    shapes[pair.metric] = .some(metricShape)
+                }
+                try write(rows, metric: pair.metric, model: pair.model, shape: metricShape,
                           release: try release(of: pair.model, in: db), in: db)
             }
             while try read.step() {

@@ -14,7 +14,7 @@ final class RowWriter {
         let columns = entity.fieldNames
         let keys = entity.keyFields
         let placeholders = (1...columns.count).map { "?\($0)" }
-        func parameter(_ column: String) -> String { "?\(columns.firstIndex(of: column)! + 1)" }
+        func parameter(_ column: String) -> String { "?\(entity.fieldIndex(column) + 1)" }
         let others = columns.filter { !keys.contains($0) }
         insert = try db.prepare("""
             INSERT INTO \(entity.rawValue) (\(columns.joined(separator: ", ")))

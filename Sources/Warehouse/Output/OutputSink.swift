@@ -115,9 +115,10 @@ public final class OutputSink {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard !buffer.isEmpty, failure == nil else { return }
         buffer.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }  // never: the buffer is not empty
             var offset = 0
             while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = Paths.lastError

@@ -133,7 +133,8 @@ public struct SVGChart {
             let step = Self.niceStep((high - low) / Double(max(1, tickCount)))
             let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
             ticks = stride(from: first, through: last, by: 1).map { Self.roundedToStep($0 * step, step) }
-            domain = ticks.first!...ticks.last!
+            // Never empty: first ≤ last, since low < high.
+            domain = (ticks.first ?? low)...(ticks.last ?? high)
             self.range = range
         }
 
@@ -426,14 +427,14 @@ public struct SVGChart {
 
     private func drawScatter(into body: inout String) -> Double {
         let plotHeight = 320.0
-        let shown = points.filter { point in
-            guard let x = point.x, let y = point.y else { return false }
-            return x > 0 && x.isFinite && y.isFinite
+        let shown = points.compactMap { point -> (x: Double, y: Double, label: String, series: Int)? in
+            guard let x = point.x, let y = point.y, x > 0 && x.isFinite && y.isFinite else { return nil }
+            return (x, y, point.label, point.series)
         }
         var frame = Frame(left: 64, top: 36, right: width - 16 - legendWidth, bottom: 36 + plotHeight)
-        let yScale = LinearScale(values: shown.map { $0.y! }, range: (frame.bottom, frame.top), includeZero: false)
+        let yScale = LinearScale(values: shown.map { $0.y }, range: (frame.bottom, frame.top), includeZero: false)
         frame.left = 30 + (yScale.ticks.map { Self.textWidth(Self.tickLabel($0)) }.max() ?? 20)
-        let xScale = LogScale(values: shown.map { $0.x! }, range: (frame.left, frame.right))
+        let xScale = LogScale(values: shown.map { $0.x }, range: (frame.left, frame.right))
         yAxis(into: &body, scale: yScale, frame: frame)
         body += "<g class=\"axis x\">\n"
         for tick in xScale.ticks {
@@ -442,12 +443,12 @@ public struct SVGChart {
             body += "<text x=\"\(Self.f(x))\" y=\"\(Self.f(frame.bottom + 16))\" text-anchor=\"middle\">\(Self.tickLabel(tick))</text>\n"
         }
         body += "</g>\n<g class=\"marks\">\n"
-        let labelled = Set(shown.indices.sorted { shown[$0].y! > shown[$1].y! }.prefix(labelledPoints))
+        let labelled = Set(shown.indices.sorted { shown[$0].y > shown[$1].y }.prefix(labelledPoints))
         for (index, point) in shown.enumerated() {
-            let x = xScale(point.x!), y = yScale(point.y!)
+            let x = xScale(point.x), y = yScale(point.y)
             body += "<g class=\"point\" data-series=\"\(Self.escape(series.indices.contains(point.series) ? series[point.series].name : ""))\">"
             body += Self.marker(point.series, x: x, y: y, size: 4.5)
-            body += "<title>\(Self.escape(point.label)): \(Numbers.text(point.x!)), \(Numbers.text(point.y!))</title></g>\n"
+            body += "<title>\(Self.escape(point.label)): \(Numbers.text(point.x)), \(Numbers.text(point.y))</title></g>\n"
             if labelled.contains(index) {
                 body += "<text class=\"point-label\" x=\"\(Self.f(x + 7))\" y=\"\(Self.f(y - 6))\" font-size=\"10\">\(Self.escape(Self.truncated(point.label, toWidth: 150)))</text>\n"
             }

@@ -41,8 +41,11 @@ public struct HubQuery: Sendable {
     }
 
     /// The first page's URL for one series.
-    func firstURL(author: String?) -> URL {
-        var components = URLComponents(url: endpoint.appendingPathComponent("api/models"), resolvingAgainstBaseURL: false)!
+    func firstURL(author: String?) throws -> URL {
+        let listing = endpoint.appendingPathComponent("api/models")
+        guard var components = URLComponents(url: listing, resolvingAgainstBaseURL: false) else {
+            throw WarehouseError("\(listing.absoluteString): not a URL the Hub's listing can be asked at")
+        }
         var items: [URLQueryItem] = []
         if let author { items.append(URLQueryItem(name: "author", value: author)) }
         if let pipelineTag { items.append(URLQueryItem(name: "pipeline_tag", value: pipelineTag)) }
@@ -52,7 +55,10 @@ public struct HubQuery: Sendable {
         items.append(URLQueryItem(name: "limit", value: String(limit > 0 ? min(pageSize, limit) : pageSize)))
         items += Self.expandedFields.map { URLQueryItem(name: "expand[]", value: $0) }
         components.queryItems = items
-        return components.url!
+        guard let url = components.url else {
+            throw WarehouseError("\(listing.absoluteString): the query does not make a URL (author \(author ?? "none"))")
+        }
+        return url
     }
 }
 
@@ -132,8 +138,9 @@ public final class HubSnapshot {
         } catch {
             throw WarehouseError("\(folder): cannot create the snapshot folder: \(error.localizedDescription)")
         }
-        let series = (query.authors.isEmpty ? [nil] : query.authors.map(Optional.some)).map {
-            HubManifest.Series(author: $0, start: query.firstURL(author: $0).absoluteString, next: query.firstURL(author: $0).absoluteString)
+        let series = try (query.authors.isEmpty ? [nil] : query.authors.map(Optional.some)).map { author in
+            let first = try query.firstURL(author: author).absoluteString
+            return HubManifest.Series(author: author, start: first, next: first)
         }
         manifest = HubManifest(observedOn: Self.utcDate(now), startedAt: Self.timestamp(now), limit: query.limit, since: query.since,
                                sort: query.sort.rawValue, series: series)
@@ -423,7 +430,7 @@ extension HubSnapshot {
         let reports: [FileReport]
         do {
             reports = try Ingester(warehouse: warehouse, options: options).ingest(files, onFile: onFile)
-        } catch let error as SQLiteError where error.code == 5 {  // SQLITE_BUSY: the wait ran out
+        } catch let error as SQLiteError where error.code == .SQLITE_BUSY {  // the wait ran out
             throw WarehouseError("\(warehouse.path): another load of this database is still running; nothing of the pull was loaded "
                 + "(--wait gives it longer; `owl pull hf --resume` loads the pages kept in \(folder))")
         } catch let error as SQLiteError {
