@@ -8,16 +8,24 @@ struct OwlBench: ParsableCommand {
         abstract: "Benchmarks of owl against its peers, measured in the same run.",
         discussion: """
             Generates a deterministic dataset (40,000 models of 1,000 organizations, up to 250
-            weekly observations each: about 5 million rows) in --folder, then times owl and its
-            peer on the same files. Figures are ratios against the peer, since machines differ.
+            weekly observations each: about 5 million rows; --scale N makes N times the models and
+            organizations) in --folder, then times owl and its peer on the same files. Figures are
+            ratios against the peer, since machines differ.
 
             Examples:
-              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import
+              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import and DuckDB
+              swift run -c release owl-bench ingest --scale 10 --pairs 1   # 50 million observations
               swift run -c release owl-bench analyses     # owl's analyses vs DuckDB
               swift run -c release owl-bench export       # owl export vs sqlite3 -csv and DuckDB COPY
             """,
         subcommands: [IngestBench.self, AnalysesBench.self, ExportBench.self]
     )
+
+    static func main() {
+        // A run at --scale 10 takes many minutes: its lines reach a log file as they are printed.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }
 
 struct BenchOptions: ParsableArguments {
