@@ -1,6 +1,7 @@
 """The DuckDB side of owl-bench: the same questions over the same files, timed in one run.
 
 Usage: python3 duckdb_peer.py analyses FOLDER CASES_JSON
+       python3 duckdb_peer.py ingest FOLDER DATABASE_FILE
        python3 duckdb_peer.py export FOLDER OUTPUT_CSV
        python3 duckdb_peer.py derivatives FOREST_FOLDER CASES_JSON
 Prints one JSON object of timings (seconds) and, for analyses, checksums (the sum of the
@@ -13,6 +14,9 @@ of days; the amount in a range is the sum of rate x the span's days inside it.
 """
 import datetime
 import json
+import os
+import resource
+import statistics
 import sys
 import time
 
@@ -221,8 +225,30 @@ def timed(con, sql, params, checksum_columns, runs=3):
     return min(times), checksum(rows, [d[0] for d in cursor.description], checksum_columns)
 
 
+def ingest(folder, path, runs=3):
+    """observations.csv into a table of a database file, checkpointed and closed: the median
+    of `runs` loads, the file's size and this process's peak memory."""
+    times = []
+    for _ in range(runs):
+        for suffix in ("", ".wal"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        begin = time.perf_counter()
+        con = duckdb.connect(path)
+        con.execute(f"""CREATE TABLE observations AS SELECT * FROM read_csv('{folder}/observations.csv', header=true,
+                        columns={{'model': 'VARCHAR', 'metric': 'VARCHAR', 'observed_on': 'DATE', 'value': 'DOUBLE'}})""")
+        con.execute("CHECKPOINT")
+        con.close()
+        times.append(time.perf_counter() - begin)
+    return {"ingest_seconds": statistics.median(times), "database_bytes": os.path.getsize(path),
+            "peak_memory_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
 def main():
     command, folder = sys.argv[1], sys.argv[2]
+    if command == "ingest":
+        print(json.dumps(ingest(folder, sys.argv[3])))
+        return
     start = time.perf_counter()
     con = load_forest(folder) if command == "derivatives" else load(folder)
     loaded = time.perf_counter() - start

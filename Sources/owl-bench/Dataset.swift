@@ -1,18 +1,21 @@
 import Foundation
 
-/// The deterministic benchmark dataset: 1,000 organizations, 40,000 models, a 7-day window
-/// metric snapshotted weekly (up to 250 observations per model, about 5 million rows), and
-/// for the analyses a 30-day window metric snapshotted every four weeks, monthly cumulative
-/// likes and one score per model.
+/// The deterministic benchmark dataset: at scale 1, 1,000 organizations, 40,000 models, a
+/// 7-day window metric snapshotted weekly (up to 250 observations per model, about 5 million
+/// rows), and for the analyses a 30-day window metric snapshotted every four weeks, monthly
+/// cumulative likes and one score per model. Scale N has N times the organizations and the
+/// models, each model with the same series as at scale 1, so every table grows N times.
 struct Dataset {
-    static let organizations = 1_000
-    static let models = 40_000
     static let maxWeeks = 250
     static let countries = ["CN", "US", "FR", "DE", "GB", "CA", "KR", "AE", "IL", "JP"]
     static let kinds = ["company", "academic", "nonprofit", "community", "government"]
     static let firstWeek = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2021, month: 1, day: 3).date!
 
     let folder: String
+    let scale: Int
+
+    var organizations: Int { 1_000 * scale }
+    var models: Int { 40_000 * scale }
 
     var observationsPath: String { folder + "/observations.csv" }
     /// 30-day downloads and likes (every four weeks) and one score per model, for the analyses benchmark.
@@ -21,17 +24,17 @@ struct Dataset {
     /// Weeks of observations for model `m`: between 1 and 250, deterministic.
     static func weeks(of model: Int) -> Int { maxWeeks - (model &* 7919) % maxWeeks }
 
-    static func modelID(_ m: Int) -> String { String(format: "org-%04d/model-%05d", m % organizations, m) }
+    func modelID(_ m: Int) -> String { String(format: "org-%04d/model-%05d", m % organizations, m) }
 
     /// Writes the four files unless they already exist; returns the number of observations.
     @discardableResult
     func generate() throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let expected = (0..<Dataset.models).reduce(0) { $0 + Dataset.weeks(of: $1) }
+        let expected = (0..<models).reduce(0) { $0 + Dataset.weeks(of: $1) }
         if fileSize(observationsPath) > 0 && fileSize(folder + "/extra-observations-v2.marker") >= 0
             && FileManager.default.fileExists(atPath: folder + "/extra-observations-v2.marker") { return expected }
         var text = "id,name,country,kind,hf_namespaces\n"
-        for o in 0..<Dataset.organizations {
+        for o in 0..<organizations {
             text += String(format: "org-%04d,Organization %d,%@,%@,org-%04d\n", o, o, Dataset.countries[o % 10], Dataset.kinds[o % 5], o)
         }
         try text.write(toFile: folder + "/organizations.csv", atomically: true, encoding: .utf8)
@@ -41,10 +44,10 @@ struct Dataset {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
         let openness = ["open-source", "open-weights", "restricted-weights", "closed"]
-        for m in 0..<Dataset.models {
+        for m in 0..<models {
             let firstWeek = Dataset.maxWeeks - Dataset.weeks(of: m)
             let released = formatter.string(from: Dataset.firstWeek.addingTimeInterval(Double(firstWeek * 7 - 3) * 86_400))
-            text += "\(Dataset.modelID(m)),org-\(String(format: "%04d", m % Dataset.organizations)),Model \(m),\(released),\(1 + m % 70),dense,\(openness[m % 4])\n"
+            text += "\(modelID(m)),org-\(String(format: "%04d", m % organizations)),Model \(m),\(released),\(1 + m % 70),dense,\(openness[m % 4])\n"
         }
         try text.write(toFile: folder + "/models.csv", atomically: true, encoding: .utf8)
         try """
@@ -66,8 +69,8 @@ struct Dataset {
         var chunk = "model,metric,observed_on,value\n"
         var seed: UInt64 = 42
         var rows = 0
-        for m in 0..<Dataset.models {
-            let id = Dataset.modelID(m)
+        for m in 0..<models {
+            let id = modelID(m)
             let weeks = Dataset.weeks(of: m)
             for week in (Dataset.maxWeeks - weeks)..<Dataset.maxWeeks {
                 seed = seed &* 6364136223846793005 &+ 1442695040888963407
@@ -83,8 +86,8 @@ struct Dataset {
         precondition(rows == expected)
 
         var extra = "model,metric,observed_on,value\n"
-        for m in 0..<Dataset.models {
-            let id = Dataset.modelID(m)
+        for m in 0..<models {
+            let id = modelID(m)
             var likes = 0
             for month in stride(from: Dataset.maxWeeks - Dataset.weeks(of: m), to: Dataset.maxWeeks, by: 4) {
                 seed = seed &* 6364136223846793005 &+ 1442695040888963407

@@ -8,67 +8,107 @@ struct OwlBench: ParsableCommand {
         abstract: "Benchmarks of owl against its peers, measured in the same run.",
         discussion: """
             Generates a deterministic dataset (40,000 models of 1,000 organizations, up to 250
-            weekly observations each: about 5 million rows) in --folder, then times owl and its
-            peer on the same files. Figures are ratios against the peer, since machines differ.
+            weekly observations each: about 5 million rows; --scale N makes N times the models and
+            organizations) in --folder, then times owl and its peer on the same files. Figures are
+            ratios against the peer, since machines differ.
 
             Examples:
-              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import
+              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import and DuckDB
+              swift run -c release owl-bench ingest --scale 10 --pairs 1   # 50 million observations
               swift run -c release owl-bench analyses     # owl's analyses vs DuckDB
               swift run -c release owl-bench export       # owl export vs sqlite3 -csv and DuckDB COPY
             """,
         subcommands: [IngestBench.self, AnalysesBench.self, ExportBench.self]
     )
+
+    static func main() {
+        // A run at --scale 10 takes many minutes: its lines reach a log file as they are printed.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }
 
 struct BenchOptions: ParsableArguments {
-    @Option(help: "Where the generated files and databases go.")
-    var folder = FileManager.default.temporaryDirectory.appendingPathComponent("owl-bench").path
+    @Option(help: "The dataset's size in multiples of the default (1: 40,000 models, about 5 million observations).")
+    var scale = 1
+
+    @Option(name: .customLong("folder"), help: "Where the generated files and databases go (default: $TMPDIR/owl-bench, or owl-bench-xN at --scale N).")
+    var folderOption: String?
+
+    /// Each scale has a folder of its own, so runs at different sizes never share files.
+    var folder: String {
+        folderOption ?? FileManager.default.temporaryDirectory.appendingPathComponent(scale == 1 ? "owl-bench" : "owl-bench-x\(scale)").path
+    }
 
     /// The owl binary built beside this one.
     var owl: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("owl").path
+    }
+
+    func validate() throws {
+        guard scale >= 1 else { throw ValidationError("--scale must be 1 or more (got \(scale))") }
     }
 }
 
 struct IngestBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "owl ingest vs the sqlite3 shell's .import --csv of the same observations file.")
+        abstract: "owl ingest vs the sqlite3 shell's .import and DuckDB's read_csv of the same observations file.")
 
     @OptionGroup var options: BenchOptions
 
+    @Option(help: "How many owl/sqlite3 pairs to run; the medians are reported.")
+    var pairs = 3
+
     func run() throws {
-        let dataset = Dataset(folder: options.folder)
+        let dataset = Dataset(folder: options.folder, scale: options.scale)
         print("generating the dataset in \(options.folder) …")
         let rows = try dataset.generate()
         print("observations.csv: \(rows) rows, \(megabytes(fileSize(dataset.observationsPath)))")
 
-        let owlDB = options.folder + "/owl.sqlite"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: owlDB + suffix) }
-        let setup = try measure(options.owl, ["ingest", "--db", owlDB, "-q",
-            options.folder + "/organizations.csv", options.folder + "/models.csv", options.folder + "/metrics.csv"])
-        guard setup.status == 0 else { throw BenchError("owl could not load the dimension files") }
+        let owlDB = options.folder + "/owl.sqlite", plainDB = options.folder + "/sqlite3-import.sqlite"
+        var owlRuns: [Measurement] = [], shellRuns: [Measurement] = []
+        for pair in 1...max(1, pairs) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: owlDB + suffix) }
+            let setup = try measure(options.owl, ["ingest", "--db", owlDB, "-q",
+                options.folder + "/organizations.csv", options.folder + "/models.csv", options.folder + "/metrics.csv"])
+            guard setup.status == 0 else { throw BenchError("owl could not load the dimension files") }
+            let owlRun = try measure(options.owl, ["ingest", "--db", owlDB, "-q", dataset.observationsPath])
+            guard owlRun.status == 0 else { throw BenchError("owl ingest failed with status \(owlRun.status)") }
 
-        let owlRun = try measure(options.owl, ["ingest", "--db", owlDB, "-q", dataset.observationsPath])
-        guard owlRun.status == 0 else { throw BenchError("owl ingest failed with status \(owlRun.status)") }
+            try? FileManager.default.removeItem(atPath: plainDB)
+            // The shell in its default mode (rollback journal), as a user would run it.
+            let shell = try measure("sqlite3", [plainDB,
+                "CREATE TABLE observations (model TEXT, metric TEXT, observed_on TEXT, value REAL)",
+                ".import --csv --skip 1 \(dataset.observationsPath) observations"])
+            guard shell.status == 0 else { throw BenchError("sqlite3 .import failed with status \(shell.status)") }
+            print(String(format: "  pair %d: owl %.2f s (%@), sqlite3 %.2f s", pair, owlRun.seconds, megabytes(owlRun.peakMemoryBytes), shell.seconds))
+            owlRuns.append(owlRun)
+            shellRuns.append(shell)
+        }
+        let duck = try runDuckDB(options, ["ingest", options.folder, options.folder + "/duckdb-ingest.duckdb"])
+        let duckSeconds = duck["ingest_seconds"] ?? .nan
 
-        let plainDB = options.folder + "/sqlite3-import.sqlite"
-        try? FileManager.default.removeItem(atPath: plainDB)
-        let shell = try measure("sqlite3", [plainDB,
-            "CREATE TABLE observations (model TEXT, metric TEXT, observed_on TEXT, value REAL)",
-            ".import --csv --skip 1 \(dataset.observationsPath) observations"])
-        guard shell.status == 0 else { throw BenchError("sqlite3 .import failed with status \(shell.status)") }
-
-        let owlRate = Double(rows) / owlRun.seconds, shellRate = Double(rows) / shell.seconds
+        let owlSeconds = median(owlRuns.map(\.seconds)), shellSeconds = median(shellRuns.map(\.seconds))
+        let owlPeak = owlRuns.map(\.peakMemoryBytes).max() ?? 0
+        // The load ends with a TRUNCATE checkpoint, so the -wal file should be empty; it is counted if not.
         let owlSize = fileSize(owlDB) + fileSize(owlDB + "-wal")
         print("""
 
-            ingest of \(rows) observations
-              owl ingest              \(String(format: "%7.2f s", owlRun.seconds))  \(rate(rows, owlRun.seconds))  peak memory \(megabytes(owlRun.peakMemoryBytes))
-              sqlite3 .import --csv   \(String(format: "%7.2f s", shell.seconds))  \(rate(rows, shell.seconds))  peak memory \(megabytes(shell.peakMemoryBytes))
-              owl / sqlite3 rows/s    \(String(format: "%.2f", owlRate / shellRate))  (target ≥ 1.00)
-              owl peak memory         \(megabytes(owlRun.peakMemoryBytes))  (target < 150 MB)
-              owl database size       \(megabytes(owlSize))  (sqlite3 plain table: \(megabytes(fileSize(plainDB))))
+            ingest of \(rows) observations (scale \(options.scale); medians of \(owlRuns.count) owl/sqlite3 pairs, DuckDB median of 3)
+              owl ingest              \(String(format: "%7.2f s", owlSeconds))  \(rate(rows, owlSeconds))  peak memory \(megabytes(owlPeak))
+              sqlite3 .import --csv   \(String(format: "%7.2f s", shellSeconds))  \(rate(rows, shellSeconds))  peak memory \(megabytes(shellRuns.map(\.peakMemoryBytes).max() ?? 0))
+              DuckDB read_csv         \(String(format: "%7.2f s", duckSeconds))  \(rate(rows, duckSeconds))  peak memory \(megabytes(Int(duck["peak_memory_bytes"] ?? 0)))
+              owl / sqlite3 rows/s    \(String(format: "%.2f", shellSeconds / owlSeconds))  (target ≥ 1.00)
+              owl / DuckDB rows/s     \(String(format: "%.2f", duckSeconds / owlSeconds))
+              owl peak memory         \(megabytes(owlPeak))  (target < 150 MB)
+              database size           owl \(megabytes(owlSize)) (summaries included, -wal \(megabytes(fileSize(owlDB + "-wal")))); sqlite3 plain table \(megabytes(fileSize(plainDB))) (owl/sqlite3 \(String(format: "%.2f", Double(owlSize) / Double(max(1, fileSize(plainDB)))))); DuckDB \(megabytes(Int(duck["database_bytes"] ?? 0)))
             """)
     }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }

@@ -5,7 +5,7 @@ import Warehouse
 
 /// The owl database of the ingest benchmark, with the extra observations the analyses need.
 func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset: Dataset) {
-    let dataset = Dataset(folder: options.folder)
+    let dataset = Dataset(folder: options.folder, scale: options.scale)
     try dataset.generate()
     let path = options.folder + "/owl-analyses.sqlite"
     let marker = path + ".complete-v3"
@@ -41,7 +41,8 @@ func runDuckDB(_ options: BenchOptions, _ arguments: [String]) throws -> [String
     let python = try duckdbPython(options)
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Benchmarks/duckdb_peer.py").path
-    let output = options.folder + "/duckdb-result.json"
+    // One file per command: an ingest and an analyses run may share a folder at the same time.
+    let output = options.folder + "/duckdb-\(arguments[0]).json"
     let run = try measure(python, [script] + arguments, stdout: output)
     guard run.status == 0, let data = FileManager.default.contents(atPath: output),
           let object = try JSONSerialization.jsonObject(with: data) as? [String: Double] else {
@@ -97,6 +98,9 @@ struct AnalysesBench: ParsableCommand {
     @Option(help: "Run only the cases whose label contains this text (e.g. derivatives, the lineage cases on their own dataset).")
     var only: String?
 
+    @Flag(help: "Time owl alone, without DuckDB (whose in-memory load of a large scale takes many minutes and gigabytes).")
+    var withoutPeer = false
+
     func run() throws {
         let cases = Self.cases.filter { only.map($0.label.contains) ?? true }
         if !cases.isEmpty { try runMain(cases) }
@@ -145,7 +149,7 @@ struct AnalysesBench: ParsableCommand {
              "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
         }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
-        let duck = try runDuckDB(options, ["analyses", options.folder, json])
+        let duck = withoutPeer ? [:] : try runDuckDB(options, ["analyses", options.folder, json])
         print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
         Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
@@ -166,12 +170,12 @@ struct AnalysesBench: ParsableCommand {
     ]
 
     private func runForest(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
-        let forest = Forest(folder: options.folder + "/forest")
+        let forest = Forest(folder: options.folder + "/forest", scale: options.scale)
         let relations = try forest.generate()
         let path = options.folder + "/owl-forest.sqlite"
         let marker = path + ".complete-v1"
         if !FileManager.default.fileExists(atPath: marker) {
-            print("loading \(Forest.models) models and \(relations) bases into \(path) …")
+            print("loading \(forest.models) models and \(relations) bases into \(path) …")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             let run = try measure(options.owl, ["ingest", "--db", path, "-q", forest.organizationsPath, forest.modelsPath, forest.basesPath])
             guard run.status == 0 else { throw BenchError("owl could not load the forest") }
@@ -181,8 +185,8 @@ struct AnalysesBench: ParsableCommand {
         let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
         let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
-        let duck = try runDuckDB(options, ["derivatives", forest.folder, json])
-        print("\nderivatives on \(Forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
+        let duck = withoutPeer ? [:] : try runDuckDB(options, ["derivatives", forest.folder, json])
+        print("\nderivatives on \(forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
         Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: --depth all and root at 2.00 or less, with equal checksums)")
     }

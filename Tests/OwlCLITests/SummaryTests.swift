@@ -166,6 +166,27 @@ import Testing
         try expectConsistent(box, "--rebuild-summaries")
     }
 
+    /// A series that leaves off and comes back later in the same file, in date order,
+    /// continues where its first run ended (nothing per series is remembered to catch it).
+    @Test func aSeriesThatComesBackLaterInTheFileContinues() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        let header = "model,metric,observed_on,value,source\n"
+        let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
+        try box.write("a.csv", header + """
+            \(r1),hf_downloads_30d,2025-01-10,3000,
+            \(r1),hf_likes,2025-01-10,100,
+            \(llama),hf_downloads_30d,2025-01-20,900,
+            \(r1),hf_downloads_30d,2025-02-10,6000,
+            \(r1),hf_likes,2025-03-01,160,
+            \(llama),hf_downloads_30d,2025-02-25,1200,
+            \(r1),hf_downloads_30d,2025-04-15,4500,
+
+            """)
+        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
+        try expectConsistent(box, "series in several runs of one file")
+    }
+
     /// A model's release date or a metric's window changes every span: the months follow.
     @Test func summariesFollowReleaseDatesAndWindows() throws {
         let box = try Sandbox()

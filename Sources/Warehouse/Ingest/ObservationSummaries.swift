@@ -6,10 +6,14 @@ import SQLiteDB
 /// observation_months caches owl's definition of a metric's amount per calendar month
 /// (`MetricSpan`, the twin of Analyses/_segments.sql). Rows arrive grouped by model and in
 /// date order in practice, so a model's run of new observations is credited as it streams
-/// and written once when the run ends. A model whose new observations come out of order, are
-/// older than its stored ones, replace stored ones, or come in two runs is recomputed from
-/// the table at the end of the file instead, since one observation changes its neighbours'
-/// spans.
+/// and written once when the run ends. A series that comes back in a later run of the file
+/// continues from what its earlier run wrote, as a later file would. A model whose new
+/// observations come out of order, are older than its stored ones, or replace stored ones
+/// is recomputed from the table at the end of the file instead, since one observation
+/// changes its neighbours' spans.
+///
+/// Nothing is kept per model or per series beyond the current run (only the series to
+/// recompute), so memory stays flat however many models a file holds.
 final class ObservationSummaries {
     struct Pair: Hashable {
         let metric: Int64, model: Int64
@@ -17,7 +21,6 @@ final class ObservationSummaries {
 
     private let db: Database
     private var shapes: [Int64: MetricSpan.Shape?] = [:]
-    private var releases: [Int64: Int] = [:]
 
     /// The run being credited: its pair, its last observation, its months so far.
     private var run: Pair?
@@ -25,8 +28,9 @@ final class ObservationSummaries {
     private var isNewPair = false
     private var months = MonthTotals()
     private var latest: (day: Int, value: Double)?
+    /// The run's model's release day, read at its first amount.
+    private var release: Int?
 
-    private var seen: Set<Pair> = []
     private var dirty: Set<Pair> = []
 
     init(db: Database) {
@@ -46,10 +50,6 @@ final class ObservationSummaries {
             let number = CivilDay.number(yyyymmdd: day)
             if pair != run {
                 try closeRun()
-                guard seen.insert(pair).inserted else {
-                    dirty.insert(pair)
-                    return
-                }
                 try startRun(pair)
             }
             if let last = previous, number <= last.day {
@@ -61,7 +61,9 @@ final class ObservationSummaries {
             latest = (day, value)
             let point = MetricSpan.Point(day: number, value: value)
             if let shape = try shape(of: metric) {
-                months.add(MetricSpan(shape: shape, release: try release(of: model), previous: previous, current: point))
+                let release = try self.release ?? Self.release(of: model, in: db)
+                self.release = release
+                months.add(MetricSpan(shape: shape, release: release, previous: previous, current: point))
             }
             previous = point
         }
@@ -71,6 +73,7 @@ final class ObservationSummaries {
         run = pair
         months = MonthTotals()
         latest = nil
+        release = nil
         let stored = try db.cachedStatement("SELECT observed_on, value FROM observation_latest WHERE metric = ? AND model = ?")
         try stored.bind([pair.metric, pair.model])
         defer { stored.reset() }
@@ -116,13 +119,6 @@ final class ObservationSummaries {
         return shape
     }
 
-    private func release(of model: Int64) throws -> Int {
-        if let known = releases[model] { return known }
-        let day = try Self.release(of: model, in: db)
-        releases[model] = day
-        return day
-    }
-
     static func shape(of metric: Int64, in db: Database) throws -> MetricSpan.Shape? {
         let row = try db.rows("SELECT kind, window_days FROM metrics WHERE key = ?", [metric]).first
         switch row?[0].textValue {
@@ -155,7 +151,6 @@ final class ObservationSummaries {
         for metric in Set(dirty.map(\.metric)) {
             try Self.recompute(metric: metric, models: dirty.filter { $0.metric == metric }.map(\.model), in: db)
         }
-        seen.removeAll()
         dirty.removeAll()
     }
 

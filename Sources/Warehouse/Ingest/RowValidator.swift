@@ -175,8 +175,11 @@ final class RowValidator {
 }
 
 /// The integer keys of models or metrics by id. The last id looked up is kept apart:
-/// observation files usually list one model's rows together.
+/// observation files usually list one model's rows together. At most `capacity` other ids
+/// are remembered, then all forgotten at once, so memory stays flat however many models a
+/// file names (a forgotten id costs one indexed lookup again).
 private struct KeyCache {
+    static let capacity = 65_536
     let entity: Entity
     var keys: [String: Int64] = [:]
     var last: (id: String, key: Int64) = ("", 0)
@@ -192,6 +195,7 @@ private struct KeyCache {
         guard let key = try db.scalar("SELECT key FROM \(entity.rawValue) WHERE id = ?", [id])?.integerValue else {
             return .problem("no \(entity == .models ? "model" : "metric") with this id; load it in \(entity.rawValue) first")
         }
+        if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
         keys[id] = key
         last = (id, key)
         return .value(.integer(key))
