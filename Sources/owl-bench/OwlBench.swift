@@ -22,8 +22,7 @@ struct OwlBench: ParsableCommand {
     )
 
     static func main() {
-        // A run at --scale 10 takes many minutes: its lines reach a log file as they are printed.
-        setvbuf(stdout, nil, _IOLBF, 0)
+        lineBufferStandardOutput()
         main(nil)
     }
 }
