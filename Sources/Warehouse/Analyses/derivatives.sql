@@ -20,10 +20,24 @@ closure AS (
 ),
 derived AS (
     -- The derived repos of the range: released in it, with a base among the relations followed.
+    -- Read only where their direct bases are walked: --depth direct, or chains with --relation.
     SELECT r.model, r.base
     FROM models AS d JOIN model_bases AS r ON r.model = d.key
-    WHERE d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+    WHERE (coalesce(:depth, 'direct') = 'direct' OR :relation IS NOT NULL)
+      AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
       AND (:relation IS NULL OR instr(',' || :relation || ',', ',' || r.relation || ',') > 0)
+),
+derived_count AS (
+    -- The shares' denominator: how many repos derived holds. Where derived is not read, they
+    -- are counted without listing them. Exactly one arm counts.
+    SELECT count(DISTINCT model) AS repos FROM derived
+    WHERE coalesce(:depth, 'direct') = 'direct' OR :relation IS NOT NULL
+    UNION ALL
+    SELECT count(*)
+    FROM models AS d
+    WHERE coalesce(:depth, 'direct') <> 'direct' AND :relation IS NULL
+      AND d.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+      AND EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = d.key)
 ),
 walked (model, base, steps) AS (
     -- Chains walked step by step: only when --relation limits the relations followed (the
@@ -119,7 +133,7 @@ named AS (
 SELECT rank() OVER (ORDER BY derived DESC) AS rank,
        grp AS base,
        derived,
-       round(100.0 * derived / (SELECT count(DISTINCT model) FROM derived), 2) AS share_pct,
+       round(100.0 * derived / (SELECT sum(repos) FROM derived_count), 2) AS share_pct,
        value
 FROM named
 ORDER BY derived DESC, grp
