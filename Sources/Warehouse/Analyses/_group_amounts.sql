@@ -95,10 +95,20 @@ bounds AS (
 whole_years AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM pieces WHERE year_whole
 ),
+month_runs AS (
+    -- The whole months outside the whole years: a contiguous run before them and one after
+    -- (only the range's ends can cut a month). A run with no month has NULL bounds.
+    SELECT min(p.month) AS first_month, max(p.month) AS last_month
+    FROM pieces AS p, whole_years AS y
+    WHERE p.whole AND NOT p.year_whole AND p.month < coalesce(y.first_month, '9999')
+    UNION ALL
+    SELECT min(p.month), max(p.month)
+    FROM pieces AS p, whole_years AS y
+    WHERE p.whole AND NOT p.year_whole AND p.month > y.last_month
+),
 whole_credit AS (
-    -- Whole years from observation_years; the other whole months (contiguous runs before
-    -- and after them: only the range's ends can cut a month) from observation_months.
-    -- Summed per period and unit straight from the slice (the models it reads are the
+    -- Whole years from observation_years, the other whole months from observation_months.
+    -- Summed per period and unit straight from the slices (the models they read are the
     -- measured ones: only they have rows), and per model too only with --fill-gaps, which
     -- needs each model's rate.
     SELECT CASE :period
@@ -109,28 +119,11 @@ whole_credit AS (
            CASE {group_by} WHEN 'model' THEN o.model ELSE m.organization END AS unit,
            CASE WHEN coalesce(:fill_gaps, 0) THEN o.model END AS model,
            sum(o.amount) AS amount, sum(o.covered_days) AS covered_days
-    FROM observation_months AS o JOIN models AS m ON m.key = o.model
-    WHERE o.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
-      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
-                                AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
-                      AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
-                                AND month < coalesce((SELECT first_month FROM whole_years), '9999'))
-    GROUP BY 1, 2, 3
-    UNION ALL
-    SELECT CASE :period
-               WHEN 'month' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 12 + CAST(substr(o.month, 6, 2) AS INTEGER)
-               WHEN 'quarter' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(o.month, 6, 2) AS INTEGER) + 2) / 3
-               WHEN 'year' THEN CAST(substr(o.month, 1, 4) AS INTEGER)
-               ELSE 0 END,
-           CASE {group_by} WHEN 'model' THEN o.model ELSE m.organization END,
-           CASE WHEN coalesce(:fill_gaps, 0) THEN o.model END,
-           sum(o.amount), sum(o.covered_days)
-    FROM observation_months AS o JOIN models AS m ON m.key = o.model
-    WHERE o.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
-      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole AND NOT year_whole
-                                AND month > (SELECT last_month FROM whole_years))
-                      AND (SELECT max(month) FROM pieces WHERE whole AND NOT year_whole
-                                AND month > (SELECT last_month FROM whole_years))
+    -- CROSS JOIN keeps the runs outside, so each is one slice of the table's key.
+    FROM month_runs AS r
+    CROSS JOIN observation_months AS o ON o.metric = :metric_key AND o.month BETWEEN r.first_month AND r.last_month
+    CROSS JOIN models AS m ON m.key = o.model
+    WHERE m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT CASE :period WHEN 'year' THEN CAST(y.year AS INTEGER) ELSE 0 END,
