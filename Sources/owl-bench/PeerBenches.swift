@@ -173,7 +173,7 @@ struct AnalysesBench: ParsableCommand {
         let forest = Forest(folder: options.folder + "/forest", scale: options.scale)
         let relations = try forest.generate()
         let path = options.folder + "/owl-forest.sqlite"
-        let marker = path + ".complete-v1"
+        let marker = path + ".complete-v2"
         if !FileManager.default.fileExists(atPath: marker) {
             print("loading \(forest.models) models and \(relations) bases into \(path) …")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

@@ -132,6 +132,30 @@ func migrationFiles() throws -> [[SQLValue]] {
         #expect(throws: SQLiteError.self) { try db.run("INSERT INTO model_bases (model, base, relation) VALUES (8, 7, 'distilled')") }
     }
 
+    @Test func modelAncestorsGainTheirReposReleaseDatesWhichFollowTheModels() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        let before = Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 6 })
+        try before.migrate(db)
+        try db.execute("""
+            INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
+            INSERT INTO models (key, id, organization, name, released_on, stub) VALUES
+                (1, 'Qwen/Base', 'qwen', 'Base', '2024-09-19', 0),
+                (2, 'Qwen/Tune', 'qwen', 'Tune', '2025-01-02', 0),
+                (3, 'Qwen/Stub', 'qwen', 'Stub', NULL, 1);
+            INSERT INTO model_ancestors (model, ancestor) VALUES (2, 1), (3, 1);
+            """)
+        try Migrator.embedded.migrate(db)
+        let pairs = "SELECT model, ancestor, released_on FROM model_ancestors ORDER BY model"
+        #expect(try db.rows(pairs) == [[.integer(2), .integer(1), .text("2025-01-02")], [.integer(3), .integer(1), .null]])
+        // A date corrected, and a stub described, by a later UPDATE: the pairs follow.
+        try db.run("UPDATE models SET released_on = '2025-03-04' WHERE key = 2")
+        try db.run("UPDATE models SET released_on = '2025-05-06', stub = 0 WHERE key = 3")
+        #expect(try db.rows(pairs) == [[.integer(2), .integer(1), .text("2025-03-04")], [.integer(3), .integer(1), .text("2025-05-06")]])
+        #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
+    }
+
     @Test func aMigrationRunsWithForeignKeysOffAndIsCheckedBeforeItsCommit() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -10,13 +10,11 @@ WITH RECURSIVE
 ,
 closure AS (
     -- How the stored closure (model_ancestors) is read when every relation is followed beyond
-    -- direct bases. From the bases' side (per_group), each base is read once: best when each
-    -- base's group must be found (by organization or country) or only roots count. From the
-    -- repos of the range (ancestors): best for --depth all by model, where every pair counts
-    -- and the base is the group, and needed with --metric (which needs each repo's groups).
+    -- direct bases. From the bases' side (per_group), each base is read once, with the range's
+    -- repos of each base one range of model_ancestors_by_ancestor. From the repos of the range
+    -- (ancestors): only with --metric, which needs each repo's groups.
     SELECT :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AS used,
-           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AND :metric IS NULL
-               AND (coalesce(:by, 'model') <> 'model' OR :depth = 'root') AS from_bases
+           :relation IS NULL AND coalesce(:depth, 'direct') <> 'direct' AND :metric IS NULL AS from_bases
 ),
 derived AS (
     -- The derived repos of the range: released in it, with a base among the relations followed.
@@ -84,20 +82,30 @@ per_group AS (
     -- A repo counts once per group, though several of its bases may share an organization.
     SELECT grp, count(DISTINCT model) AS derived FROM grouped GROUP BY grp
     UNION ALL
-    -- When closure.from_bases: the closure read from the bases' side, organization by
-    -- organization (models_by_organization, then model_ancestors_by_ancestor), so each base's
-    -- group is read once rather than looked up for each of its (repo, base) pairs. Exactly
-    -- one of the three arms yields rows; this one by model or country.
-    SELECT CASE coalesce(:by, 'model') WHEN 'model' THEN b.key ELSE org.country END AS grp,
-           count(DISTINCT a.model) AS derived
-    FROM organizations AS org
+    -- When closure.from_bases: the closure read from the bases' side, base by base, each
+    -- base's group read once rather than looked up for each of its (repo, base) pairs.
+    -- Exactly one of the four arms yields rows; this one by model, where each (repo, base)
+    -- pair is a row of its own, so no DISTINCT is needed.
+    SELECT b.key AS grp, count(*) AS derived
     -- CROSS JOIN keeps this order: SQLite would otherwise walk the pairs and look each base up.
+    FROM models AS b
+    CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
+    WHERE (SELECT from_bases FROM closure) AND coalesce(:by, 'model') = 'model'
+      -- Each pair carries its repo's release date, so the range's repos of a base are one
+      -- range of model_ancestors_by_ancestor.
+      AND a.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
+      -- A root has no base of its own.
+      AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
+    GROUP BY b.key
+    UNION ALL
+    -- By country, organization by organization (models_by_organization), so each country is
+    -- read once per organization.
+    SELECT org.country AS grp, count(DISTINCT a.model) AS derived
+    FROM organizations AS org
     CROSS JOIN models AS b ON b.organization = org.id
     CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
-    WHERE (SELECT from_bases FROM closure) AND coalesce(:by, 'model') <> 'organization'
-      -- The unary + keeps SQLite from seeking model_ancestors once per repo of the range.
-      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
-      -- A root has no base of its own.
+    WHERE (SELECT from_bases FROM closure) AND :by = 'country'
+      AND a.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
       AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
     GROUP BY 1
     UNION ALL
@@ -107,7 +115,7 @@ per_group AS (
     FROM models AS b
     CROSS JOIN model_ancestors AS a ON a.ancestor = b.key
     WHERE (SELECT from_bases FROM closure) AND :by = 'organization'
-      AND +a.model IN (SELECT key FROM models WHERE released_on BETWEEN coalesce(:from, '0000-01-01') AND :to)
+      AND a.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to
       AND (:depth <> 'root' OR NOT EXISTS (SELECT 1 FROM model_bases AS r WHERE r.model = b.key))
     GROUP BY b.organization
 ),
