@@ -52,6 +52,8 @@ public enum Organizations {
                 let fromRow = try db.rows("SELECT name, hf_namespaces FROM organizations WHERE id = ?", [from])[0]
                 let intoRow = try db.rows("SELECT name, hf_namespaces FROM organizations WHERE id = ?", [into])[0]
                 let moved = try moveReferences(from: from, to: into, db)
+                // The moved models marked both organizations' monthly sums stale.
+                try OrganizationMonths.refreshStale(in: db)
                 (summary.releases, summary.models, summary.movedAliases) = (moved.releases, moved.models, moved.aliases)
                 // INTO keeps its own namespaces first; FROM's are added unless INTO lists them.
                 let intoNamespaces = namespaces(intoRow[1])

@@ -93,6 +93,32 @@ import Testing
                     && Self.close(got[3].doubleValue ?? .nan, want[3].doubleValue ?? .nan),
                     "years after \(step): stored \(got), months give \(want)", sourceLocation: sourceLocation)
         }
+        try expectOrganizationMonthsConsistent(box, step, sourceLocation: sourceLocation)
+    }
+
+    /// Each organization's months hold the sums of its non-stub models' months (a sum that
+    /// went back to nothing may stay as a row of zeros), and none is left to recompute.
+    private func expectOrganizationMonthsConsistent(_ box: Sandbox, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let organizationMonths = try box.rows("""
+            SELECT metric, month, organization, amount, covered_days FROM observation_organization_months
+            WHERE NOT (abs(amount) < 1e-6 AND covered_days = 0) ORDER BY 1, 2, 3
+            """)
+        let monthsByOrganization = try box.rows("""
+            SELECT o.metric, o.month, m.organization, sum(o.amount), sum(o.covered_days)
+            FROM observation_months AS o JOIN models AS m ON m.key = o.model
+            WHERE m.stub = 0 GROUP BY 1, 2, 3 HAVING NOT (abs(sum(o.amount)) < 1e-6 AND sum(o.covered_days) = 0) ORDER BY 1, 2, 3
+            """)
+        #expect(organizationMonths.count == monthsByOrganization.count,
+                "organization months after \(step): \(organizationMonths.count) stored, \(monthsByOrganization.count) from the models' months",
+                sourceLocation: sourceLocation)
+        for (got, want) in zip(organizationMonths, monthsByOrganization) {
+            let same = got[0] == want[0] && got[1] == want[1] && got[2] == want[2] && got[4].integerValue == want[4].integerValue
+                && Self.close(got[3].doubleValue ?? .nan, want[3].doubleValue ?? .nan)
+            #expect(same, "organization months after \(step): stored \(got), models give \(want)", sourceLocation: sourceLocation)
+            if !same { break }
+        }
+        #expect(try box.rows("SELECT organization FROM observation_organization_months_stale").isEmpty,
+                "organizations left to recompute after \(step)", sourceLocation: sourceLocation)
     }
 
     static func close(_ a: Double, _ b: Double) -> Bool {
@@ -205,5 +231,59 @@ import Testing
         try box.write("metrics.csv", "id,name,unit,kind,window_days\nhf_downloads_30d,\(metric[0][1].textValue ?? ""),\(metric[0][2].textValue ?? ""),window,7\n")
         #expect(try ingest(box, "metrics.csv").status == 0)
         try expectConsistent(box, "a new window length")
+    }
+    /// Organizations' monthly sums follow a model that moves to another organization, a
+    /// merge, a stub that gains observations and is then described, and a change another
+    /// tool makes to models (analyses then read the models' months until a rebuild).
+    @Test func organizationMonthsFollowMovesMergesStubsAndOtherWriters() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        let header = "model,metric,observed_on,value,source\n"
+        let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
+        try box.write("a.csv", header + """
+            \(r1),hf_downloads_30d,2025-02-10,3000,
+            \(r1),hf_downloads_30d,2025-03-20,6000,
+            \(llama),hf_downloads_30d,2025-02-25,1200,
+            \(llama),hf_downloads_30d,2025-03-25,900,
+
+            """)
+        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
+        try expectConsistent(box, "the load")
+        let share = ["query", "download-share", "--metric", "hf_downloads_30d", "--from", "2025-02-01", "--to", "2025-03-31", "--by", "organization"]
+        let before = try box.run(share)
+        #expect(before.stdout.hasPrefix("group,value"), "\(before.stdout)\(before.stderr)")
+        // R1 moves to meta: deepseek's sums go with it.
+        try box.write("moved.csv", "id,organization,name,released_on\n\(r1),meta,DeepSeek-R1,2025-01-20\n")
+        #expect(try ingest(box, "moved.csv", "--into", "models").status == 0)
+        try expectConsistent(box, "a model moved")
+        let moved = try box.run(share)
+        #expect(moved.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",")[0] } == ["meta"], "\(moved.stdout)")
+        // A stub with observations counts nowhere until a file describes it.
+        try box.write("stub.csv", "id,organization,name,released_on,stub\nnew/Stub,deepseek,Stub,,true\n")
+        #expect(try ingest(box, "stub.csv", "--into", "models").status == 0)
+        try box.write("s.csv", header + "new/Stub,hf_downloads_30d,2025-03-01,3000,\n")
+        #expect(try ingest(box, "s.csv", "--into", "observations").status == 0)
+        // (A stub's own months are credited from no release date; no analysis reads them.)
+        try expectOrganizationMonthsConsistent(box, "a stub observed")
+        try box.write("described.csv", "id,organization,name,released_on\nnew/Stub,deepseek,Stub,2025-01-01\n")
+        #expect(try ingest(box, "described.csv", "--into", "models").status == 0)
+        try expectConsistent(box, "a stub described")
+        // A merge moves every model of the organization.
+        #expect(try box.run(["organizations", "merge", "deepseek", "meta"]).status == 0)
+        try expectConsistent(box, "a merge")
+        let merged = try box.run(share)
+        #expect(merged.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",")[0] } == ["meta"], "\(merged.stdout)")
+        // Another tool moves a model: the marked organization sends analyses to the models'
+        // months, which give the same answer as the sums recomputed by a rebuild.
+        try box.write("org.csv", "id,name,country,kind\nother,Other,FR,company\n")
+        #expect(try ingest(box, "org.csv", "--into", "organizations").status == 0)
+        let db = try Database(path: box.path("owl.sqlite"))
+        try db.run("UPDATE models SET organization = 'other' WHERE id = ?", [llama])
+        #expect(try box.rows("SELECT organization FROM observation_organization_months_stale ORDER BY 1") == [[.text("meta")], [.text("other")]])
+        let byModels = try box.run(share)
+        #expect(byModels.stdout.contains("\r\nother,"), "\(byModels.stdout)")
+        #expect(try box.owl("migrate", "--rebuild-summaries").status == 0)
+        try expectConsistent(box, "--rebuild-summaries after another tool's change")
+        #expect(try box.run(share).stdout == byModels.stdout)
     }
 }

@@ -2,8 +2,9 @@
 -- period (:period month, quarter or year; NULL: one period, all), with its coverage, under
 -- the definition in _segments.sql. Groups are {group_by}, a value the includer gives
 -- (`-- @include _group_amounts group_by=:by`): 'model' (the model id), 'organization',
--- 'kind', or else the country. Whole months come from observation_months in one slice; only the
--- partial months at the range's edges are computed from the observations. Included by
+-- 'kind', or else the country. Whole months come from the monthly summaries in one slice
+-- (per organization, or per model: see grain); only the partial months at the range's edges
+-- are computed from the observations. Included by
 -- analyses as CTEs ending in
 --   group_amounts (period, grp, value, covered_days, model_days, models)
 -- over the models with an observation of the metric (and, with :released_from, released on
@@ -95,6 +96,13 @@ bounds AS (
 whole_years AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM pieces WHERE year_whole
 ),
+grain AS (
+    -- Whole months are read per organization (observation_organization_months, a few
+    -- thousand rows) when groups are sets of organizations and every model counts; per model
+    -- otherwise, or while a model's move has left an organization's sums to recompute.
+    SELECT {group_by} <> 'model' AND :released_from IS NULL AND NOT coalesce(:fill_gaps, 0)
+           AND NOT EXISTS (SELECT 1 FROM observation_organization_months_stale) AS by_organization
+),
 month_runs AS (
     -- The whole months outside the whole years: a contiguous run before them and one after
     -- (only the range's ends can cut a month). A run with no month has NULL bounds.
@@ -107,10 +115,10 @@ month_runs AS (
     WHERE p.whole AND NOT p.year_whole AND p.month > y.last_month
 ),
 whole_credit AS (
-    -- Whole years from observation_years, the other whole months from observation_months.
-    -- Summed per period and unit straight from the slices (the models they read are the
-    -- measured ones: only they have rows), and per model too only with --fill-gaps, which
-    -- needs each model's rate.
+    -- Per model (see grain): whole years from observation_years, the other whole months from
+    -- observation_months. Summed per period and unit straight from the slices (the models
+    -- they read are the measured ones: only they have rows), and per model too only with
+    -- --fill-gaps, which needs each model's rate.
     SELECT CASE :period
                WHEN 'month' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 12 + CAST(substr(o.month, 6, 2) AS INTEGER)
                WHEN 'quarter' THEN CAST(substr(o.month, 1, 4) AS INTEGER) * 4 + (CAST(substr(o.month, 6, 2) AS INTEGER) + 2) / 3
@@ -123,7 +131,8 @@ whole_credit AS (
     FROM month_runs AS r
     CROSS JOIN observation_months AS o ON o.metric = :metric_key AND o.month BETWEEN r.first_month AND r.last_month
     CROSS JOIN models AS m ON m.key = o.model
-    WHERE m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
+    WHERE NOT (SELECT by_organization FROM grain)
+      AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT CASE :period WHEN 'year' THEN CAST(y.year AS INTEGER) ELSE 0 END,
@@ -131,9 +140,18 @@ whole_credit AS (
            CASE WHEN coalesce(:fill_gaps, 0) THEN y.model END,
            sum(y.amount), sum(y.covered_days)
     FROM observation_years AS y JOIN models AS m ON m.key = y.model
-    WHERE y.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
+    WHERE NOT (SELECT by_organization FROM grain)
+      AND y.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from)
       AND y.year BETWEEN (SELECT substr(first_month, 1, 4) FROM whole_years) AND (SELECT substr(last_month, 1, 4) FROM whole_years)
     GROUP BY 1, 2, 3
+    UNION ALL
+    -- Per organization: every whole month, those of whole years too, in one slice.
+    SELECT p.period_key, o.organization, NULL, sum(o.amount), sum(o.covered_days)
+    FROM observation_organization_months AS o
+    JOIN pieces AS p ON p.month = o.month
+    WHERE (SELECT by_organization FROM grain) AND o.metric = :metric_key AND p.whole
+      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
+    GROUP BY 1, 2
 ),
 edge_credit AS (
     -- The partial months: window metrics from _window_edge.sql, cumulative ones from

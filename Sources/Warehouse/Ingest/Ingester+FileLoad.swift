@@ -148,6 +148,8 @@ extension Ingester {
             }
             try summaries.flush()
             try recomputeSummaries()
+            // After every other summary write: a model moved in this file marks organizations.
+            try OrganizationMonths.refreshStale(in: db)
             let hash = try sha256()
             for counts in report.entities {
                 try db.run("""

@@ -32,9 +32,11 @@ final class ObservationSummaries {
     private var release: Int?
 
     private var dirty: Set<Pair> = []
+    private let organizationMonths: OrganizationMonths
 
     init(db: Database) {
         self.db = db
+        organizationMonths = OrganizationMonths(db: db)
     }
 
     /// Notes one written observation; `day` is its date as yyyymmdd.
@@ -104,6 +106,7 @@ final class ObservationSummaries {
             try write.run([pair.metric, pair.model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
         }
         try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
+        try organizationMonths.add(months.rows, metric: pair.metric, model: pair.model)
         let newer = try db.cachedStatement("""
             INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)
             ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
@@ -148,6 +151,7 @@ final class ObservationSummaries {
     /// pair that must be recomputed from its observations.
     func flush() throws {
         try closeRun()
+        try organizationMonths.write()
         for metric in Set(dirty.map(\.metric)) {
             try Self.recompute(metric: metric, models: dirty.filter { $0.metric == metric }.map(\.model), in: db)
         }
@@ -159,6 +163,7 @@ final class ObservationSummaries {
         guard !models.isEmpty else { return }
         let list = "[" + models.map(String.init).joined(separator: ",") + "]"
         // One pass over the metric's months for all the models (month is the key's second column).
+        try OrganizationMonths.apply(sign: -1, metric: metric, modelList: list, in: db)
         try db.run("DELETE FROM observation_months WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         try db.run("DELETE FROM observation_years WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         try db.run("DELETE FROM observation_latest WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
@@ -172,6 +177,7 @@ final class ObservationSummaries {
             while try read.step() { rows.append((read.string(at: 0) ?? "", read.double(at: 1))) }
             try write(rows, metric: metric, model: model, shape: shape, release: release, in: db)
         }
+        try OrganizationMonths.apply(sign: 1, metric: metric, modelList: list, in: db)
     }
 
     /// Writes one pair's summaries from its observations in date order.
@@ -249,6 +255,7 @@ final class ObservationSummaries {
                 rows.append((read.string(at: 2) ?? "", read.double(at: 3)))
             }
             try finish()
+            try OrganizationMonths.rebuild(in: db)
         }
     }
 }

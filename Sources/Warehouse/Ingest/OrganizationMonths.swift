@@ -1,0 +1,98 @@
+import SQLiteDB
+
+/// Keeps `observation_organization_months` (Migrations/0008), observation_months summed per
+/// organization over non-stub models, in step with observation_months:
+/// - months a load appends are added as they are written, collected per (metric, month,
+///   organization) and upserted once each (a file touches a few thousand such rows);
+/// - models whose months are recomputed are subtracted before and added after, in SQL;
+/// - organizations marked stale (a model moved, or became or stopped being a stub) are
+///   recomputed from observation_months before the transaction commits.
+final class OrganizationMonths {
+    private struct Key: Hashable {
+        let metric: Int64, month: String, organization: String
+    }
+
+    /// Upserts waiting to be written, bounded so memory stays flat however many
+    /// organizations a file touches.
+    private var pending: [Key: (amount: Double, coveredDays: Int)] = [:]
+    private static let pendingLimit = 65_536
+    /// The last model looked up (nil organization: a stub): one model's series of several
+    /// metrics arrive one after another.
+    private var lastModel: (key: Int64, organization: String?)?
+    private let db: Database
+
+    init(db: Database) {
+        self.db = db
+    }
+
+    /// Adds one model's newly credited months of a metric.
+    func add(_ months: [MonthTotals.Row], metric: Int64, model: Int64) throws {
+        guard !months.isEmpty, let organization = try organization(of: model) else { return }
+        for month in months {
+            let key = Key(metric: metric, month: month.month, organization: organization)
+            let sum = pending[key] ?? (0, 0)
+            pending[key] = (sum.amount + month.amount, sum.coveredDays + month.coveredDays)
+        }
+        if pending.count >= Self.pendingLimit { try write() }
+    }
+
+    /// Writes the pending sums.
+    func write() throws {
+        let upsert = try db.cachedStatement("""
+            INSERT INTO observation_organization_months (metric, month, organization, amount, covered_days)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (metric, month, organization) DO UPDATE
+            SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
+            """)
+        for (key, sum) in pending {
+            try upsert.run([key.metric, key.month, key.organization, sum.amount, sum.coveredDays])
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func organization(of model: Int64) throws -> String? {
+        if let lastModel, lastModel.key == model { return lastModel.organization }
+        let row = try db.rows("SELECT organization, stub FROM models WHERE key = ?", [model]).first
+        let organization = row?[1].integerValue == 0 ? row?[0].textValue : nil
+        lastModel = (model, organization)
+        return organization
+    }
+
+    /// Adds (sign 1) or subtracts (sign -1) the stored months of some models of one metric,
+    /// given as a JSON array of model keys: around a recomputation of their months.
+    static func apply(sign: Int, metric: Int64, modelList: String, in db: Database) throws {
+        try db.run("""
+            INSERT INTO observation_organization_months (metric, month, organization, amount, covered_days)
+            SELECT o.metric, o.month, m.organization, ? * sum(o.amount), ? * sum(o.covered_days)
+            FROM observation_months AS o JOIN models AS m ON m.key = o.model
+            WHERE o.metric = ? AND o.model IN (SELECT value FROM json_each(?)) AND m.stub = 0
+            GROUP BY o.month, m.organization
+            ON CONFLICT (metric, month, organization) DO UPDATE
+            SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
+            """, [sign, sign, metric, modelList])
+    }
+
+    /// Recomputes the rows of the organizations marked stale, and clears the marks.
+    static func refreshStale(in db: Database) throws {
+        guard try db.scalar("SELECT EXISTS (SELECT 1 FROM observation_organization_months_stale)")?.integerValue == 1 else { return }
+        try db.execute("""
+            DELETE FROM observation_organization_months
+            WHERE organization IN (SELECT organization FROM observation_organization_months_stale);
+            INSERT INTO observation_organization_months (metric, month, organization, amount, covered_days)
+            SELECT o.metric, o.month, m.organization, sum(o.amount), sum(o.covered_days)
+            FROM observation_months AS o JOIN models AS m ON m.key = o.model
+            WHERE m.stub = 0 AND m.organization IN (SELECT organization FROM observation_organization_months_stale)
+            GROUP BY o.metric, o.month, m.organization;
+            DELETE FROM observation_organization_months_stale;
+            """)
+    }
+
+    /// The table from observation_months (`owl migrate --rebuild-summaries`).
+    static func rebuild(in db: Database) throws {
+        try db.execute("""
+            DELETE FROM observation_organization_months;
+            INSERT OR IGNORE INTO observation_organization_months_stale (organization) SELECT id FROM organizations;
+            """)
+        try refreshStale(in: db)
+    }
+}
