@@ -8,17 +8,21 @@ import SQLiteDB
 /// - organizations marked stale (a model moved, or became or stopped being a stub) are
 ///   recomputed from observation_months before the transaction commits.
 final class OrganizationMonths {
+    /// Integers only, so that adding a month (millions per file) hashes no text: the month
+    /// as MonthTotals numbers it, the organization as its position in `organizations`.
     private struct Key: Hashable {
-        let metric: Int64, month: String, organization: String
+        let metric: Int64, month: Int, organization: Int
     }
 
     /// Upserts waiting to be written, bounded so memory stays flat however many
     /// organizations a file touches.
     private var pending: [Key: (amount: Double, coveredDays: Int)] = [:]
     private static let pendingLimit = 65_536
-    /// The last model looked up (nil organization: a stub): one model's series of several
-    /// metrics arrive one after another.
-    private var lastModel: (key: Int64, organization: String?)?
+    private var organizations: [String] = []
+    private var organizationNumbers: [String: Int] = [:]
+    /// The last model looked up (nil: a stub): one model's series of several metrics arrive
+    /// one after another.
+    private var lastModel: (key: Int64, organization: Int?)?
     private let db: Database
 
     init(db: Database) {
@@ -29,7 +33,7 @@ final class OrganizationMonths {
     func add(_ months: [MonthTotals.Row], metric: Int64, model: Int64) throws {
         guard !months.isEmpty, let organization = try organization(of: model) else { return }
         for month in months {
-            let key = Key(metric: metric, month: month.month, organization: organization)
+            let key = Key(metric: metric, month: month.index, organization: organization)
             let sum = pending[key] ?? (0, 0)
             pending[key] = (sum.amount + month.amount, sum.coveredDays + month.coveredDays)
         }
@@ -45,17 +49,27 @@ final class OrganizationMonths {
             SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
             """)
         for (key, sum) in pending {
-            try upsert.run([key.metric, key.month, key.organization, sum.amount, sum.coveredDays])
+            try upsert.run([key.metric, CivilDay.monthText(key.month), organizations[key.organization], sum.amount, sum.coveredDays])
         }
         pending.removeAll(keepingCapacity: true)
     }
 
-    private func organization(of model: Int64) throws -> String? {
+    /// The number of the model's organization, nil for a stub.
+    private func organization(of model: Int64) throws -> Int? {
         if let lastModel, lastModel.key == model { return lastModel.organization }
-        let row = try db.rows("SELECT organization, stub FROM models WHERE key = ?", [model]).first
-        let organization = row?[1].integerValue == 0 ? row?[0].textValue : nil
-        lastModel = (model, organization)
-        return organization
+        let lookup = try db.cachedStatement("SELECT organization, stub FROM models WHERE key = ?")
+        try lookup.bind([model])
+        defer { lookup.reset() }
+        var number: Int?
+        if try lookup.step(), lookup.int64(at: 1) == 0, let id = lookup.string(at: 0) {
+            number = organizationNumbers[id] ?? {
+                organizations.append(id)
+                organizationNumbers[id] = organizations.count - 1
+                return organizations.count - 1
+            }()
+        }
+        lastModel = (model, number)
+        return number
     }
 
     /// Adds (sign 1) or subtracts (sign -1) the stored months of some models of one metric,
