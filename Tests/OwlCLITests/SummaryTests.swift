@@ -125,6 +125,19 @@ import Testing
         abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
     }
 
+    static let header = "model,metric,observed_on,value,source\n"
+    static let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
+
+    /// The fixture, then `rows` of observations (CSV without its header) loaded and checked.
+    private func fixtureWithObservations(_ rows: String, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Sandbox {
+        let box = try Sandbox()
+        try box.loadFixture()
+        try box.write("a.csv", Self.header + rows)
+        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0, sourceLocation: sourceLocation)
+        try expectConsistent(box, step, sourceLocation: sourceLocation)
+        return box
+    }
+
     private func ingest(_ box: Sandbox, _ arguments: String...) throws -> Run {
         let run = try box.run(["ingest"] + arguments)
         return run
@@ -134,8 +147,7 @@ import Testing
         let box = try Sandbox()
         try box.loadFixture()
         try expectConsistent(box, "the fixture")
-        let header = "model,metric,observed_on,value,source\n"
-        let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
+        let header = Self.header, r1 = Self.r1, llama = Self.llama
         // Several years, models interleaved, dates out of order within a model.
         try box.write("a.csv", header + """
             \(r1),hf_likes,2024-12-31,100,
@@ -195,11 +207,8 @@ import Testing
     /// A series that leaves off and comes back later in the same file, in date order,
     /// continues where its first run ended (nothing per series is remembered to catch it).
     @Test func aSeriesThatComesBackLaterInTheFileContinues() throws {
-        let box = try Sandbox()
-        try box.loadFixture()
-        let header = "model,metric,observed_on,value,source\n"
-        let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
-        try box.write("a.csv", header + """
+        let r1 = Self.r1, llama = Self.llama
+        _ = try fixtureWithObservations("""
             \(r1),hf_downloads_30d,2025-01-10,3000,
             \(r1),hf_likes,2025-01-10,100,
             \(llama),hf_downloads_30d,2025-01-20,900,
@@ -208,20 +217,14 @@ import Testing
             \(llama),hf_downloads_30d,2025-02-25,1200,
             \(r1),hf_downloads_30d,2025-04-15,4500,
 
-            """)
-        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
-        try expectConsistent(box, "series in several runs of one file")
+            """, "series in several runs of one file")
     }
 
     /// A model's release date or a metric's window changes every span: the months follow.
     @Test func summariesFollowReleaseDatesAndWindows() throws {
-        let box = try Sandbox()
-        try box.loadFixture()
-        let header = "model,metric,observed_on,value,source\n"
-        let r1 = "deepseek-ai/DeepSeek-R1"
-        try box.write("a.csv", header + "\(r1),hf_downloads_30d,2025-02-10,3000,\n\(r1),hf_downloads_30d,2025-03-20,6000,\n\(r1),hf_likes,2025-03-01,500,\n")
-        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
-        try expectConsistent(box, "the load")
+        let r1 = Self.r1
+        let box = try fixtureWithObservations(
+            "\(r1),hf_downloads_30d,2025-02-10,3000,\n\(r1),hf_downloads_30d,2025-03-20,6000,\n\(r1),hf_likes,2025-03-01,500,\n", "the load")
         let models = try box.rows("SELECT id, organization, name, release, released_on FROM models WHERE id = '\(r1)'")
         #expect(models.count == 1)
         try box.write("models.csv", "id,organization,name,release,released_on\n\(r1),\(models[0][1].textValue ?? ""),\(models[0][2].textValue ?? ""),,2025-02-01\n")
@@ -232,23 +235,19 @@ import Testing
         #expect(try ingest(box, "metrics.csv").status == 0)
         try expectConsistent(box, "a new window length")
     }
+
     /// Organizations' monthly sums follow a model that moves to another organization, a
     /// merge, a stub that gains observations and is then described, and a change another
     /// tool makes to models (analyses then read the models' months until a rebuild).
     @Test func organizationMonthsFollowMovesMergesStubsAndOtherWriters() throws {
-        let box = try Sandbox()
-        try box.loadFixture()
-        let header = "model,metric,observed_on,value,source\n"
-        let r1 = "deepseek-ai/DeepSeek-R1", llama = "meta-llama/Llama-3.1-8B"
-        try box.write("a.csv", header + """
+        let r1 = Self.r1, llama = Self.llama, header = Self.header
+        let box = try fixtureWithObservations("""
             \(r1),hf_downloads_30d,2025-02-10,3000,
             \(r1),hf_downloads_30d,2025-03-20,6000,
             \(llama),hf_downloads_30d,2025-02-25,1200,
             \(llama),hf_downloads_30d,2025-03-25,900,
 
-            """)
-        #expect(try ingest(box, "a.csv", "--into", "observations").status == 0)
-        try expectConsistent(box, "the load")
+            """, "the load")
         let share = ["query", "download-share", "--metric", "hf_downloads_30d", "--from", "2025-02-01", "--to", "2025-03-31", "--by", "organization"]
         let before = try box.run(share)
         #expect(before.stdout.hasPrefix("group,value"), "\(before.stdout)\(before.stderr)")
