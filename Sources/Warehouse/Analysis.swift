@@ -48,49 +48,59 @@ public struct Analysis: Decodable, Sendable {
     /// A statement (an `_name.sql` fragment) whose rows, one `note` each, say what the
     /// result leaves out; run with the analysis's parameters.
     let notes: String?
-    public internal(set) var sql: String = ""
-    var notesSQL: String?
+    /// The analysis's SQL, its includes expanded (when it is run, not for the whole catalog
+    /// in every process).
+    public var sql: String { Self.expand(Self.sqlFiles[name] ?? "") }
+    var notesSQL: String? { notes.map { Self.expand(Self.sqlFiles[$0] ?? "") } }
 
     enum CodingKeys: String, CodingKey { case name, title, description, parameters, columns, outputs, chart, notes }
 
+    /// The SQL files embedded in this binary, by name without `.sql`: analyses and the
+    /// fragments they include.
+    static let sqlFiles: [String: String] = Dictionary(uniqueKeysWithValues: EmbeddedFiles.analyses
+        .filter { $0.name.hasSuffix(".sql") }
+        .map { (($0.name as NSString).deletingPathExtension, $0.text) })
+
     /// Every analysis embedded in this binary, by name.
-    public static let catalog: [Analysis] = {
-        var sqlByName: [String: String] = [:]
-        var metadata: [(String, Data)] = []
-        for file in EmbeddedFiles.analyses {
-            let stem = (file.name as NSString).deletingPathExtension
-            if file.name.hasSuffix(".sql") { sqlByName[stem] = file.text } else { metadata.append((stem, Data(file.text.utf8))) }
+    public static let catalog: [Analysis] = EmbeddedFiles.analyses.filter { $0.name.hasSuffix(".json") }.map { file in
+        let stem = (file.name as NSString).deletingPathExtension
+        do {
+            let analysis = try JSONDecoder().decode(Analysis.self, from: Data(file.text.utf8))
+            guard sqlFiles[stem] != nil, analysis.name == stem else { fatalError("analysis \(stem): missing \(stem).sql or mismatched name") }
+            if let notes = analysis.notes, sqlFiles[notes] == nil { fatalError("analysis \(stem): no \(notes).sql for its notes") }
+            return analysis
+        } catch {
+            fatalError("analysis \(stem).json is malformed: \(error)")
         }
-        // A line `-- @include NAME [KEY=VALUE…]` takes the text of NAME.sql, with each {KEY}
-        // replaced by VALUE: SQL that analyses share, or one fragment used twice.
-        func expand(_ sql: String) -> String {
-            sql.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                guard line.hasPrefix("-- @include ") else { return String(line) }
-                let words = line.dropFirst(12).split(separator: " ")
-                guard let name = words.first, var part = sqlByName[String(name)] else { return String(line) }
-                for word in words.dropFirst() {
-                    guard let equals = word.firstIndex(of: "=") else { continue }
-                    part = part.replacingOccurrences(of: "{\(word[..<equals])}", with: String(word[word.index(after: equals)...]))
-                }
-                // Fragments may include fragments.
-                return expand(part.trimmingCharacters(in: .whitespacesAndNewlines))
-            }.joined(separator: "\n")
+    }.sorted { $0.name < $1.name }
+
+    /// A line `-- @include NAME [KEY=VALUE…]` takes the text of NAME.sql, with each {KEY}
+    /// replaced by VALUE: SQL that analyses share, or one fragment used twice.
+    static func expand(_ sql: String) -> String {
+        let marker = "-- @include "
+        let start: String.Index
+        if sql.hasPrefix(marker) {
+            start = sql.startIndex
+        } else if let found = sql.range(of: "\n" + marker) {
+            start = sql.index(after: found.lowerBound)
+        } else {
+            return sql
         }
-        return metadata.map { stem, data in
-            do {
-                var analysis = try JSONDecoder().decode(Analysis.self, from: data)
-                guard let sql = sqlByName[stem], analysis.name == stem else { fatalError("analysis \(stem): missing \(stem).sql or mismatched name") }
-                analysis.sql = expand(sql)
-                if let notes = analysis.notes {
-                    guard let text = sqlByName[notes] else { fatalError("analysis \(stem): no \(notes).sql for its notes") }
-                    analysis.notesSQL = expand(text)
-                }
-                return analysis
-            } catch {
-                fatalError("analysis \(stem).json is malformed: \(error)")
+        let lineEnd = sql[start...].firstIndex(of: "\n") ?? sql.endIndex
+        let words = sql[start..<lineEnd].dropFirst(marker.count).split(separator: " ")
+        var included = String(sql[start..<lineEnd])
+        if let name = words.first, var part = sqlFiles[String(name)] {
+            for word in words.dropFirst() {
+                guard let equals = word.firstIndex(of: "=") else { continue }
+                part = part.replacingOccurrences(of: "{\(word[..<equals])}", with: String(word[word.index(after: equals)...]))
             }
-        }.sorted { $0.name < $1.name }
-    }()
+            // Fragments may include fragments.
+            let first = part.firstIndex { !$0.isWhitespace } ?? part.endIndex
+            let last = part.lastIndex { !$0.isWhitespace }.map(part.index(after:)) ?? first
+            included = expand(String(part[first..<max(first, last)]))
+        }
+        return String(sql[..<start]) + included + expand(String(sql[lineEnd...]))
+    }
 
     /// The analysis called `name`.
     public static func named(_ name: String) throws -> Analysis {
