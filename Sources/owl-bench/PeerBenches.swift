@@ -153,7 +153,32 @@ struct AnalysesBench: ParsableCommand {
         print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
         Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
         print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
+        try Self.printWholeProcessTimes(cases.filter { Self.wholeProcessAnalyses.contains($0.name) }, path: path, owl: options.owl)
     }
+
+    /// The analyses with no DuckDB target, which must answer within 100 ms as a whole process.
+    static let wholeProcessAnalyses: Set<String> = ["efficiency", "timeline", "openness", "cadence"]
+
+    /// `owl query` run as a user runs it: a process that starts, opens the database, answers
+    /// and exits; the median of 5.
+    static func printWholeProcessTimes(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])],
+                                       path: String, owl: String) throws {
+        guard !cases.isEmpty else { return }
+        print("\n  whole process, `owl query` (median of 5)")
+        for test in cases {
+            let arguments = ["query", test.name, "--db", path, "--format", "csv"]
+                + test.arguments.sorted { $0.key < $1.key }.flatMap { ["--\($0.key)", $0.value] }
+            var seconds: [Double] = []
+            for _ in 0..<5 {
+                let run = try measure(owl, arguments)
+                guard run.status == 0 else { throw BenchError("owl \(arguments.joined(separator: " ")) failed with status \(run.status)") }
+                seconds.append(run.seconds)
+            }
+            print("  \(test.label.padding(toLength: 38, withPad: " ", startingAt: 0))  \(String(format: "%8.4f s", median(seconds)))")
+        }
+        print("  (target: under 0.100 s each)")
+    }
+
     /// The lineage cases: `derivatives` over the forest of 200,000 models, against the same
     /// recursive question in DuckDB.
     static let forestCases: [(label: String, name: String, arguments: [String: String], checksum: [String])] = [
