@@ -36,6 +36,10 @@ final class JSONReader {
     private var depth = 0
     private var started = false
     private var finished = false
+    /// `scanFlatObject`'s scratch, kept between objects: where each field's value is in the
+    /// buffer (-1: not seen), and the field of each key position in the last object (files
+    /// write their keys in one order, so a key is usually found at the first guess).
+    private var valueStarts: [Int] = [], valueEnds: [Int] = [], keyLayout: [Int] = []
 
     init(source: ByteSource, jsonLines: Bool) {
         self.source = source
@@ -44,6 +48,44 @@ final class JSONReader {
 
     /// The next object and the line it starts on, or nil after the last one.
     func next() throws -> (line: Int, object: [String: JSONValue])? {
+        guard let startLine = try nextRecordStart() else { return nil }
+        return (startLine, try readObject(startLine: startLine))
+    }
+
+    /// The next record of a file of one entity, as `nextFlat` reads it.
+    enum FlatRecord {
+        /// A flat object, whose value texts are laid out in `cells` and `cellEnds`.
+        case row(line: Int)
+        /// Any other object, parsed whole.
+        case object(line: Int, [String: JSONValue])
+    }
+
+    /// The next object as a row of `fields`, or nil after the last one. An object whose keys
+    /// are all among `fields` (each once) and whose values are all strings without escapes,
+    /// numbers, booleans or null is read straight from the file's bytes: each field's value
+    /// text (a string's contents, a number as written, `true`, `false`, nothing for null or
+    /// an absent field) goes into `cells` in the order of `fields`, each ending at its
+    /// `cellEnds` entry. Any other object, or one that is not valid, is parsed whole and
+    /// returned as `.object`, with the same errors as `next()`.
+    func nextFlat(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) throws -> FlatRecord? {
+        guard let startLine = try nextRecordStart() else { return nil }
+        while true {
+            switch scanFlatObject(fields: fields, cells: &cells, cellEnds: &cellEnds) {
+            case .row:
+                if jsonLines { try skipSpacesToLineEnd() }
+                return .row(line: startLine)
+            case .needMore:
+                if try source.refill() { continue }
+                fallthrough  // the file ends inside the object: parsed whole, to say how
+            case .other:
+                return .object(line: startLine, try readObject(startLine: startLine))
+            }
+        }
+    }
+
+    /// Moves to the next record (past the array's `[` or the `,` after the last element),
+    /// returning the line it starts on, or nil after the last one.
+    private func nextRecordStart() throws -> Int? {
         if finished { return nil }
         if !started {
             started = true
@@ -62,7 +104,7 @@ final class JSONReader {
                     try expectEnd()
                     return nil
                 }
-                return try nextElement()
+                return line
             }
         }
         if jsonLines {
@@ -71,22 +113,7 @@ final class JSONReader {
                 finished = true
                 return nil
             }
-            let startLine = line
-            let value: JSONValue
-            recordLine = startLine
-            do {
-                value = try parseValue()
-            } catch let error as WarehouseError {
-                // The file ended inside the record: it is incomplete, whatever was expected next.
-                if (try? source.peek()) ?? nil == nil { throw incomplete(startLine) }
-                throw error
-            }
-            recordLine = nil
-            try skipSpacesToLineEnd()
-            guard case .object(let object) = value else {
-                throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
-            }
-            return (startLine, object)
+            return line
         }
         // Between array elements.
         try skipWhitespace()
@@ -99,7 +126,32 @@ final class JSONReader {
         guard byte == UInt8(ascii: ",") else { throw error("expected , or ] after an array element, found \(describe(byte))") }
         source.position += 1
         try skipWhitespace()
-        return try nextElement()
+        return line
+    }
+
+    /// Parses the record that starts here, on `startLine`, which must be an object.
+    private func readObject(startLine: Int) throws -> [String: JSONValue] {
+        guard jsonLines else {
+            guard case .object(let object) = try parseValue() else {
+                throw WarehouseError("\(source.path):\(startLine): expected a JSON object as array element")
+            }
+            return object
+        }
+        let value: JSONValue
+        recordLine = startLine
+        do {
+            value = try parseValue()
+        } catch let error as WarehouseError {
+            // The file ended inside the record: it is incomplete, whatever was expected next.
+            if (try? source.peek()) ?? nil == nil { throw incomplete(startLine) }
+            throw error
+        }
+        recordLine = nil
+        try skipSpacesToLineEnd()
+        guard case .object(let object) = value else {
+            throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
+        }
+        return object
     }
 
     /// Reads a whole file holding one JSON value (a mapping file), with the same errors and
@@ -116,19 +168,182 @@ final class JSONReader {
         return value
     }
 
-    private func nextElement() throws -> (line: Int, object: [String: JSONValue]) {
-        let startLine = line
-        let value = try parseValue()
-        guard case .object(let object) = value else {
-            throw WarehouseError("\(source.path):\(startLine): expected a JSON object as array element")
-        }
-        return (startLine, object)
-    }
-
     private func expectEnd() throws {
         try skipWhitespace()
         if let byte = try source.peek() { throw error("unexpected \(describe(byte)) after the closing ]") }
         finished = true
+    }
+
+    // MARK: Flat objects
+
+    private enum FlatScan { case row, other, needMore }
+
+    /// Reads a flat object (see `nextFlat`) from the buffered bytes into `cells`, moving past
+    /// it. `.other`, consuming nothing, for anything else: a nested value, an escape, an
+    /// unknown or repeated key, a line break inside a JSON Lines record, invalid UTF-8 or a
+    /// syntax error, which the full parser then reads and reports. `.needMore` when the
+    /// object runs past the buffer and the file goes on.
+    private func scanFlatObject(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) -> FlatScan {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
+        let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9"), minus = UInt8(ascii: "-")
+        let jsonLines = self.jsonLines
+        // Local arrays, swapped back at the end: a class's stored array would pay a dynamic
+        // exclusivity check at every use.
+        var starts: [Int] = [], ends: [Int] = [], layout: [Int] = []
+        swap(&starts, &valueStarts)
+        swap(&ends, &valueEnds)
+        swap(&layout, &keyLayout)
+        defer {
+            swap(&starts, &valueStarts)
+            swap(&ends, &valueEnds)
+            swap(&layout, &keyLayout)
+        }
+        if starts.count != fields.count {
+            starts = Array(repeating: -1, count: fields.count)
+            ends = starts
+        }
+        for index in starts.indices { starts[index] = -1 }
+        let atEnd = source.atEnd
+        return source.buffer.withUnsafeBufferPointer { buffer -> FlatScan in
+            let end = buffer.count
+            var p = source.position
+            var lineBreaks = 0
+            /// What running out of bytes means: the file goes on, or it ends inside the object.
+            let outOfBytes: FlatScan = atEnd ? .other : .needMore
+            /// Skips blanks; false at a line break inside a JSON Lines record.
+            func skipBlanks() -> Bool {
+                while p < end {
+                    switch buffer[p] {
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): p += 1
+                    case newline:
+                        if jsonLines { return false }
+                        lineBreaks += 1
+                        p += 1
+                    default: return true
+                    }
+                }
+                return true
+            }
+            func skipDigits() { while p < end && buffer[p] >= zero && buffer[p] <= nine { p += 1 } }
+            /// The field a key names: the one at this position in the last object, or any.
+            func field(named key: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+                if position < layout.count, fields[layout[position]].elementsEqual(key) { return layout[position] }
+                guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
+                if position < layout.count { layout[position] = found } else { layout.append(found) }
+                return found
+            }
+
+            guard p < end else { return outOfBytes }
+            guard buffer[p] == UInt8(ascii: "{") else { return .other }
+            p += 1
+            guard skipBlanks() else { return .other }
+            guard p < end else { return outOfBytes }
+            if buffer[p] == UInt8(ascii: "}") {
+                p += 1
+            } else {
+                var position = 0
+                while true {
+                    // A key: plain text in quotes, naming a field not seen yet in this object.
+                    guard p < end else { return outOfBytes }
+                    guard buffer[p] == quote else { return .other }
+                    p += 1
+                    let keyStart = p
+                    while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
+                    guard p < end else { return outOfBytes }
+                    guard buffer[p] == quote,
+                          let index = field(named: UnsafeBufferPointer(rebasing: buffer[keyStart..<p]), at: position),
+                          starts[index] < 0 else { return .other }
+                    p += 1
+                    position += 1
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    guard buffer[p] == UInt8(ascii: ":") else { return .other }
+                    p += 1
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    // A scalar value.
+                    let byte = buffer[p]
+                    if byte == quote {
+                        p += 1
+                        let start = p
+                        var ascii = true
+                        while p < end {
+                            let byte = buffer[p]
+                            if byte == quote || byte == backslash || byte < 0x20 { break }
+                            if byte >= 0x80 { ascii = false }
+                            p += 1
+                        }
+                        guard p < end else { return outOfBytes }
+                        guard buffer[p] == quote,
+                              ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
+                        starts[index] = start
+                        ends[index] = p
+                        p += 1
+                    } else if byte == minus || (byte >= zero && byte <= nine) {
+                        // A number as JSON writes it (the full parser's rules).
+                        let start = p
+                        if byte == minus { p += 1 }
+                        let integer = p
+                        skipDigits()
+                        guard p < end else { return outOfBytes }
+                        guard p > integer, p - integer == 1 || buffer[integer] != zero else { return .other }
+                        if buffer[p] == UInt8(ascii: ".") {
+                            p += 1
+                            let fraction = p
+                            skipDigits()
+                            guard p < end else { return outOfBytes }
+                            guard p > fraction else { return .other }
+                        }
+                        if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
+                            p += 1
+                            guard p < end else { return outOfBytes }
+                            if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
+                            let exponent = p
+                            skipDigits()
+                            guard p < end else { return outOfBytes }
+                            guard p > exponent else { return .other }
+                        }
+                        starts[index] = start
+                        ends[index] = p
+                    } else {
+                        // true and false as written; null as nothing, like an absent field.
+                        let word: StaticString
+                        switch byte {
+                        case UInt8(ascii: "t"): word = "true"
+                        case UInt8(ascii: "f"): word = "false"
+                        case UInt8(ascii: "n"): word = "null"
+                        default: return .other
+                        }
+                        let length = word.utf8CodeUnitCount
+                        guard end - p >= length else { return outOfBytes }
+                        let matches = word.withUTF8Buffer { $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }
+                        guard matches else { return .other }
+                        starts[index] = p
+                        ends[index] = byte == UInt8(ascii: "n") ? p : p + length
+                        p += length
+                    }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    if buffer[p] == UInt8(ascii: ",") {
+                        p += 1
+                        guard skipBlanks() else { return .other }
+                        continue
+                    }
+                    guard buffer[p] == UInt8(ascii: "}") else { return .other }
+                    p += 1
+                    break
+                }
+            }
+            cells.removeAll(keepingCapacity: true)
+            cellEnds.removeAll(keepingCapacity: true)
+            for index in fields.indices {
+                if starts[index] >= 0 { cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[starts[index]..<ends[index]])) }
+                cellEnds.append(cells.count)
+            }
+            source.position = p
+            line += lineBreaks
+            return .row
+        }
     }
 
     // MARK: Values
