@@ -227,7 +227,7 @@ final class JSONReader {
             func skipDigits() { while p < end && buffer[p] >= zero && buffer[p] <= nine { p += 1 } }
             /// The field a key names: the one at this position in the last object, or any.
             func field(named key: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
-                if position < layout.count, fields[layout[position]].elementsEqual(key) { return layout[position] }
+                if position < layout.count, layout[position] < fields.count, fields[layout[position]].elementsEqual(key) { return layout[position] }
                 guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
                 if position < layout.count { layout[position] = found } else { layout.append(found) }
                 return found
