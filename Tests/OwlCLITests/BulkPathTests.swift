@@ -93,12 +93,12 @@ import Testing
             #expect(loaded.run.stdout.contains("10 read, 5 inserted, 0 updated, 0 unchanged, 5 skipped"), "\(loaded.run.stdout)")
         }
     }
-    @Test func jsonObjectsTheFlatReaderLeavesToTheFullParserLoadTheSame() throws {
+    @Test func jsonObjectsWithEscapesProblemsOrKeysInAnotherOrderLoadAsBefore() throws {
         let box = try Sandbox()
         try box.loadFixture()
         _ = try Database(path: box.path("owl.sqlite")).run("DELETE FROM observations")
-        // An escaped string (parsed whole, loaded), an unknown field and an array value (each
-        // a located problem), keys in another order (flat).
+        // Escapes (undone, loaded), an unknown field and an array value (each parsed whole, a
+        // located problem), keys in another order.
         try box.write("obs.jsonl", #"""
             {"model": "deepseek-ai\/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-01", "value": 1, "source": "tab\there"}
             {"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-02", "valeu": 2}

@@ -310,14 +310,30 @@ extension ReaderTests {
         }
     }
 
+    @Test func escapesInFlatObjectsAreUndone() throws {
+        let text = #"""
+            {"a": "deepseek-ai\/DeepSeek-R1", "b": "say \"hi\"\t\\ \u00e9\ud83d\ude00 \b\f\n\r"}
+            {"a": "\u00e9t\u00e9 été", "b": "\u0000"}
+
+            """#
+        let expected = [
+            FlatRead(line: 1, cells: ["deepseek-ai/DeepSeek-R1", "say \"hi\"\t\\ é😀 \u{8}\u{c}\n\r"]),
+            FlatRead(line: 2, cells: ["été été", "\u{0}"]),
+        ]
+        #expect(try flatReads(text, lines: true, fields: ["a", "b"]) == expected)
+        for chunkSize in [1, 3, 7] {
+            #expect(try flatReads(text, lines: true, fields: ["a", "b"], chunkSize: chunkSize) == expected)
+        }
+    }
+
     @Test func otherObjectsAreParsedWhole() throws {
         let text = """
-            [{"a": "say \\"hi\\""},
+            [{"\\u0061": "escaped key"},
              {"a": [1, 2]}, {"d": 1},
              {"a": {"b": 1}}, {"a": 1}]
             """
         #expect(try flatReads(text, lines: false, fields: ["a", "b"]) == [
-            FlatRead(line: 1, object: ["a": .string("say \"hi\"")]),
+            FlatRead(line: 1, object: ["a": .string("escaped key")]),
             FlatRead(line: 2, object: ["a": .array([.number("1"), .number("2")])]),
             FlatRead(line: 2, object: ["d": .number("1")]),
             FlatRead(line: 3, object: ["a": .object(["b": .number("1")])]),
@@ -340,6 +356,12 @@ extension ReaderTests {
         #expect(try flatError("{\"a\": 1}\n{\"a\": 1", lines: true) ==
                 "FILE:2: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
         #expect(try flatError("[{\"a\": nul}]", lines: false) == "FILE:1: JSON syntax error: invalid literal; expected null")
+        #expect(try flatError("{\"a\": \"\\x\"}", lines: true) == "FILE:1: JSON syntax error: invalid escape \\'x' in a string")
+        #expect(try flatError("{\"a\": \"\\ud83d\"}", lines: true) == "FILE:1: JSON syntax error: unpaired surrogate in \\u escape")
+        #expect(try flatError("{\"a\": \"\\ude00\"}", lines: true) == "FILE:1: JSON syntax error: invalid \\u escape")
+        #expect(try flatError("{\"a\": \"\\u00g0\"}", lines: true) == "FILE:1: JSON syntax error: invalid \\u escape")
+        #expect(try flatError("{\"a\": \"\\u00e", lines: true) ==
+                "FILE:1: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
         #expect(try flatError("{\"a\": 1} x", lines: true) ==
                 "FILE:1: JSON syntax error: unexpected 'x' after the object; JSON Lines holds one object per line")
     }

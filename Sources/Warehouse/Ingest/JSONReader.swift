@@ -36,10 +36,19 @@ final class JSONReader {
     private var depth = 0
     private var started = false
     private var finished = false
-    /// `scanFlatObject`'s scratch, kept between objects: where each field's value is in the
-    /// buffer (-1: not seen), and the field of each key position in the last object (files
-    /// write their keys in one order, so a key is usually found at the first guess).
-    private var valueStarts: [Int] = [], valueEnds: [Int] = [], keyLayout: [Int] = []
+    /// `scanFlatObject`'s scratch, kept between objects so no object allocates.
+    private struct FlatScratch {
+        /// Where each field's value is: in the buffer, or in `unescaped` when `escaped`
+        /// (start -1: not seen).
+        var starts: [Int] = [], ends: [Int] = []
+        var escaped: [Bool] = []
+        /// The strings with escapes, undone.
+        var unescaped: [UInt8] = []
+        /// The field of each key position in the last object: files write their keys in one
+        /// order, so a key is usually found at the first guess.
+        var layout: [Int] = []
+    }
+    private var flatScratch = FlatScratch()
 
     init(source: ByteSource, jsonLines: Bool) {
         self.source = source
@@ -61,10 +70,11 @@ final class JSONReader {
     }
 
     /// The next object as a row of `fields`, or nil after the last one. An object whose keys
-    /// are all among `fields` (each once) and whose values are all strings without escapes,
+    /// are all among `fields` (each once, none escaped) and whose values are all strings,
     /// numbers, booleans or null is read straight from the file's bytes: each field's value
-    /// text (a string's contents, a number as written, `true`, `false`, nothing for null or
-    /// an absent field) goes into `cells` in the order of `fields`, each ending at its
+    /// text (a string's contents, escapes undone only where there are any; a number as
+    /// written; `true`, `false`; nothing for null or an absent field) goes into `cells` in
+    /// the order of `fields`, each ending at its
     /// `cellEnds` entry. Any other object, or one that is not valid, is parsed whole and
     /// returned as `.object`, with the same errors as `next()`.
     func nextFlat(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) throws -> FlatRecord? {
@@ -179,30 +189,29 @@ final class JSONReader {
     private enum FlatScan { case row, other, needMore }
 
     /// Reads a flat object (see `nextFlat`) from the buffered bytes into `cells`, moving past
-    /// it. `.other`, consuming nothing, for anything else: a nested value, an escape, an
-    /// unknown or repeated key, a line break inside a JSON Lines record, invalid UTF-8 or a
+    /// it. `.other`, consuming nothing, for anything else: a nested value, an escaped key, an
+    /// unknown or repeated key, an invalid escape, a line break inside a JSON Lines record, invalid UTF-8 or a
     /// syntax error, which the full parser then reads and reports. `.needMore` when the
     /// object runs past the buffer and the file goes on.
     private func scanFlatObject(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) -> FlatScan {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
         let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9"), minus = UInt8(ascii: "-")
         let jsonLines = self.jsonLines
-        // Local arrays, swapped back at the end: a class's stored array would pay a dynamic
+        // Local, swapped back at the end: a class's stored arrays would pay a dynamic
         // exclusivity check at every use.
-        var starts: [Int] = [], ends: [Int] = [], layout: [Int] = []
-        swap(&starts, &valueStarts)
-        swap(&ends, &valueEnds)
-        swap(&layout, &keyLayout)
-        defer {
-            swap(&starts, &valueStarts)
-            swap(&ends, &valueEnds)
-            swap(&layout, &keyLayout)
+        var scratch = FlatScratch()
+        swap(&scratch, &flatScratch)
+        defer { swap(&scratch, &flatScratch) }
+        if scratch.starts.count != fields.count {
+            scratch.starts = Array(repeating: -1, count: fields.count)
+            scratch.ends = scratch.starts
+            scratch.escaped = Array(repeating: false, count: fields.count)
         }
-        if starts.count != fields.count {
-            starts = Array(repeating: -1, count: fields.count)
-            ends = starts
+        for index in fields.indices {
+            scratch.starts[index] = -1
+            scratch.escaped[index] = false
         }
-        for index in starts.indices { starts[index] = -1 }
+        scratch.unescaped.removeAll(keepingCapacity: true)
         let atEnd = source.atEnd
         return source.buffer.withUnsafeBufferPointer { buffer -> FlatScan in
             let end = buffer.count
@@ -227,9 +236,10 @@ final class JSONReader {
             func skipDigits() { while p < end && buffer[p] >= zero && buffer[p] <= nine { p += 1 } }
             /// The field a key names: the one at this position in the last object, or any.
             func field(named key: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
-                if position < layout.count, layout[position] < fields.count, fields[layout[position]].elementsEqual(key) { return layout[position] }
+                if position < scratch.layout.count, case let guess = scratch.layout[position], guess < fields.count,
+                   fields[guess].elementsEqual(key) { return guess }
                 guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
-                if position < layout.count { layout[position] = found } else { layout.append(found) }
+                if position < scratch.layout.count { scratch.layout[position] = found } else { scratch.layout.append(found) }
                 return found
             }
 
@@ -252,7 +262,7 @@ final class JSONReader {
                     guard p < end else { return outOfBytes }
                     guard buffer[p] == quote,
                           let index = field(named: UnsafeBufferPointer(rebasing: buffer[keyStart..<p]), at: position),
-                          starts[index] < 0 else { return .other }
+                          scratch.starts[index] < 0 else { return .other }
                     p += 1
                     position += 1
                     guard skipBlanks() else { return .other }
@@ -274,11 +284,58 @@ final class JSONReader {
                             p += 1
                         }
                         guard p < end else { return outOfBytes }
-                        guard buffer[p] == quote,
-                              ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
-                        starts[index] = start
-                        ends[index] = p
-                        p += 1
+                        if buffer[p] == backslash {
+                            // Undone into `unescaped`: the text so far, then the rest.
+                            let from = scratch.unescaped.count
+                            scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
+                            while p < end && buffer[p] != quote {
+                                let byte = buffer[p]
+                                if byte < 0x20 { return .other }
+                                if byte >= 0x80 { ascii = false }
+                                if byte != backslash {
+                                    scratch.unescaped.append(byte)
+                                    p += 1
+                                    continue
+                                }
+                                guard p + 1 < end else { return outOfBytes }
+                                switch buffer[p + 1] {
+                                case quote, backslash, UInt8(ascii: "/"): scratch.unescaped.append(buffer[p + 1])
+                                case UInt8(ascii: "b"): scratch.unescaped.append(8)
+                                case UInt8(ascii: "f"): scratch.unescaped.append(12)
+                                case UInt8(ascii: "n"): scratch.unescaped.append(10)
+                                case UInt8(ascii: "r"): scratch.unescaped.append(13)
+                                case UInt8(ascii: "t"): scratch.unescaped.append(9)
+                                case UInt8(ascii: "u"):
+                                    guard end - p >= 6 else { return outOfBytes }
+                                    guard var scalar = hex4(buffer, at: p + 2) else { return .other }
+                                    if (0xD800...0xDBFF).contains(scalar) {
+                                        // A surrogate pair: \uD83D\uDE00.
+                                        guard end - p >= 12 else { return outOfBytes }
+                                        guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
+                                              let low = hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
+                                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                                        p += 6
+                                    }
+                                    guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
+                                    scratch.unescaped.append(contentsOf: encoded)
+                                    p += 4
+                                default: return .other
+                                }
+                                p += 2
+                            }
+                            guard p < end else { return outOfBytes }
+                            guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
+                            scratch.starts[index] = from
+                            scratch.ends[index] = scratch.unescaped.count
+                            scratch.escaped[index] = true
+                            p += 1
+                        } else {
+                            guard buffer[p] == quote,
+                                  ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
+                            scratch.starts[index] = start
+                            scratch.ends[index] = p
+                            p += 1
+                        }
                     } else if byte == minus || (byte >= zero && byte <= nine) {
                         // A number as JSON writes it (the full parser's rules).
                         let start = p
@@ -303,8 +360,8 @@ final class JSONReader {
                             guard p < end else { return outOfBytes }
                             guard p > exponent else { return .other }
                         }
-                        starts[index] = start
-                        ends[index] = p
+                        scratch.starts[index] = start
+                        scratch.ends[index] = p
                     } else {
                         // true and false as written; null as nothing, like an absent field.
                         let word: StaticString
@@ -318,8 +375,8 @@ final class JSONReader {
                         guard end - p >= length else { return outOfBytes }
                         let matches = word.withUTF8Buffer { $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }
                         guard matches else { return .other }
-                        starts[index] = p
-                        ends[index] = byte == UInt8(ascii: "n") ? p : p + length
+                        scratch.starts[index] = p
+                        scratch.ends[index] = byte == UInt8(ascii: "n") ? p : p + length
                         p += length
                     }
                     guard skipBlanks() else { return .other }
@@ -337,7 +394,12 @@ final class JSONReader {
             cells.removeAll(keepingCapacity: true)
             cellEnds.removeAll(keepingCapacity: true)
             for index in fields.indices {
-                if starts[index] >= 0 { cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[starts[index]..<ends[index]])) }
+                let start = scratch.starts[index], end = scratch.ends[index]
+                if scratch.escaped[index] {
+                    cells.append(contentsOf: scratch.unescaped[start..<end])
+                } else if start >= 0 {
+                    cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                }
                 cellEnds.append(cells.count)
             }
             source.position = p
@@ -472,6 +534,16 @@ final class JSONReader {
         for _ in 0..<4 {
             guard let byte = try source.peek(), let digit = hexDigit(byte) else { throw error("invalid \\u escape") }
             source.position += 1
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// The four hex digits at `position`, or nil.
+    private func hex4(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            guard let digit = hexDigit(buffer[position + offset]) else { return nil }
             value = value << 4 | digit
         }
         return value
