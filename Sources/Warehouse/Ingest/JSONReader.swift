@@ -47,6 +47,28 @@ final class JSONReader {
         /// The field of each key position in the last object: files write their keys in one
         /// order, so a key is usually found at the first guess.
         var layout: [Int] = []
+
+        /// Ready for an object of `fieldCount` fields, none seen.
+        mutating func start(fieldCount: Int) {
+            if starts.count != fieldCount {
+                (starts, ends, escaped) = (Array(repeating: -1, count: fieldCount), Array(repeating: 0, count: fieldCount),
+                                           Array(repeating: false, count: fieldCount))
+            }
+            for field in 0..<fieldCount {
+                starts[field] = -1
+                ends[field] = 0
+                escaped[field] = false
+            }
+            unescaped.removeAll(keepingCapacity: true)
+        }
+
+        func isPlaced(_ field: Int) -> Bool { starts[field] >= 0 }
+
+        mutating func place(_ field: Int, _ range: Range<Int>, escaped isEscaped: Bool) {
+            starts[field] = range.lowerBound
+            ends[field] = range.upperBound
+            escaped[field] = isEscaped
+        }
     }
     private var flatScratch = FlatScratch()
 
@@ -189,29 +211,19 @@ final class JSONReader {
     private enum FlatScan { case row, other, needMore }
 
     /// Reads a flat object (see `nextFlat`) from the buffered bytes into `cells`, moving past
-    /// it. `.other`, consuming nothing, for anything else: a nested value, an escaped key, an
-    /// unknown or repeated key, an invalid escape, a line break inside a JSON Lines record, invalid UTF-8 or a
-    /// syntax error, which the full parser then reads and reports. `.needMore` when the
-    /// object runs past the buffer and the file goes on.
+    /// it. `.other`, consuming nothing, for anything else: a nested value, an escaped,
+    /// unknown or repeated key, an invalid escape, a line break inside a JSON Lines record,
+    /// invalid UTF-8 or a syntax error, which the full parser then reads and reports.
+    /// `.needMore` when the object runs past the buffer and the file goes on.
     private func scanFlatObject(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) -> FlatScan {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
-        let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9"), minus = UInt8(ascii: "-")
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), minus = UInt8(ascii: "-")
         let jsonLines = self.jsonLines
         // Local, swapped back at the end: a class's stored arrays would pay a dynamic
         // exclusivity check at every use.
         var scratch = FlatScratch()
         swap(&scratch, &flatScratch)
         defer { swap(&scratch, &flatScratch) }
-        if scratch.starts.count != fields.count {
-            scratch.starts = Array(repeating: -1, count: fields.count)
-            scratch.ends = scratch.starts
-            scratch.escaped = Array(repeating: false, count: fields.count)
-        }
-        for index in fields.indices {
-            scratch.starts[index] = -1
-            scratch.escaped[index] = false
-        }
-        scratch.unescaped.removeAll(keepingCapacity: true)
+        scratch.start(fieldCount: fields.count)
         let atEnd = source.atEnd
         return source.buffer.withUnsafeBufferPointer { buffer -> FlatScan in
             let end = buffer.count
@@ -219,12 +231,13 @@ final class JSONReader {
             var lineBreaks = 0
             /// What running out of bytes means: the file goes on, or it ends inside the object.
             let outOfBytes: FlatScan = atEnd ? .other : .needMore
+
             /// Skips blanks; false at a line break inside a JSON Lines record.
             func skipBlanks() -> Bool {
                 while p < end {
                     switch buffer[p] {
                     case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): p += 1
-                    case newline:
+                    case UInt8(ascii: "\n"):
                         if jsonLines { return false }
                         lineBreaks += 1
                         p += 1
@@ -233,9 +246,25 @@ final class JSONReader {
                 }
                 return true
             }
-            func skipDigits() { while p < end && buffer[p] >= zero && buffer[p] <= nine { p += 1 } }
-            /// The field a key names: the one at this position in the last object, or any.
-            func field(named key: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+            /// Skips blanks and then `byte`; nil when it is there, else what to return.
+            func expect(_ byte: UInt8) -> FlatScan? {
+                guard skipBlanks() else { return .other }
+                guard p < end else { return outOfBytes }
+                guard buffer[p] == byte else { return .other }
+                p += 1
+                return nil
+            }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+            func skipDigits() { while p < end && isDigit(buffer[p]) { p += 1 } }
+
+            /// The field the key at `p` names, past its closing quote: the field at this
+            /// position in the last object, or any; nil for any other key.
+            func key(at position: Int) -> Int? {
+                let start = p
+                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
+                guard p < end, buffer[p] == quote else { return nil }
+                let key = UnsafeBufferPointer(rebasing: buffer[start..<p])
+                p += 1
                 if position < scratch.layout.count, case let guess = scratch.layout[position], guess < fields.count,
                    fields[guess].elementsEqual(key) { return guess }
                 guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
@@ -243,9 +272,122 @@ final class JSONReader {
                 return found
             }
 
-            guard p < end else { return outOfBytes }
-            guard buffer[p] == UInt8(ascii: "{") else { return .other }
-            p += 1
+            /// A string's contents, from past its opening quote to past its closing one: a
+            /// slice of the buffer, or undone into `scratch.unescaped` when it has escapes.
+            func string(for field: Int) -> FlatScan? {
+                let start = p
+                var ascii = true
+                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 {
+                    if buffer[p] >= 0x80 { ascii = false }
+                    p += 1
+                }
+                guard p < end else { return outOfBytes }
+                if buffer[p] == quote {
+                    guard ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
+                    scratch.place(field, start..<p, escaped: false)
+                    p += 1
+                    return nil
+                }
+                let from = scratch.unescaped.count
+                scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
+                while p < end && buffer[p] != quote {
+                    let byte = buffer[p]
+                    if byte < 0x20 { return .other }
+                    if byte >= 0x80 { ascii = false }
+                    if byte == backslash {
+                        if let failure = escape() { return failure }
+                    } else {
+                        scratch.unescaped.append(byte)
+                        p += 1
+                    }
+                }
+                guard p < end else { return outOfBytes }
+                guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
+                scratch.place(field, from..<scratch.unescaped.count, escaped: true)
+                p += 1
+                return nil
+            }
+
+            /// The escape at `p` undone into `scratch.unescaped`, moving past it.
+            func escape() -> FlatScan? {
+                guard p + 1 < end else { return outOfBytes }
+                let byte: UInt8
+                switch buffer[p + 1] {
+                case quote, backslash, UInt8(ascii: "/"): byte = buffer[p + 1]
+                case UInt8(ascii: "b"): byte = 8
+                case UInt8(ascii: "f"): byte = 12
+                case UInt8(ascii: "n"): byte = 10
+                case UInt8(ascii: "r"): byte = 13
+                case UInt8(ascii: "t"): byte = 9
+                case UInt8(ascii: "u"):
+                    guard end - p >= 6 else { return outOfBytes }
+                    guard var scalar = hex4(buffer, at: p + 2) else { return .other }
+                    var length = 6
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        // A surrogate pair: \uD83D\uDE00.
+                        guard end - p >= 12 else { return outOfBytes }
+                        guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
+                              let low = hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        length = 12
+                    }
+                    guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
+                    scratch.unescaped.append(contentsOf: encoded)
+                    p += length
+                    return nil
+                default: return .other
+                }
+                scratch.unescaped.append(byte)
+                p += 2
+                return nil
+            }
+
+            /// A number as JSON writes it (the full parser's rules), as written.
+            func number(for field: Int) -> FlatScan? {
+                let start = p
+                if buffer[p] == minus { p += 1 }
+                let integer = p
+                skipDigits()
+                guard p < end else { return outOfBytes }
+                guard p > integer, p - integer == 1 || buffer[integer] != UInt8(ascii: "0") else { return .other }
+                if buffer[p] == UInt8(ascii: ".") {
+                    p += 1
+                    let fraction = p
+                    skipDigits()
+                    guard p < end else { return outOfBytes }
+                    guard p > fraction else { return .other }
+                }
+                if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
+                    p += 1
+                    guard p < end else { return outOfBytes }
+                    if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
+                    let exponent = p
+                    skipDigits()
+                    guard p < end else { return outOfBytes }
+                    guard p > exponent else { return .other }
+                }
+                scratch.place(field, start..<p, escaped: false)
+                return nil
+            }
+
+            /// true and false as written; null as nothing, like an absent field.
+            func literal(for field: Int) -> FlatScan? {
+                let word: StaticString
+                switch buffer[p] {
+                case UInt8(ascii: "t"): word = "true"
+                case UInt8(ascii: "f"): word = "false"
+                case UInt8(ascii: "n"): word = "null"
+                default: return .other
+                }
+                let length = word.utf8CodeUnitCount
+                guard end - p >= length else { return outOfBytes }
+                guard word.withUTF8Buffer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }) else { return .other }
+                scratch.place(field, buffer[p] == UInt8(ascii: "n") ? p..<p : p..<(p + length), escaped: false)
+                p += length
+                return nil
+            }
+
+            if let failure = expect(UInt8(ascii: "{")) { return failure }
             guard skipBlanks() else { return .other }
             guard p < end else { return outOfBytes }
             if buffer[p] == UInt8(ascii: "}") {
@@ -253,152 +395,34 @@ final class JSONReader {
             } else {
                 var position = 0
                 while true {
-                    // A key: plain text in quotes, naming a field not seen yet in this object.
-                    guard p < end else { return outOfBytes }
-                    guard buffer[p] == quote else { return .other }
-                    p += 1
-                    let keyStart = p
-                    while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
-                    guard p < end else { return outOfBytes }
-                    guard buffer[p] == quote,
-                          let index = field(named: UnsafeBufferPointer(rebasing: buffer[keyStart..<p]), at: position),
-                          scratch.starts[index] < 0 else { return .other }
-                    p += 1
+                    // A key naming a field not seen yet in this object, then its value.
+                    if let failure = expect(quote) { return failure }
+                    guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
                     position += 1
+                    if let failure = expect(UInt8(ascii: ":")) { return failure }
                     guard skipBlanks() else { return .other }
                     guard p < end else { return outOfBytes }
-                    guard buffer[p] == UInt8(ascii: ":") else { return .other }
+                    let first = buffer[p]
+                    if first == quote { p += 1 }
+                    let failure = first == quote ? string(for: field)
+                        : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
+                    if let failure { return failure }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
                     p += 1
-                    guard skipBlanks() else { return .other }
-                    guard p < end else { return outOfBytes }
-                    // A scalar value.
-                    let byte = buffer[p]
-                    if byte == quote {
-                        p += 1
-                        let start = p
-                        var ascii = true
-                        while p < end {
-                            let byte = buffer[p]
-                            if byte == quote || byte == backslash || byte < 0x20 { break }
-                            if byte >= 0x80 { ascii = false }
-                            p += 1
-                        }
-                        guard p < end else { return outOfBytes }
-                        if buffer[p] == backslash {
-                            // Undone into `unescaped`: the text so far, then the rest.
-                            let from = scratch.unescaped.count
-                            scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
-                            while p < end && buffer[p] != quote {
-                                let byte = buffer[p]
-                                if byte < 0x20 { return .other }
-                                if byte >= 0x80 { ascii = false }
-                                if byte != backslash {
-                                    scratch.unescaped.append(byte)
-                                    p += 1
-                                    continue
-                                }
-                                guard p + 1 < end else { return outOfBytes }
-                                switch buffer[p + 1] {
-                                case quote, backslash, UInt8(ascii: "/"): scratch.unescaped.append(buffer[p + 1])
-                                case UInt8(ascii: "b"): scratch.unescaped.append(8)
-                                case UInt8(ascii: "f"): scratch.unescaped.append(12)
-                                case UInt8(ascii: "n"): scratch.unescaped.append(10)
-                                case UInt8(ascii: "r"): scratch.unescaped.append(13)
-                                case UInt8(ascii: "t"): scratch.unescaped.append(9)
-                                case UInt8(ascii: "u"):
-                                    guard end - p >= 6 else { return outOfBytes }
-                                    guard var scalar = hex4(buffer, at: p + 2) else { return .other }
-                                    if (0xD800...0xDBFF).contains(scalar) {
-                                        // A surrogate pair: \uD83D\uDE00.
-                                        guard end - p >= 12 else { return outOfBytes }
-                                        guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
-                                              let low = hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
-                                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                                        p += 6
-                                    }
-                                    guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
-                                    scratch.unescaped.append(contentsOf: encoded)
-                                    p += 4
-                                default: return .other
-                                }
-                                p += 2
-                            }
-                            guard p < end else { return outOfBytes }
-                            guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
-                            scratch.starts[index] = from
-                            scratch.ends[index] = scratch.unescaped.count
-                            scratch.escaped[index] = true
-                            p += 1
-                        } else {
-                            guard buffer[p] == quote,
-                                  ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
-                            scratch.starts[index] = start
-                            scratch.ends[index] = p
-                            p += 1
-                        }
-                    } else if byte == minus || (byte >= zero && byte <= nine) {
-                        // A number as JSON writes it (the full parser's rules).
-                        let start = p
-                        if byte == minus { p += 1 }
-                        let integer = p
-                        skipDigits()
-                        guard p < end else { return outOfBytes }
-                        guard p > integer, p - integer == 1 || buffer[integer] != zero else { return .other }
-                        if buffer[p] == UInt8(ascii: ".") {
-                            p += 1
-                            let fraction = p
-                            skipDigits()
-                            guard p < end else { return outOfBytes }
-                            guard p > fraction else { return .other }
-                        }
-                        if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
-                            p += 1
-                            guard p < end else { return outOfBytes }
-                            if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
-                            let exponent = p
-                            skipDigits()
-                            guard p < end else { return outOfBytes }
-                            guard p > exponent else { return .other }
-                        }
-                        scratch.starts[index] = start
-                        scratch.ends[index] = p
-                    } else {
-                        // true and false as written; null as nothing, like an absent field.
-                        let word: StaticString
-                        switch byte {
-                        case UInt8(ascii: "t"): word = "true"
-                        case UInt8(ascii: "f"): word = "false"
-                        case UInt8(ascii: "n"): word = "null"
-                        default: return .other
-                        }
-                        let length = word.utf8CodeUnitCount
-                        guard end - p >= length else { return outOfBytes }
-                        let matches = word.withUTF8Buffer { $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }
-                        guard matches else { return .other }
-                        scratch.starts[index] = p
-                        scratch.ends[index] = byte == UInt8(ascii: "n") ? p : p + length
-                        p += length
-                    }
-                    guard skipBlanks() else { return .other }
-                    guard p < end else { return outOfBytes }
-                    if buffer[p] == UInt8(ascii: ",") {
-                        p += 1
-                        guard skipBlanks() else { return .other }
-                        continue
-                    }
-                    guard buffer[p] == UInt8(ascii: "}") else { return .other }
-                    p += 1
-                    break
+                    if buffer[p - 1] == UInt8(ascii: ",") { continue }
+                    if buffer[p - 1] == UInt8(ascii: "}") { break }
+                    return .other
                 }
             }
             cells.removeAll(keepingCapacity: true)
             cellEnds.removeAll(keepingCapacity: true)
-            for index in fields.indices {
-                let start = scratch.starts[index], end = scratch.ends[index]
-                if scratch.escaped[index] {
-                    cells.append(contentsOf: scratch.unescaped[start..<end])
-                } else if start >= 0 {
-                    cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+            for field in fields.indices {
+                let range = scratch.starts[field]..<scratch.ends[field]
+                if scratch.escaped[field] {
+                    cells.append(contentsOf: scratch.unescaped[range])
+                } else if scratch.isPlaced(field) {
+                    cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[range]))
                 }
                 cellEnds.append(cells.count)
             }
