@@ -18,6 +18,9 @@ struct Dataset {
     var models: Int { 40_000 * scale }
 
     var observationsPath: String { folder + "/observations.csv" }
+    /// The same observations as JSON Lines and as a JSON array, in `owl export`'s layout.
+    var observationsJSONLinesPath: String { folder + "/observations.jsonl" }
+    var observationsJSONPath: String { folder + "/observations.json" }
     /// 30-day downloads and likes (every four weeks) and one score per model, for the analyses benchmark.
     var extraObservationsPath: String { folder + "/extra-observations.csv" }
 
@@ -105,5 +108,60 @@ struct Dataset {
         // Folders generated before the 30-day metric existed are made anew.
         _ = FileManager.default.createFile(atPath: folder + "/extra-observations-v2.marker", contents: nil)
         return rows
+    }
+
+    /// Writes observations.csv's rows as JSON Lines and as a JSON array (same fields, the
+    /// value a number), unless both are there already. Each goes to a temporary name first,
+    /// so a run stopped halfway leaves nothing to reuse.
+    func writeJSONForms() throws {
+        let targets = [(observationsJSONLinesPath, false), (observationsJSONPath, true)]
+        guard targets.contains(where: { fileSize($0.0) == 0 }) else { return }
+        guard let input = FileHandle(forReadingAtPath: observationsPath) else { throw BenchError("\(observationsPath): cannot be read") }
+        defer { try? input.close() }
+        var outputs: [(handle: FileHandle, path: String, array: Bool)] = []
+        for (path, array) in targets {
+            _ = FileManager.default.createFile(atPath: path + ".partial", contents: nil)
+            outputs.append((try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".partial")), path, array))
+        }
+        var lines: [UInt8] = [], arrayText: [UInt8] = Array("[".utf8)
+        var pending: [UInt8] = [], header = true, first = true
+        func flush(force: Bool) {
+            guard force || lines.count > 1 << 20 else { return }
+            outputs[0].handle.write(Data(lines))
+            outputs[1].handle.write(Data(arrayText))
+            lines.removeAll(keepingCapacity: true)
+            arrayText.removeAll(keepingCapacity: true)
+        }
+        /// One CSV line of the generated file (model,metric,observed_on,value; no quotes).
+        func convert(_ line: ArraySlice<UInt8>) {
+            let cells = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            guard cells.count == 4 else { return }
+            var object: [UInt8] = []
+            for (index, name) in ["model", "metric", "observed_on"].enumerated() {
+                object += Array((index == 0 ? "{\"" : ", \"").utf8) + Array(name.utf8) + Array("\": \"".utf8) + cells[index] + [UInt8(ascii: "\"")]
+            }
+            object += Array(", \"value\": ".utf8) + cells[3] + [UInt8(ascii: "}")]
+            lines += object + [UInt8(ascii: "\n")]
+            arrayText += Array((first ? "\n" : ",\n").utf8) + object
+            first = false
+        }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            pending += chunk
+            var start = pending.startIndex
+            while let end = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if header { header = false } else { convert(pending[start..<end]) }
+                start = end + 1
+            }
+            pending.removeFirst(start)
+            flush(force: false)
+        }
+        if !pending.isEmpty && !header { convert(pending[...]) }
+        arrayText += Array("\n]\n".utf8)
+        flush(force: true)
+        for output in outputs {
+            try output.handle.close()
+            try? FileManager.default.removeItem(atPath: output.path)
+            try FileManager.default.moveItem(atPath: output.path + ".partial", toPath: output.path)
+        }
     }
 }

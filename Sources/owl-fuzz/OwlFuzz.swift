@@ -42,13 +42,18 @@ final class FuzzHarness {
     }
 
     /// Loads `bytes` with the chosen reader; errors are the expected outcome of most inputs.
+    /// JSON and JSON Lines inputs are loaded twice: as models (the general path) and as
+    /// observations (the bulk path).
     func run(_ bytes: Data) {
-        let path: String
         switch reader {
-        case .csv, .epoch, .openLLMLeaderboard: path = folder + "/observations.csv"
-        case .json, .hfModels, .map: path = folder + "/models.json"
-        case .jsonl: path = folder + "/models.jsonl"
+        case .csv, .epoch, .openLLMLeaderboard: load(bytes, as: folder + "/observations.csv")
+        case .hfModels, .map: load(bytes, as: folder + "/models.json")
+        case .json, .jsonl:
+            for entity in ["models", "observations"] { load(bytes, as: folder + "/\(entity).\(reader.rawValue)") }
         }
+    }
+
+    private func load(_ bytes: Data, as path: String) {
         _ = FileManager.default.createFile(atPath: path, contents: bytes)
         do {
             var options = IngestOptions(dryRun: true, skipInvalid: true, observedOn: "2025-06-01")

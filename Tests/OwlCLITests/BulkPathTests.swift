@@ -2,10 +2,11 @@ import Foundation
 import SQLiteDB
 import Testing
 
-/// Observation CSVs load through a bulk path that binds the file's bytes directly; every
-/// other file through the general path. The same rows must give the same database and the
-/// same messages either way, so each case here is loaded as CSV (bulk) and as JSON Lines
-/// (general) and compared.
+/// Observation files (CSV, JSON, JSON Lines) load through a bulk path that binds the file's
+/// bytes directly; every other file, and a CSV read through a column mapping, through the
+/// general path. The same rows must give the same database and the same messages either
+/// way, so each case here is loaded as CSV and as JSON Lines (bulk, from each reader) and
+/// as the CSV through a mapping of each column onto itself (general), and compared.
 @Suite struct BulkPathTests {
     /// Rows as (CSV line, the same row as a JSON object).
     static let awkward: [(csv: String, json: String)] = [
@@ -26,50 +27,56 @@ import Testing
         ("deepseek-ai/DeepSeek-R1,no_metric,2025-06-04,1,", #"{"model": "deepseek-ai/DeepSeek-R1", "metric": "no_metric", "observed_on": "2025-06-04", "value": "1"}"#),
     ]
 
-    private func load(_ rows: [(csv: String, json: String)], extra: [String] = []) throws -> (csv: Run, json: Run, csvRows: [[SQLValue]], jsonRows: [[SQLValue]]) {
-        var results: [(Run, [[SQLValue]])] = []
-        for useCSV in [true, false] {
+    /// One load of the rows: how it ran and the observations it stored.
+    struct Loaded {
+        let run: Run
+        let rows: [[SQLValue]]
+    }
+
+    /// The rows loaded as CSV, as JSON Lines and as the CSV through an identity mapping.
+    private func load(_ rows: [(csv: String, json: String)], extra: [String] = []) throws -> (csv: Loaded, json: Loaded, mapped: Loaded) {
+        let csvText = "model,metric,observed_on,value,source\n" + rows.map(\.csv).joined(separator: "\n") + "\n"
+        let identity = ["model", "metric", "observed_on", "value", "source"].flatMap { ["--column", "\($0)=\($0)"] }
+        var loads: [Loaded] = []
+        for (name, text, mapping) in [("obs.csv", csvText, []), ("obs.jsonl", rows.map(\.json).joined(separator: "\n") + "\n", []),
+                                      ("obs.csv", csvText, identity)] {
             let box = try Sandbox()
             try box.loadFixture()
             // Drop the fixture's own observations so only these rows are compared.
             _ = try Database(path: box.path("owl.sqlite")).run("DELETE FROM observations")
-            let name = useCSV ? "obs.csv" : "obs.jsonl"
-            let text = useCSV
-                ? "model,metric,observed_on,value,source\n" + rows.map(\.csv).joined(separator: "\n") + "\n"
-                : rows.map(\.json).joined(separator: "\n") + "\n"
             try box.write(name, text)
-            let run = try box.run(["ingest", name, "--into", "observations"] + extra)
+            let run = try box.run(["ingest", name, "--into", "observations"] + mapping + extra)
             let stored = try box.rows("""
                 SELECT m.id, mt.id, o.observed_on, o.value, o.source FROM observations o
                 JOIN models m ON m.key = o.model JOIN metrics mt ON mt.key = o.metric ORDER BY 1, 2, 3
                 """)
-            results.append((run, stored))
+            loads.append(Loaded(run: run, rows: stored))
         }
-        return (results[0].0, results[1].0, results[0].1, results[1].1)
+        return (loads[0], loads[1], loads[2])
     }
 
     @Test func awkwardRowsLoadTheSameThroughBothPaths() throws {
-        let (csv, json, csvRows, jsonRows) = try load(Self.awkward)
-        #expect(csv.status == 0, "\(csv.stderr)")
-        #expect(json.status == 0, "\(json.stderr)")
-        #expect(csvRows.count == Self.awkward.count)
-        #expect(csvRows == jsonRows)
-        #expect(csvRows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-06-01"), .real(5e6), .text("Zürich notes")]))
-        #expect(csvRows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-07-01"), .real(-0.25), .text("quoted, with comma")]))
-        #expect(csvRows.contains([.text("deepseek-ai/DeepSeek-R1"), .text("hf_likes"), .text("2025-07-01"), .real(13000), .null]))
+        let (csv, json, mapped) = try load(Self.awkward)
+        for loaded in [csv, json, mapped] { #expect(loaded.run.status == 0, "\(loaded.run.stderr)") }
+        #expect(csv.rows.count == Self.awkward.count)
+        #expect(csv.rows == json.rows)
+        #expect(csv.rows == mapped.rows)
+        #expect(csv.rows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-06-01"), .real(5e6), .text("Zürich notes")]))
+        #expect(csv.rows.contains([.text("meta-llama/Llama-3.1-8B"), .text("hf_downloads_30d"), .text("2025-07-01"), .real(-0.25), .text("quoted, with comma")]))
+        #expect(csv.rows.contains([.text("deepseek-ai/DeepSeek-R1"), .text("hf_likes"), .text("2025-07-01"), .real(13000), .null]))
     }
 
     @Test func invalidRowsGetTheSameMessagesThroughBothPaths() throws {
-        let (csv, json, csvRows, _) = try load(Self.awkward + Self.invalid)
-        #expect(csv.status == 1)
-        #expect(json.status == 1)
-        #expect(csvRows.isEmpty, "a failed file loads nothing")
+        let (csv, json, mapped) = try load(Self.awkward + Self.invalid)
+        for loaded in [csv, json, mapped] { #expect(loaded.run.status == 1) }
+        #expect(csv.rows.isEmpty, "a failed file loads nothing")
         func problems(_ run: Run, _ file: String) -> [String] {
             run.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix(file + ":") }
                 .map { String($0.dropFirst(file.count)) }
         }
-        let fromCSV = problems(csv, "obs.csv"), fromJSON = problems(json, "obs.jsonl")
+        let fromCSV = problems(csv.run, "obs.csv"), fromJSON = problems(json.run, "obs.jsonl")
         #expect(fromCSV.count == 5)
+        #expect(problems(mapped.run, "obs.csv") == fromCSV)
         // The CSV has a header, so each of its lines is one further down.
         #expect(fromCSV.map { $0.drop { $0 != " " } } == fromJSON.map { $0.drop { $0 != " " } })
         #expect(fromCSV.contains(":7: field observed_on: is not a date that exists (got \"2025-02-30\")"))
@@ -77,12 +84,41 @@ import Testing
     }
 
     @Test func skipInvalidKeepsTheSameRowsAndRejectsThroughBothPaths() throws {
-        let (csv, json, csvRows, jsonRows) = try load(Self.awkward + Self.invalid, extra: ["--skip-invalid"])
-        #expect(csv.status == 0, "\(csv.stderr)")
-        #expect(json.status == 0, "\(json.stderr)")
-        #expect(csvRows == jsonRows)
-        #expect(csvRows.count == Self.awkward.count)
-        #expect(csv.stdout.contains("10 read, 5 inserted, 0 updated, 0 unchanged, 5 skipped"), "\(csv.stdout)")
+        let (csv, json, mapped) = try load(Self.awkward + Self.invalid, extra: ["--skip-invalid"])
+        for loaded in [csv, json, mapped] { #expect(loaded.run.status == 0, "\(loaded.run.stderr)") }
+        #expect(csv.rows == json.rows)
+        #expect(csv.rows == mapped.rows)
+        #expect(csv.rows.count == Self.awkward.count)
+        for loaded in [csv, json, mapped] {
+            #expect(loaded.run.stdout.contains("10 read, 5 inserted, 0 updated, 0 unchanged, 5 skipped"), "\(loaded.run.stdout)")
+        }
+    }
+    @Test func jsonObjectsWithEscapesProblemsOrKeysInAnotherOrderLoadAsBefore() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        _ = try Database(path: box.path("owl.sqlite")).run("DELETE FROM observations")
+        // Escapes (undone, loaded), an unknown field and an array value (each parsed whole, a
+        // located problem), keys in another order.
+        try box.write("obs.jsonl", #"""
+            {"model": "deepseek-ai\/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-01", "value": 1, "source": "tab\there"}
+            {"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-02", "valeu": 2}
+            {"model": "deepseek-ai/DeepSeek-R1", "metric": "hf_likes", "observed_on": "2025-06-03", "value": [3]}
+            {"value": 4, "observed_on": "2025-06-04", "metric": "hf_likes", "model": "deepseek-ai/DeepSeek-R1"}
+
+            """#)
+        let failed = try box.run(["ingest", "obs.jsonl", "--into", "observations"])
+        #expect(failed.status == 1)
+        let problems = failed.stderr.split(separator: "\n").filter { $0.hasPrefix("obs.jsonl:") }
+        #expect(problems == [
+            "obs.jsonl:2: field valeu: is not a field of observations; did you mean value?",
+            "obs.jsonl:2: field value: is required",
+            // A field already reported is not reported again as missing.
+            "obs.jsonl:3: field value: must be a single value, not an array or object",
+        ], "\(failed.stderr)")
+        let skipped = try box.run(["ingest", "obs.jsonl", "--into", "observations", "--skip-invalid"])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(try box.rows("SELECT observed_on, value, source FROM observations ORDER BY 1") ==
+                [[.text("2025-06-01"), .real(1), .text("tab\there")], [.text("2025-06-04"), .real(4), .null]])
     }
 
     @Test func reloadingAndChangingRowsCountTheSame() throws {

@@ -68,6 +68,48 @@ private func jsonError(_ bytes: [UInt8], lines: Bool) throws -> String? {
 
 private func jsonError(_ text: String, lines: Bool = false) throws -> String? { try jsonError(Array(text.utf8), lines: lines) }
 
+/// One record as `JSONReader.nextFlat` gives it: a row of cells, or an object parsed whole.
+private struct FlatRead: Equatable, CustomStringConvertible {
+    let line: Int
+    var cells: [String]? = nil
+    var object: [String: JSONValue]? = nil
+    var description: String { "\(line): \(cells.map { "row \($0)" } ?? "object \(object ?? [:])")" }
+}
+
+/// Every record of a JSON file read by `nextFlat` for `fields`, with the given chunk size.
+private func flatReads(_ file: TempFile, lines: Bool, fields: [String], chunkSize: Int = 1 << 20) throws -> [FlatRead] {
+    let reader = JSONReader(source: try ByteSource(path: file.path, chunkSize: chunkSize), jsonLines: lines)
+    var bytes: [UInt8] = [], ends: [Int] = []
+    var reads: [FlatRead] = []
+    while let record = try reader.nextFlat(fields: fields.map { Array($0.utf8) }, cells: &bytes, cellEnds: &ends) {
+        switch record {
+        case .row(let line):
+            let cells = ends.indices.map { String(decoding: bytes[($0 == 0 ? 0 : ends[$0 - 1])..<ends[$0]], as: UTF8.self) }
+            reads.append(FlatRead(line: line, cells: cells))
+        case .object(let line, let object):
+            reads.append(FlatRead(line: line, object: object))
+        }
+    }
+    return reads
+}
+
+private func flatReads(_ text: String, lines: Bool, fields: [String], chunkSize: Int = 1 << 20) throws -> [FlatRead] {
+    try flatReads(try TempFile(text), lines: lines, fields: fields, chunkSize: chunkSize)
+}
+
+/// The error of reading a file with `nextFlat` for the fields a and b, the file named FILE.
+private func flatError(_ bytes: [UInt8], lines: Bool) throws -> String? {
+    let file = try TempFile(bytes)
+    do {
+        _ = try flatReads(file, lines: lines, fields: ["a", "b"])
+        return nil
+    } catch let error as WarehouseError {
+        return error.description.replacingOccurrences(of: file.path, with: "FILE")
+    }
+}
+
+private func flatError(_ text: String, lines: Bool) throws -> String? { try flatError(Array(text.utf8), lines: lines) }
+
 extension ReaderTests {
 @Suite struct CSVReading {
     @Test func quotedFieldsDoubledQuotesAndNewlinesInsideQuotes() throws {
@@ -250,6 +292,83 @@ extension ReaderTests {
         #expect(chunked.map(\.1) == whole.map(\.1))
         #expect(whole[0].1 == ["id": .string("aé"), "v": .number("-12.5e+2")])
         #expect(whole[1].1 == ["id": .string("😀"), "v": .null])
+    }
+
+    @Test func flatObjectsAreReadAsRowsOfTheFields() throws {
+        // Keys in any order; values as written; null and absent fields empty.
+        let text = "{\"b\": \"x y\", \"a\": -12.5e-1, \"c\": true}\n\n{\"a\": null,\"c\":false}\r\n{}\n{\"b\": \"\u{e9}t\u{e9}\", \"a\": 0}"
+        let expected = [
+            FlatRead(line: 1, cells: ["-12.5e-1", "x y", "true"]),
+            FlatRead(line: 3, cells: ["", "", "false"]),
+            FlatRead(line: 4, cells: ["", "", ""]),
+            FlatRead(line: 5, cells: ["0", "été", ""]),
+        ]
+        #expect(try flatReads(text, lines: true, fields: ["a", "b", "c"]) == expected)
+        // Objects cut by the end of every small chunk read the same.
+        for chunkSize in [1, 2, 5] {
+            #expect(try flatReads(text, lines: true, fields: ["a", "b", "c"], chunkSize: chunkSize) == expected)
+        }
+    }
+
+    @Test func escapesInFlatObjectsAreUndone() throws {
+        let text = #"""
+            {"a": "deepseek-ai\/DeepSeek-R1", "b": "say \"hi\"\t\\ \u00e9\ud83d\ude00 \b\f\n\r"}
+            {"a": "\u00e9t\u00e9 été", "b": "\u0000"}
+
+            """#
+        let expected = [
+            FlatRead(line: 1, cells: ["deepseek-ai/DeepSeek-R1", "say \"hi\"\t\\ é😀 \u{8}\u{c}\n\r"]),
+            FlatRead(line: 2, cells: ["été été", "\u{0}"]),
+        ]
+        #expect(try flatReads(text, lines: true, fields: ["a", "b"]) == expected)
+        for chunkSize in [1, 3, 7] {
+            #expect(try flatReads(text, lines: true, fields: ["a", "b"], chunkSize: chunkSize) == expected)
+        }
+    }
+
+    @Test func otherObjectsAreParsedWhole() throws {
+        let text = """
+            [{"\\u0061": "escaped key"},
+             {"a": [1, 2]}, {"d": 1},
+             {"a": {"b": 1}}, {"a": 1}]
+            """
+        #expect(try flatReads(text, lines: false, fields: ["a", "b"]) == [
+            FlatRead(line: 1, object: ["a": .string("escaped key")]),
+            FlatRead(line: 2, object: ["a": .array([.number("1"), .number("2")])]),
+            FlatRead(line: 2, object: ["d": .number("1")]),
+            FlatRead(line: 3, object: ["a": .object(["b": .number("1")])]),
+            FlatRead(line: 3, cells: ["1", ""]),
+        ])
+    }
+
+    @Test func lineBreaksInsideAFlatObjectAreCounted() throws {
+        let text = "[\n{\"a\": 1,\n \"b\": \"x\"},\n{\"a\": 2}\n] x"
+        #expect(try flatError(text, lines: false) == "FILE:5: JSON syntax error: unexpected 'x' after the closing ]")
+        #expect(try flatReads(String(text.dropLast(2)), lines: false, fields: ["a", "b"]) ==
+                [FlatRead(line: 2, cells: ["1", "x"]), FlatRead(line: 4, cells: ["2", ""])])
+    }
+
+    @Test func flatReadingKeepsTheErrors() throws {
+        #expect(try flatError("{\"a\": 1, \"a\": 2}", lines: true) == "FILE:1: JSON syntax error: field \"a\" appears twice in one object")
+        #expect(try flatError("{\"a\": 1}\n{\"a\": 1,\n\"b\": 2}\n", lines: true) ==
+                "FILE:2: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
+        #expect(try flatError("{\"a\": 1}\n{\"a\": 01}", lines: true) == "FILE:2: JSON syntax error: invalid number: leading zeros are not allowed")
+        #expect(try flatError("{\"a\": 1}\n{\"a\": 1", lines: true) ==
+                "FILE:2: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
+        #expect(try flatError("[{\"a\": nul}]", lines: false) == "FILE:1: JSON syntax error: invalid literal; expected null")
+        #expect(try flatError("{\"a\": \"\\x\"}", lines: true) == "FILE:1: JSON syntax error: invalid escape \\'x' in a string")
+        #expect(try flatError("{\"a\": \"\\ud83d\"}", lines: true) == "FILE:1: JSON syntax error: unpaired surrogate in \\u escape")
+        #expect(try flatError("{\"a\": \"\\ude00\"}", lines: true) == "FILE:1: JSON syntax error: invalid \\u escape")
+        #expect(try flatError("{\"a\": \"\\u00g0\"}", lines: true) == "FILE:1: JSON syntax error: invalid \\u escape")
+        #expect(try flatError("{\"a\": \"\\u00e", lines: true) ==
+                "FILE:1: the record is incomplete: the line ends before its object is closed (JSON Lines holds one whole object per line)")
+        #expect(try flatError("{\"a\": 1} x", lines: true) ==
+                "FILE:1: JSON syntax error: unexpected 'x' after the object; JSON Lines holds one object per line")
+    }
+
+    @Test func invalidUTF8InAFlatObjectIsAnError() throws {
+        #expect(try flatError(Array("{\"a\": \"".utf8) + [0xC0, 0xAF] + Array("\"}\n".utf8), lines: true) ==
+                "FILE:1: JSON syntax error: invalid UTF-8 in a string")
     }
 }
 

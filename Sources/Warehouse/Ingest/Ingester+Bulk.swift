@@ -2,21 +2,37 @@ import Foundation
 import SQLiteDB
 
 extension Ingester {
-    /// The bulk path for observation CSVs, the one entity with millions of rows: each row goes
-    /// from the file's bytes to bound parameters with no String or array built for it. Any
-    /// row it is not sure of (odd spacing, a new id, an unusual number, a problem) takes the
-    /// general path, so messages and outcomes are the same.
-    func loadObservationsCSV(_ bytes: sending ByteSource, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
-        let csv = try CSVRecordSource(reader: CSVReader(source: bytes), entity: .observations, source: bytes)
-        // The reader (with `csv` and `bytes` under it) goes to a reading thread; this one keeps
-        // what the header says and the file's name.
-        let header = csv.header, path = bytes.path
-        let reader = PrefetchingRawRows(reader: csv.reader)
+    /// The bulk path for observations, the one entity with millions of rows, in CSV, JSON
+    /// or JSON Lines: each row goes from the file's bytes to bound parameters with no String
+    /// or array built for it. Any row it is not sure of (odd spacing, a new id, an unusual
+    /// number, a problem) takes the general path, so messages and outcomes are the same.
+    func loadObservations(_ bytes: sending ByteSource, format: SourceFormat, into state: FileLoad, tick: (Int, Int64) -> Void) throws {
+        let path = bytes.path
+        let reader: PrefetchingRawRows
+        /// For each field of observations, the cell holding it; how many cells a row has.
+        let columns: [Int?], width: Int
+        /// The row as a record for the general path.
+        let record: (PrefetchingRawRows.Row) -> SourceRecord
+        if format == .csv {
+            let csv = try CSVRecordSource(reader: CSVReader(source: bytes), entity: .observations, source: bytes)
+            // The reader (with `csv` and `bytes` under it) goes to a reading thread; this one
+            // keeps what the header says and the file's name.
+            let header = csv.header
+            reader = PrefetchingRawRows(reader: csv.reader)
+            (columns, width) = (header.columnOfField, header.headerWidth)
+            record = { header.record(from: $0.csvRow()) }
+        } else {
+            // JSON objects come laid out in the entity's field order, one cell per field.
+            let json = JSONRecordSource(reader: JSONReader(source: bytes, jsonLines: format == .jsonl), entity: .observations, source: bytes)
+            reader = PrefetchingRawRows(reader: json)
+            (columns, width) = (Entity.observations.fieldNames.indices.map { $0 }, Entity.observations.fieldNames.count)
+            record = { SourceRecord(entity: .observations, line: $0.line, cells: $0.csvRow().cells, problems: $0.problems) }
+        }
         defer { reader.cancel() }
         let load = try state.load(for: .observations)
         let converter = FieldConverter(entity: .observations)
-        let columns = header.columnOfField  // model, metric, observed_on, value, source
-        // CSVRecordSource refuses a header that lacks a required column; checked again here.
+        // model, metric, observed_on, value, source. CSVRecordSource refuses a header that
+        // lacks a required column; checked again here.
         guard let modelColumn = columns[0], let metricColumn = columns[1], let dateColumn = columns[2], let valueColumn = columns[3] else {
             throw WarehouseError("\(path):1: the header lacks a required column of observations (model, metric, observed_on, value)")
         }
@@ -47,7 +63,7 @@ extension Ingester {
             rows += 1
             if rows & 4095 == 0 { tick(rows, reader.bytesRead) }
             var written: RowWriter.Outcome?
-            if row.cellCount == header.headerWidth,
+            if row.cellCount == width, row.problems.isEmpty,
                let model = try key(row.cell(modelColumn), .models, last: &lastModel, lastKey: &lastModelKey),
                let metric = try key(row.cell(metricColumn), .metrics, last: &lastMetric, lastKey: &lastMetricKey),
                case let date = row.cell(dateColumn), let (year, month, dayOfMonth) = DateText.validComponents(bytes: date),
@@ -83,9 +99,9 @@ extension Ingester {
                 load.counts.read += 1
                 state.count(written, in: load)
             } else {
-                var record = header.record(from: row.csvRow())
-                converter.convert(&record)
-                try state.handle(&record)
+                var general = record(row)
+                converter.convert(&general)
+                try state.handle(&general)
             }
         }
     }

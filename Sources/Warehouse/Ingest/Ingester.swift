@@ -102,8 +102,8 @@ public final class Ingester {
             progress(IngestProgress(file: file, bytesRead: bytesRead, bytesTotal: bytesTotal, rows: rows, seconds: now.timeIntervalSince(started)))
         }
 
-        if file.entity == .observations && file.format == .csv && options.mapping == nil {
-            try loadObservationsCSV(bytes, into: state, tick: tick)
+        if file.entity == .observations && file.format.isInterchange && options.mapping == nil {
+            try loadObservations(bytes, format: file.format, into: state, tick: tick)
             try state.finish { try hashing.result() }
             return
         }

@@ -36,6 +36,41 @@ final class JSONReader {
     private var depth = 0
     private var started = false
     private var finished = false
+    /// `scanFlatObject`'s scratch, kept between objects so no object allocates.
+    private struct FlatScratch {
+        /// Where each field's value is: in the buffer, or in `unescaped` when `escaped`
+        /// (start -1: not seen).
+        var starts: [Int] = [], ends: [Int] = []
+        var escaped: [Bool] = []
+        /// The strings with escapes, undone.
+        var unescaped: [UInt8] = []
+        /// The field of each key position in the last object: files write their keys in one
+        /// order, so a key is usually found at the first guess.
+        var layout: [Int] = []
+
+        /// Ready for an object of `fieldCount` fields, none seen.
+        mutating func start(fieldCount: Int) {
+            if starts.count != fieldCount {
+                (starts, ends, escaped) = (Array(repeating: -1, count: fieldCount), Array(repeating: 0, count: fieldCount),
+                                           Array(repeating: false, count: fieldCount))
+            }
+            for field in 0..<fieldCount {
+                starts[field] = -1
+                ends[field] = 0
+                escaped[field] = false
+            }
+            unescaped.removeAll(keepingCapacity: true)
+        }
+
+        func isPlaced(_ field: Int) -> Bool { starts[field] >= 0 }
+
+        mutating func place(_ field: Int, _ range: Range<Int>, escaped isEscaped: Bool) {
+            starts[field] = range.lowerBound
+            ends[field] = range.upperBound
+            escaped[field] = isEscaped
+        }
+    }
+    private var flatScratch = FlatScratch()
 
     init(source: ByteSource, jsonLines: Bool) {
         self.source = source
@@ -44,6 +79,45 @@ final class JSONReader {
 
     /// The next object and the line it starts on, or nil after the last one.
     func next() throws -> (line: Int, object: [String: JSONValue])? {
+        guard let startLine = try nextRecordStart() else { return nil }
+        return (startLine, try readObject(startLine: startLine))
+    }
+
+    /// The next record of a file of one entity, as `nextFlat` reads it.
+    enum FlatRecord {
+        /// A flat object, whose value texts are laid out in `cells` and `cellEnds`.
+        case row(line: Int)
+        /// Any other object, parsed whole.
+        case object(line: Int, [String: JSONValue])
+    }
+
+    /// The next object as a row of `fields`, or nil after the last one. An object whose keys
+    /// are all among `fields` (each once, none escaped) and whose values are all strings,
+    /// numbers, booleans or null is read straight from the file's bytes: each field's value
+    /// text (a string's contents, escapes undone only where there are any; a number as
+    /// written; `true`, `false`; nothing for null or an absent field) goes into `cells` in
+    /// the order of `fields`, each ending at its
+    /// `cellEnds` entry. Any other object, or one that is not valid, is parsed whole and
+    /// returned as `.object`, with the same errors as `next()`.
+    func nextFlat(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) throws -> FlatRecord? {
+        guard let startLine = try nextRecordStart() else { return nil }
+        while true {
+            switch scanFlatObject(fields: fields, cells: &cells, cellEnds: &cellEnds) {
+            case .row:
+                if jsonLines { try skipSpacesToLineEnd() }
+                return .row(line: startLine)
+            case .needMore:
+                if try source.refill() { continue }
+                fallthrough  // the file ends inside the object: parsed whole, to say how
+            case .other:
+                return .object(line: startLine, try readObject(startLine: startLine))
+            }
+        }
+    }
+
+    /// Moves to the next record (past the array's `[` or the `,` after the last element),
+    /// returning the line it starts on, or nil after the last one.
+    private func nextRecordStart() throws -> Int? {
         if finished { return nil }
         if !started {
             started = true
@@ -62,7 +136,7 @@ final class JSONReader {
                     try expectEnd()
                     return nil
                 }
-                return try nextElement()
+                return line
             }
         }
         if jsonLines {
@@ -71,22 +145,7 @@ final class JSONReader {
                 finished = true
                 return nil
             }
-            let startLine = line
-            let value: JSONValue
-            recordLine = startLine
-            do {
-                value = try parseValue()
-            } catch let error as WarehouseError {
-                // The file ended inside the record: it is incomplete, whatever was expected next.
-                if (try? source.peek()) ?? nil == nil { throw incomplete(startLine) }
-                throw error
-            }
-            recordLine = nil
-            try skipSpacesToLineEnd()
-            guard case .object(let object) = value else {
-                throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
-            }
-            return (startLine, object)
+            return line
         }
         // Between array elements.
         try skipWhitespace()
@@ -99,7 +158,32 @@ final class JSONReader {
         guard byte == UInt8(ascii: ",") else { throw error("expected , or ] after an array element, found \(describe(byte))") }
         source.position += 1
         try skipWhitespace()
-        return try nextElement()
+        return line
+    }
+
+    /// Parses the record that starts here, on `startLine`, which must be an object.
+    private func readObject(startLine: Int) throws -> [String: JSONValue] {
+        guard jsonLines else {
+            guard case .object(let object) = try parseValue() else {
+                throw WarehouseError("\(source.path):\(startLine): expected a JSON object as array element")
+            }
+            return object
+        }
+        let value: JSONValue
+        recordLine = startLine
+        do {
+            value = try parseValue()
+        } catch let error as WarehouseError {
+            // The file ended inside the record: it is incomplete, whatever was expected next.
+            if (try? source.peek()) ?? nil == nil { throw incomplete(startLine) }
+            throw error
+        }
+        recordLine = nil
+        try skipSpacesToLineEnd()
+        guard case .object(let object) = value else {
+            throw WarehouseError("\(source.path):\(startLine): expected a JSON object on this line")
+        }
+        return object
     }
 
     /// Reads a whole file holding one JSON value (a mapping file), with the same errors and
@@ -116,19 +200,236 @@ final class JSONReader {
         return value
     }
 
-    private func nextElement() throws -> (line: Int, object: [String: JSONValue]) {
-        let startLine = line
-        let value = try parseValue()
-        guard case .object(let object) = value else {
-            throw WarehouseError("\(source.path):\(startLine): expected a JSON object as array element")
-        }
-        return (startLine, object)
-    }
-
     private func expectEnd() throws {
         try skipWhitespace()
         if let byte = try source.peek() { throw error("unexpected \(describe(byte)) after the closing ]") }
         finished = true
+    }
+
+    // MARK: Flat objects
+
+    private enum FlatScan { case row, other, needMore }
+
+    /// Reads a flat object (see `nextFlat`) from the buffered bytes into `cells`, moving past
+    /// it. `.other`, consuming nothing, for anything else: a nested value, an escaped,
+    /// unknown or repeated key, an invalid escape, a line break inside a JSON Lines record,
+    /// invalid UTF-8 or a syntax error, which the full parser then reads and reports.
+    /// `.needMore` when the object runs past the buffer and the file goes on.
+    private func scanFlatObject(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) -> FlatScan {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), minus = UInt8(ascii: "-")
+        let jsonLines = self.jsonLines
+        // Local, swapped back at the end: a class's stored arrays would pay a dynamic
+        // exclusivity check at every use.
+        var scratch = FlatScratch()
+        swap(&scratch, &flatScratch)
+        defer { swap(&scratch, &flatScratch) }
+        scratch.start(fieldCount: fields.count)
+        let atEnd = source.atEnd
+        return source.buffer.withUnsafeBufferPointer { buffer -> FlatScan in
+            let end = buffer.count
+            var p = source.position
+            var lineBreaks = 0
+            /// What running out of bytes means: the file goes on, or it ends inside the object.
+            let outOfBytes: FlatScan = atEnd ? .other : .needMore
+
+            /// Skips blanks; false at a line break inside a JSON Lines record.
+            func skipBlanks() -> Bool {
+                while p < end {
+                    switch buffer[p] {
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): p += 1
+                    case UInt8(ascii: "\n"):
+                        if jsonLines { return false }
+                        lineBreaks += 1
+                        p += 1
+                    default: return true
+                    }
+                }
+                return true
+            }
+            /// Skips blanks and then `byte`; nil when it is there, else what to return.
+            func expect(_ byte: UInt8) -> FlatScan? {
+                guard skipBlanks() else { return .other }
+                guard p < end else { return outOfBytes }
+                guard buffer[p] == byte else { return .other }
+                p += 1
+                return nil
+            }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+            func skipDigits() { while p < end && isDigit(buffer[p]) { p += 1 } }
+
+            /// The field the key at `p` names, past its closing quote: the field at this
+            /// position in the last object, or any; nil for any other key.
+            func key(at position: Int) -> Int? {
+                let start = p
+                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
+                guard p < end, buffer[p] == quote else { return nil }
+                let key = UnsafeBufferPointer(rebasing: buffer[start..<p])
+                p += 1
+                if position < scratch.layout.count, case let guess = scratch.layout[position], guess < fields.count,
+                   fields[guess].elementsEqual(key) { return guess }
+                guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
+                if position < scratch.layout.count { scratch.layout[position] = found } else { scratch.layout.append(found) }
+                return found
+            }
+
+            /// A string's contents, from past its opening quote to past its closing one: a
+            /// slice of the buffer, or undone into `scratch.unescaped` when it has escapes.
+            func string(for field: Int) -> FlatScan? {
+                let start = p
+                var ascii = true
+                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 {
+                    if buffer[p] >= 0x80 { ascii = false }
+                    p += 1
+                }
+                guard p < end else { return outOfBytes }
+                if buffer[p] == quote {
+                    guard ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
+                    scratch.place(field, start..<p, escaped: false)
+                    p += 1
+                    return nil
+                }
+                let from = scratch.unescaped.count
+                scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
+                while p < end && buffer[p] != quote {
+                    let byte = buffer[p]
+                    if byte < 0x20 { return .other }
+                    if byte >= 0x80 { ascii = false }
+                    if byte == backslash {
+                        if let failure = escape() { return failure }
+                    } else {
+                        scratch.unescaped.append(byte)
+                        p += 1
+                    }
+                }
+                guard p < end else { return outOfBytes }
+                guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
+                scratch.place(field, from..<scratch.unescaped.count, escaped: true)
+                p += 1
+                return nil
+            }
+
+            /// The escape at `p` undone into `scratch.unescaped`, moving past it.
+            func escape() -> FlatScan? {
+                guard p + 1 < end else { return outOfBytes }
+                let byte: UInt8
+                switch buffer[p + 1] {
+                case quote, backslash, UInt8(ascii: "/"): byte = buffer[p + 1]
+                case UInt8(ascii: "b"): byte = 8
+                case UInt8(ascii: "f"): byte = 12
+                case UInt8(ascii: "n"): byte = 10
+                case UInt8(ascii: "r"): byte = 13
+                case UInt8(ascii: "t"): byte = 9
+                case UInt8(ascii: "u"):
+                    guard end - p >= 6 else { return outOfBytes }
+                    guard var scalar = hex4(buffer, at: p + 2) else { return .other }
+                    var length = 6
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        // A surrogate pair: \uD83D\uDE00.
+                        guard end - p >= 12 else { return outOfBytes }
+                        guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
+                              let low = hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        length = 12
+                    }
+                    guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
+                    scratch.unescaped.append(contentsOf: encoded)
+                    p += length
+                    return nil
+                default: return .other
+                }
+                scratch.unescaped.append(byte)
+                p += 2
+                return nil
+            }
+
+            /// A number as JSON writes it (the full parser's rules), as written.
+            func number(for field: Int) -> FlatScan? {
+                let start = p
+                if buffer[p] == minus { p += 1 }
+                let integer = p
+                skipDigits()
+                guard p < end else { return outOfBytes }
+                guard p > integer, p - integer == 1 || buffer[integer] != UInt8(ascii: "0") else { return .other }
+                if buffer[p] == UInt8(ascii: ".") {
+                    p += 1
+                    let fraction = p
+                    skipDigits()
+                    guard p < end else { return outOfBytes }
+                    guard p > fraction else { return .other }
+                }
+                if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
+                    p += 1
+                    guard p < end else { return outOfBytes }
+                    if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
+                    let exponent = p
+                    skipDigits()
+                    guard p < end else { return outOfBytes }
+                    guard p > exponent else { return .other }
+                }
+                scratch.place(field, start..<p, escaped: false)
+                return nil
+            }
+
+            /// true and false as written; null as nothing, like an absent field.
+            func literal(for field: Int) -> FlatScan? {
+                let word: StaticString
+                switch buffer[p] {
+                case UInt8(ascii: "t"): word = "true"
+                case UInt8(ascii: "f"): word = "false"
+                case UInt8(ascii: "n"): word = "null"
+                default: return .other
+                }
+                let length = word.utf8CodeUnitCount
+                guard end - p >= length else { return outOfBytes }
+                guard word.withUTF8Buffer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }) else { return .other }
+                scratch.place(field, buffer[p] == UInt8(ascii: "n") ? p..<p : p..<(p + length), escaped: false)
+                p += length
+                return nil
+            }
+
+            if let failure = expect(UInt8(ascii: "{")) { return failure }
+            guard skipBlanks() else { return .other }
+            guard p < end else { return outOfBytes }
+            if buffer[p] == UInt8(ascii: "}") {
+                p += 1
+            } else {
+                var position = 0
+                while true {
+                    // A key naming a field not seen yet in this object, then its value.
+                    if let failure = expect(quote) { return failure }
+                    guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
+                    position += 1
+                    if let failure = expect(UInt8(ascii: ":")) { return failure }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    let first = buffer[p]
+                    if first == quote { p += 1 }
+                    let failure = first == quote ? string(for: field)
+                        : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
+                    if let failure { return failure }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    p += 1
+                    if buffer[p - 1] == UInt8(ascii: ",") { continue }
+                    if buffer[p - 1] == UInt8(ascii: "}") { break }
+                    return .other
+                }
+            }
+            cells.removeAll(keepingCapacity: true)
+            cellEnds.removeAll(keepingCapacity: true)
+            for field in fields.indices {
+                let range = scratch.starts[field]..<scratch.ends[field]
+                if scratch.escaped[field] {
+                    cells.append(contentsOf: scratch.unescaped[range])
+                } else if scratch.isPlaced(field) {
+                    cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[range]))
+                }
+                cellEnds.append(cells.count)
+            }
+            source.position = p
+            line += lineBreaks
+            return .row
+        }
     }
 
     // MARK: Values
@@ -257,6 +558,16 @@ final class JSONReader {
         for _ in 0..<4 {
             guard let byte = try source.peek(), let digit = hexDigit(byte) else { throw error("invalid \\u escape") }
             source.position += 1
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// The four hex digits at `position`, or nil.
+    private func hex4(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            guard let digit = hexDigit(buffer[position + offset]) else { return nil }
             value = value << 4 | digit
         }
         return value

@@ -1,6 +1,26 @@
 import Foundation
 
-/// Raw CSV rows (cell bytes, no Strings) read on a second thread in batches, for the bulk
+/// A reader of rows as raw cells, for the bulk load: a CSV file's rows, or a JSON file's
+/// objects laid out as rows of their entity's fields.
+protocol RawRowReader: AnyObject {
+    /// Reads the next row into the properties below; false at end of file.
+    func nextRaw() throws -> Bool
+    /// Every cell's bytes one after another, and where each cell ends.
+    var rawBytes: [UInt8] { get }
+    var cellEnds: [Int] { get }
+    /// The line the row starts on.
+    var rawLine: Int { get }
+    /// What was wrong with the row as read (unknown fields, say); usually none.
+    var rawProblems: [RowProblem] { get }
+    var bytesRead: Int64 { get }
+}
+
+extension CSVReader: RawRowReader {
+    /// A CSV row's problems are found from its cells (their count, their UTF-8).
+    var rawProblems: [RowProblem] { [] }
+}
+
+/// Raw rows (cell bytes, no Strings) read on a second thread in batches, for the bulk
 /// load: the reading thread parses while the caller binds and writes. The reader (and the
 /// file under it) is handed over whole: only the reading thread uses it from then on.
 final class PrefetchingRawRows {
@@ -12,6 +32,8 @@ final class PrefetchingRawRows {
         var firstCell: [Int] = []
         var firstByte: [Int] = []
         var lines: [Int] = []
+        /// The problems of the rows that have any, by row.
+        var problems: [Int: [RowProblem]] = [:]
         var bytesRead: Int64 = 0
         var error: Error?
         var isLast = false
@@ -21,7 +43,7 @@ final class PrefetchingRawRows {
     private let batches: BackgroundBatches<Batch>
     private(set) var bytesRead: Int64 = 0
 
-    init(reader: sending CSVReader, rowsPerBatch: Int = 4096) {
+    init(reader: sending any RawRowReader, rowsPerBatch: Int = 4096) {
         batches = BackgroundBatches {
             var batch = Batch()
             batch.bytes.reserveCapacity(rowsPerBatch * 64)
@@ -31,6 +53,7 @@ final class PrefetchingRawRows {
                         batch.isLast = true
                         break
                     }
+                    if !reader.rawProblems.isEmpty { batch.problems[batch.count] = reader.rawProblems }
                     batch.firstCell.append(batch.cellEnds.count)
                     batch.firstByte.append(batch.bytes.count)
                     batch.lines.append(reader.rawLine)
@@ -55,6 +78,7 @@ final class PrefetchingRawRows {
     /// batch, which stays in place until the body returns.
     struct Row {
         let line: Int
+        let problems: [RowProblem]
         fileprivate let bytes: UnsafeBufferPointer<UInt8>
         fileprivate let ends: Slice<UnsafeBufferPointer<Int>>
         fileprivate let firstByte: Int
@@ -67,7 +91,7 @@ final class PrefetchingRawRows {
             return UnsafeBufferPointer(rebasing: bytes[start..<ends.base[position]])
         }
 
-        /// The row with its cells as Strings, for the general path.
+        /// The row with its cells as Strings, for the general path (invalid UTF-8 marked).
         func csvRow() -> CSVRow {
             CSVRow(line: line, cellCount: cellCount) { index, body in body(cell(index)) }
         }
@@ -84,7 +108,7 @@ final class PrefetchingRawRows {
                     for row in 0..<batch.count {
                         let first = batch.firstCell[row]
                         let last = row + 1 < batch.count ? batch.firstCell[row + 1] : batch.cellEnds.count
-                        try body(Row(line: batch.lines[row], bytes: bytes, ends: ends[first..<last], firstByte: batch.firstByte[row]))
+                        try body(Row(line: batch.lines[row], problems: batch.problems.isEmpty ? [] : batch.problems[row] ?? [], bytes: bytes, ends: ends[first..<last], firstByte: batch.firstByte[row]))
                     }
                 }
             }
