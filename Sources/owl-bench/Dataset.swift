@@ -29,12 +29,18 @@ struct Dataset {
 
     func modelID(_ m: Int) -> String { String(format: "org-%04d/model-%05d", m % organizations, m) }
 
+    /// Whether every file `generate` and `writeJSONForms` write is there from an earlier run.
+    var isComplete: Bool {
+        fileSize(observationsPath) > 0 && FileManager.default.fileExists(atPath: folder + "/extra-observations-v2.marker")
+            && fileSize(observationsJSONLinesPath) > 0 && fileSize(observationsJSONPath) > 0
+    }
+
     /// Writes the four files unless they already exist; returns the number of observations.
     @discardableResult
     func generate() throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let expected = (0..<models).reduce(0) { $0 + Dataset.weeks(of: $1) }
-        if fileSize(observationsPath) > 0 && fileSize(folder + "/extra-observations-v2.marker") >= 0
+        if fileSize(observationsPath) > 0
             && FileManager.default.fileExists(atPath: folder + "/extra-observations-v2.marker") { return expected }
         var text = "id,name,country,kind,hf_namespaces\n"
         for o in 0..<organizations {

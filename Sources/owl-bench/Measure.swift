@@ -33,6 +33,19 @@ func measure(_ executable: String, _ arguments: [String], stdin stdinPath: Strin
     return Measurement(seconds: seconds, peakMemoryBytes: Int(usage.ru_maxrss) * 1024, status: exitStatus)
 }
 
+/// Replaces this process with a fresh run of the same command line. Linux hands a spawned
+/// child the high-water mark of its parent's memory (vfork shares the parent's address space
+/// until exec, and exec records its peak as the child's), so after this process has built
+/// the dataset in memory every child's peak would include it; a fresh process measures the
+/// child alone. Call it only once the files it generated exist, so the new run skips them.
+func restartInFreshProcess() -> Never {
+    print("restarting in a fresh process, so that children's peak memory is theirs alone …")
+    flushStandardOutput()
+    let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", argv)
+    fatalError("cannot restart: \(String(cString: strerror(errno)))")
+}
+
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -77,9 +77,13 @@ struct IngestBench: ParsableCommand {
 
     func run() throws {
         let dataset = Dataset(folder: options.folder, scale: options.scale)
-        print("generating the dataset in \(options.folder) …")
+        if !dataset.isComplete {
+            print("generating the dataset in \(options.folder) …")
+            _ = try dataset.generate()
+            try dataset.writeJSONForms()
+            restartInFreshProcess()
+        }
         let rows = try dataset.generate()
-        try dataset.writeJSONForms()
         print("observations.csv: \(rows) rows, \(megabytes(fileSize(dataset.observationsPath))); "
             + ".jsonl \(megabytes(fileSize(dataset.observationsJSONLinesPath))), .json \(megabytes(fileSize(dataset.observationsJSONPath)))")
 
