@@ -11,11 +11,13 @@ import Testing
         SELECT metric, model, month, amount, covered_days, decreases, early FROM observation_months ORDER BY 1, 2, 3
         """
     static let recomputedLatest = """
-        SELECT o.metric, o.model, o.observed_on, o.value FROM observations o
+        SELECT o.metric, o.model, o.observed_on, o.value,
+               (SELECT min(observed_on) FROM observations WHERE metric = o.metric AND model = o.model)
+        FROM observations o
         WHERE o.observed_on = (SELECT max(observed_on) FROM observations WHERE metric = o.metric AND model = o.model)
         ORDER BY 1, 2
         """
-    static let storedLatest = "SELECT metric, model, observed_on, value FROM observation_latest ORDER BY 1, 2"
+    static let storedLatest = "SELECT metric, model, observed_on, value, first_observed FROM observation_latest ORDER BY 1, 2"
 
     /// The monthly amounts of one metric from the SQL definition, over every observation.
     static func definedMonths(metric: Int64, kind: String, window: Int64?) throws -> String {

@@ -156,6 +156,23 @@ func migrationFiles() throws -> [[SQLValue]] {
         #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
     }
 
+    @Test func observationLatestGainsEachSeriesFirstObservationDate() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        try Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 9 }).migrate(db)
+        try db.execute("""
+            INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
+            INSERT INTO models (key, id, organization, name, released_on) VALUES (1, 'Qwen/A', 'qwen', 'A', '2024-01-01');
+            INSERT INTO metrics (key, id, name, unit, kind) VALUES (3, 'hf_likes', 'Likes', 'likes', 'cumulative');
+            INSERT INTO observations (model, metric, observed_on, value) VALUES (1, 3, '2025-03-01', 5), (1, 3, '2024-02-01', 1), (1, 3, '2025-06-01', 9);
+            INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (3, 1, '2025-06-01', 9);
+            """)
+        try Migrator.embedded.migrate(db)
+        #expect(try db.rows("SELECT observed_on, value, first_observed FROM observation_latest")
+                == [[.text("2025-06-01"), .real(9), .text("2024-02-01")]])
+    }
+
     @Test func aMigrationRunsWithForeignKeysOffAndIsCheckedBeforeItsCommit() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

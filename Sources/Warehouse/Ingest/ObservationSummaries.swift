@@ -28,6 +28,8 @@ final class ObservationSummaries {
     private var isNewPair = false
     private var months = MonthTotals()
     private var latest: (day: Int, value: Double)?
+    /// The run's first observation, yyyymmdd: a new series' first.
+    private var first: Int?
     /// The run's model's release day, read at its first amount.
     private var release: Int?
 
@@ -61,6 +63,7 @@ final class ObservationSummaries {
                 return
             }
             latest = (day, value)
+            if first == nil { first = day }
             let point = MetricSpan.Point(day: number, value: value)
             if let shape = try shape(of: metric) {
                 let release = try self.release ?? Self.release(of: model, in: db)
@@ -75,6 +78,7 @@ final class ObservationSummaries {
         run = pair
         months = MonthTotals()
         latest = nil
+        first = nil
         release = nil
         let stored = try db.cachedStatement("SELECT observed_on, value FROM observation_latest WHERE metric = ? AND model = ?")
         try stored.bind([pair.metric, pair.model])
@@ -107,12 +111,13 @@ final class ObservationSummaries {
         }
         try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
         try organizationMonths.add(months.rows, metric: pair.metric, model: pair.model)
+        // A run that extends a stored series keeps the series' first date (the run is newer).
         let newer = try db.cachedStatement("""
-            INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)
+            INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
             WHERE excluded.observed_on > observed_on
             """)
-        try newer.run([pair.metric, pair.model, Self.dateText(latest.day), latest.value])
+        try newer.run([pair.metric, pair.model, Self.dateText(latest.day), latest.value, Self.dateText(first ?? latest.day)])
     }
 
     private func shape(of metric: Int64) throws -> MetricSpan.Shape? {
@@ -199,8 +204,8 @@ final class ObservationSummaries {
             }
             try addYears(of: months, metric: metric, model: model, in: db)
         }
-        try db.run("INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (?, ?, ?, ?)",
-                   [metric, model, last.date, last.value])
+        try db.run("INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)",
+                   [metric, model, last.date, last.value, rows[0].date])
     }
 
     /// Adds one series' months to its yearly sums (observation_years), one row per year.
