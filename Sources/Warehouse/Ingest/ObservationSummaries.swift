@@ -30,8 +30,10 @@ final class ObservationSummaries {
     private var latest: (day: Int, value: Double)?
     /// The run's first observation, yyyymmdd: a new series' first.
     private var first: Int?
-    /// The run's model's release day, read at its first amount.
-    private var release: Int?
+    /// What the run's model's row says: its release day, and its organization (nil for a
+    /// stub). Read once per model: one model's series of several metrics come one after
+    /// another.
+    private var model: (key: Int64, release: Int, organization: String?)?
 
     private var dirty: Set<Pair> = []
     private let organizationMonths: OrganizationMonths
@@ -66,9 +68,7 @@ final class ObservationSummaries {
             if first == nil { first = day }
             let point = MetricSpan.Point(day: number, value: value)
             if let shape = try shape(of: metric) {
-                let release = try self.release ?? Self.release(of: model, in: db)
-                self.release = release
-                months.add(MetricSpan(shape: shape, release: release, previous: previous, current: point))
+                months.add(MetricSpan(shape: shape, release: try facts(of: model).release, previous: previous, current: point))
             }
             previous = point
         }
@@ -79,7 +79,6 @@ final class ObservationSummaries {
         months = MonthTotals()
         latest = nil
         first = nil
-        release = nil
         let stored = try db.cachedStatement("SELECT observed_on, value FROM observation_latest WHERE metric = ? AND model = ?")
         try stored.bind([pair.metric, pair.model])
         defer { stored.reset() }
@@ -110,7 +109,10 @@ final class ObservationSummaries {
             try write.run([pair.metric, pair.model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
         }
         try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
-        try organizationMonths.add(months.rows, metric: pair.metric, model: pair.model)
+        if !months.rows.isEmpty, let organization = try facts(of: pair.model).organization {
+            organizationMonths.add(months.rows, metric: pair.metric, organization: organization)
+            if organizationMonths.isFull { try organizationMonths.write() }
+        }
         // A run that extends a stored series keeps the series' first date (the run is newer).
         let newer = try db.cachedStatement("""
             INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)
@@ -134,6 +136,17 @@ final class ObservationSummaries {
         case "cumulative": return .cumulative
         default: return nil  // a score is never an amount
         }
+    }
+
+    private func facts(of key: Int64) throws -> (key: Int64, release: Int, organization: String?) {
+        if let model, model.key == key { return model }
+        let lookup = try db.cachedStatement("SELECT released_on, organization, stub FROM models WHERE key = ?")
+        try lookup.bind([key])
+        defer { lookup.reset() }
+        guard try lookup.step() else { throw WarehouseError("model \(key) of an observation is not in models") }
+        let facts = (key, CivilDay.number(lookup.string(at: 0) ?? ""), lookup.int64(at: 2) == 0 ? lookup.string(at: 1) : nil)
+        model = facts
+        return facts
     }
 
     static func release(of model: Int64, in db: Database) throws -> Int {
