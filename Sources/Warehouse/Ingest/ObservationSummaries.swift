@@ -140,17 +140,22 @@ final class ObservationSummaries {
 
     private func facts(of key: Int64) throws -> (key: Int64, release: Int, organization: String?) {
         if let model, model.key == key { return model }
-        let lookup = try db.cachedStatement("SELECT released_on, organization, stub FROM models WHERE key = ?")
-        try lookup.bind([key])
-        defer { lookup.reset() }
-        guard try lookup.step() else { throw WarehouseError("model \(key) of an observation is not in models") }
-        let facts = (key, CivilDay.number(lookup.string(at: 0) ?? ""), lookup.int64(at: 2) == 0 ? lookup.string(at: 1) : nil)
+        let facts = try Self.facts(of: key, in: db)
         model = facts
         return facts
     }
 
+    /// A model's release day and organization (nil for a stub, or a key models lacks).
+    static func facts(of key: Int64, in db: Database) throws -> (key: Int64, release: Int, organization: String?) {
+        let lookup = try db.cachedStatement("SELECT released_on, organization, stub FROM models WHERE key = ?")
+        try lookup.bind([key])
+        defer { lookup.reset() }
+        guard try lookup.step() else { return (key, CivilDay.number(""), nil) }
+        return (key, CivilDay.number(lookup.string(at: 0) ?? ""), lookup.int64(at: 2) == 0 ? lookup.string(at: 1) : nil)
+    }
+
     static func release(of model: Int64, in db: Database) throws -> Int {
-        CivilDay.number(try db.rows("SELECT released_on FROM models WHERE key = ?", [model]).first?[0].textValue ?? "")
+        try facts(of: model, in: db).release
     }
 
     /// yyyymmdd of a `YYYY-MM-DD` date already checked to exist.
