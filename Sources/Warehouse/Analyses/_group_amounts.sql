@@ -52,7 +52,6 @@ edges AS (
     -- The partial months, at most two: the first and the last of the range.
     SELECT CASE WHEN month = (SELECT min(month) FROM pieces) THEN 'first' ELSE 'last' END AS edge,
            month, period_key, ps, pe, ps_text, pe_text,
-           date(ps_text, printf('-%d days', coalesce(:metric_window, 0))) AS lo,
            date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS hi
     FROM pieces WHERE NOT whole
 ),

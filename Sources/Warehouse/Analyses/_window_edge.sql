@@ -1,15 +1,16 @@
 -- The amount and covered days of a window metric in the partial month {edge} ('first' or
 -- 'last' row of edges), per model, from the observations (the definition in _segments.sql).
 -- One range scan of the observations for all measured models at once, in key order, so the
--- lag needs no sort: observations dated from ps − W (predecessors) to pe + W − 1 (the last
--- whose span can reach pe). Gives CTE {edge}_credit (period_key, grp_key, model, amount,
+-- lag needs no sort: observations dated from ps to pe + W − 1 (the last whose span can reach
+-- pe). An observation before ps is not read even as a predecessor: it would only end its
+-- successor's span before ps, which the credit clips at ps anyway. Gives CTE {edge}_credit (period_key, grp_key, model, amount,
 -- covered_days), at whole_credit's grain in _group_amounts.sql (model only with --fill-gaps).
 {edge}_observed AS (
     SELECT o.model, CAST(julianday(o.observed_on) AS INTEGER) AS d, o.value AS v,
            lag(CAST(julianday(o.observed_on) AS INTEGER)) OVER byday AS prev_d
     FROM observations AS o
     WHERE :metric_kind = 'window' AND o.metric = :metric_key AND o.model IN (SELECT model FROM measured)
-      AND o.observed_on BETWEEN (SELECT lo FROM edges WHERE edge = '{edge}') AND (SELECT hi FROM edges WHERE edge = '{edge}')
+      AND o.observed_on BETWEEN (SELECT ps_text FROM edges WHERE edge = '{edge}') AND (SELECT hi FROM edges WHERE edge = '{edge}')
     WINDOW byday AS (PARTITION BY o.model ORDER BY o.observed_on)
 ),
 {edge}_credit AS (
