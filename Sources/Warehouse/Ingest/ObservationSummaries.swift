@@ -25,7 +25,6 @@ final class ObservationSummaries {
     /// The run being credited: its pair, its last observation, its months so far.
     private var run: Pair?
     private var previous: MetricSpan.Point?
-    private var isNewPair = false
     private var months = MonthTotals()
     private var latest: (day: Int, value: Double)?
     /// The run's first observation, yyyymmdd: a new series' first.
@@ -36,6 +35,7 @@ final class ObservationSummaries {
     private var model: (key: Int64, release: Int, organization: String?)?
 
     private var dirty: Set<Pair> = []
+    private var pendingMonths = PendingMonthRows()
     private let organizationMonths: OrganizationMonths
 
     init(db: Database) {
@@ -84,10 +84,8 @@ final class ObservationSummaries {
         defer { stored.reset() }
         if try stored.step(), let date = stored.string(at: 0) {
             previous = MetricSpan.Point(day: CivilDay.number(date), value: stored.double(at: 1))
-            isNewPair = false
         } else {
             previous = nil
-            isNewPair = true
         }
     }
 
@@ -97,17 +95,7 @@ final class ObservationSummaries {
         guard let pair = run, let latest else { run = nil; return }
         run = nil
         guard !dirty.contains(pair) else { return }
-        let write = try db.cachedStatement(isNewPair
-            ? "INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            : """
-              INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)
-              ON CONFLICT (metric, month, model) DO UPDATE SET amount = amount + excluded.amount,
-                  covered_days = covered_days + excluded.covered_days, decreases = decreases + excluded.decreases,
-                  early = early + excluded.early
-              """)
-        for month in months.rows {
-            try write.run([pair.metric, pair.model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
-        }
+        try pendingMonths.add(months.rows, metric: pair.metric, model: pair.model, in: db)
         try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
         if !months.rows.isEmpty, let organization = try facts(of: pair.model).organization {
             organizationMonths.add(months.rows, metric: pair.metric, organization: organization)
@@ -174,6 +162,7 @@ final class ObservationSummaries {
     /// pair that must be recomputed from its observations.
     func flush() throws {
         try closeRun()
+        try pendingMonths.write(in: db)
         try organizationMonths.write()
         for metric in Set(dirty.map(\.metric)) {
             try Self.recompute(metric: metric, models: dirty.filter { $0.metric == metric }.map(\.model), in: db)
@@ -192,20 +181,23 @@ final class ObservationSummaries {
         try db.run("DELETE FROM observation_latest WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         let shape = try shape(of: metric, in: db)
         let read = try db.cachedStatement("SELECT observed_on, value FROM observations WHERE model = ? AND metric = ? ORDER BY observed_on")
+        var pending = PendingMonthRows()
         for model in models {
             try read.bind([model, metric])
             defer { read.reset() }
             let release = try release(of: model, in: db)
             var rows: [(date: String, value: Double)] = []
             while try read.step() { rows.append((read.string(at: 0) ?? "", read.double(at: 1))) }
-            try write(rows, metric: metric, model: model, shape: shape, release: release, in: db)
+            try write(rows, metric: metric, model: model, shape: shape, release: release, months: &pending, in: db)
         }
+        try pending.write(in: db)
         try OrganizationMonths.apply(sign: 1, metric: metric, modelList: list, in: db)
     }
 
     /// Writes one pair's summaries from its observations in date order.
     private static func write(_ rows: [(date: String, value: Double)], metric: Int64, model: Int64,
-                              shape: MetricSpan.Shape?, release: Int, in db: Database) throws {
+                              shape: MetricSpan.Shape?, release: Int, months pending: inout PendingMonthRows,
+                              in db: Database) throws {
         guard let last = rows.last else { return }
         if let shape {
             var months = MonthTotals()
@@ -215,11 +207,7 @@ final class ObservationSummaries {
                 months.add(MetricSpan(shape: shape, release: release, previous: previous, current: point))
                 previous = point
             }
-            let insert = try db.cachedStatement(
-                "INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for month in months.rows {
-                try insert.run([metric, model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
-            }
+            try pending.add(months.rows, metric: metric, model: model, in: db)
             try addYears(of: months, metric: metric, model: model, in: db)
         }
         try db.run("INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)",
@@ -256,6 +244,7 @@ final class ObservationSummaries {
             var pair: Pair?
             var rows: [(date: String, value: Double)] = []
             var shapes: [Int64: MetricSpan.Shape?] = [:]
+            var pending = PendingMonthRows()
             func finish() throws {
                 guard let pair else { return }
                 let metricShape: MetricSpan.Shape?
@@ -266,7 +255,7 @@ final class ObservationSummaries {
                     shapes[pair.metric] = .some(metricShape)
                 }
                 try write(rows, metric: pair.metric, model: pair.model, shape: metricShape,
-                          release: try release(of: pair.model, in: db), in: db)
+                          release: try release(of: pair.model, in: db), months: &pending, in: db)
             }
             while try read.step() {
                 let current = Pair(metric: read.int64(at: 0), model: read.int64(at: 1))
@@ -278,8 +267,44 @@ final class ObservationSummaries {
                 rows.append((read.string(at: 2) ?? "", read.double(at: 3)))
             }
             try finish()
+            try pending.write(in: db)
             try OrganizationMonths.rebuild(in: db)
         }
+    }
+}
+
+/// observation_months rows waiting to be written, written in the table's key order (metric,
+/// month, model). A series' months lie in as many slices of the table as it has months, so
+/// writing each series as it ends visits pages all over the table (at 10x, more than SQLite's
+/// cache holds); a batch sorted by key appends to each slice in one pass. Bounded, so memory
+/// stays flat. A row may add to a stored one: a series a later run or file extends.
+struct PendingMonthRows {
+    private var rows: [(metric: Int64, model: Int64, month: MonthTotals.Row)] = []
+    private let limit: Int
+
+    init(limit: Int = 65_536) {
+        self.limit = limit
+    }
+
+    /// Adds a series' months, writing the batch first when it is full.
+    mutating func add(_ months: [MonthTotals.Row], metric: Int64, model: Int64, in db: Database) throws {
+        if rows.count + months.count > limit { try write(in: db) }
+        for month in months { rows.append((metric, model, month)) }
+    }
+
+    mutating func write(in db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let upsert = try db.cachedStatement("""
+            INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (metric, month, model) DO UPDATE SET amount = amount + excluded.amount,
+                covered_days = covered_days + excluded.covered_days, decreases = decreases + excluded.decreases,
+                early = early + excluded.early
+            """)
+        rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
+        for (metric, model, month) in rows {
+            try upsert.run([metric, model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
+        }
+        rows.removeAll(keepingCapacity: true)
     }
 }
 

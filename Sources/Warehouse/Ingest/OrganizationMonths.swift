@@ -8,49 +8,79 @@ import SQLiteDB
 /// - organizations marked stale (a model moved, or became or stopped being a stub) are
 ///   recomputed from observation_months before the transaction commits.
 final class OrganizationMonths {
-    /// Integers only, so that adding a month (millions per file) hashes no text: the month
-    /// as MonthTotals numbers it, the organization as its position in `organizations`.
-    private struct Key: Hashable {
-        let metric: Int64, month: Int, organization: Int
+    /// Integers only, so that adding a series' months (millions per file) hashes no text:
+    /// the organization is its position in `organizations`.
+    private struct Series: Hashable {
+        let metric: Int64, organization: Int
     }
 
-    /// Upserts waiting to be written, bounded so memory stays flat however many
-    /// organizations a file touches (an entry takes about 60 bytes: 16 MB at the bound, which
-    /// the 10× benchmark's 300,000 organization-months nearly fit).
-    private var pending: [Key: Sum] = [:]
-    private struct Sum {
-        var amount = 0.0, coveredDays = 0
-        mutating func add(_ month: MonthTotals.Row) {
-            amount += month.amount
-            coveredDays += month.coveredDays
+    /// One (metric, organization)'s sums, by month from `first` on, so that a model's series
+    /// adds its months with one hash lookup and no more. `coveredDays` is -1 for a month no
+    /// row was added to: a month whose sums are zero still gets its row, as in the table the
+    /// models' months would give.
+    private struct MonthSums {
+        var first = 0
+        var amounts: [Double] = []
+        var coveredDays: [Int] = []
+
+        /// Adds months given in month order; returns how many months the sums grew by.
+        mutating func add(_ months: [MonthTotals.Row]) -> Int {
+            guard let low = months.first?.index, let high = months.last?.index else { return 0 }
+            var grown = 0
+            if amounts.isEmpty { first = low }
+            if low < first {
+                amounts.insert(contentsOf: repeatElement(0, count: first - low), at: 0)
+                coveredDays.insert(contentsOf: repeatElement(-1, count: first - low), at: 0)
+                grown += first - low
+                first = low
+            }
+            if high >= first + amounts.count {
+                let more = high - (first + amounts.count) + 1
+                amounts.append(contentsOf: repeatElement(0, count: more))
+                coveredDays.append(contentsOf: repeatElement(-1, count: more))
+                grown += more
+            }
+            for month in months {
+                let slot = month.index - first
+                amounts[slot] += month.amount
+                coveredDays[slot] = max(coveredDays[slot], 0) + month.coveredDays
+            }
+            return grown
         }
     }
-    private static let pendingLimit = 262_144
+
+    /// Sums waiting to be written, bounded so memory stays flat however many organizations a
+    /// file touches: 16 bytes a month, 16 MB at the bound. The 10x benchmark's 298,480
+    /// organization-months fit, so a load of it writes them once.
+    private var pending: [Series: MonthSums] = [:]
+    private var pendingMonths = 0
+    private let pendingLimit: Int
     private var organizations: [String] = []
     private var organizationNumbers: [String: Int] = [:]
     private let db: Database
 
-    init(db: Database) {
+    init(db: Database, pendingLimit: Int = 1_048_576) {
         self.db = db
+        self.pendingLimit = pendingLimit
     }
 
-    /// Adds the newly credited months of a series of one of the organization's models.
+    /// Adds the newly credited months (in month order) of a series of one of the
+    /// organization's models.
     func add(_ months: [MonthTotals.Row], metric: Int64, organization id: String) {
         let organization = organizationNumbers[id] ?? {
             organizations.append(id)
             organizationNumbers[id] = organizations.count - 1
             return organizations.count - 1
         }()
-        for month in months {
-            pending[Key(metric: metric, month: month.index, organization: organization), default: Sum()].add(month)
-        }
+        pendingMonths += pending[Series(metric: metric, organization: organization), default: MonthSums()].add(months)
     }
 
     /// Whether the pending sums should be written now, to keep memory bounded.
-    var isFull: Bool { pending.count >= Self.pendingLimit }
+    var isFull: Bool { pendingMonths >= pendingLimit }
 
-    /// Writes the pending sums, in the table's key order: each page of it is then visited
-    /// once, where the dictionary's order would visit pages at random.
+    /// Writes the pending sums in the table's key order (metric, month, organization): each
+    /// page of it is then visited once. Each metric's series are ranked by organization once,
+    /// then walked month by month, so no month is sorted and nothing is copied.
     func write() throws {
         let upsert = try db.cachedStatement("""
             INSERT INTO observation_organization_months (metric, month, organization, amount, covered_days)
@@ -58,18 +88,30 @@ final class OrganizationMonths {
             ON CONFLICT (metric, month, organization) DO UPDATE
             SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
             """)
-        // Organizations ranked by id once, so the sort compares integers.
         var rank = [Int](repeating: 0, count: organizations.count)
         for (position, number) in organizations.indices.sorted(by: { organizations[$0] < organizations[$1] }).enumerated() {
             rank[number] = position
         }
-        let ordered = pending.sorted { a, b in
-            (a.key.metric, a.key.month, rank[a.key.organization]) < (b.key.metric, b.key.month, rank[b.key.organization])
-        }
-        for (key, sum) in ordered {
-            try upsert.run([key.metric, CivilDay.monthText(key.month), organizations[key.organization], sum.amount, sum.coveredDays])
+        let ordered = pending.sorted { ($0.key.metric, rank[$0.key.organization]) < ($1.key.metric, rank[$1.key.organization]) }
+        var start = ordered.startIndex
+        while start < ordered.endIndex {
+            let metric = ordered[start].key.metric
+            let end = ordered[start...].firstIndex { $0.key.metric != metric } ?? ordered.endIndex
+            let series = ordered[start..<end]
+            let firstMonth = series.map(\.value.first).min() ?? 0
+            let lastMonth = series.map { $0.value.first + $0.value.amounts.count - 1 }.max() ?? -1
+            for month in firstMonth..<(lastMonth + 1) {
+                let monthText = CivilDay.monthText(month)
+                for (key, sums) in series where sums.amounts.indices.contains(month - sums.first) {
+                    let slot = month - sums.first
+                    guard sums.coveredDays[slot] >= 0 else { continue }
+                    try upsert.run([metric, monthText, organizations[key.organization], sums.amounts[slot], sums.coveredDays[slot]])
+                }
+            }
+            start = end
         }
         pending.removeAll(keepingCapacity: true)
+        pendingMonths = 0
     }
 
     /// Adds (sign 1) or subtracts (sign -1) the stored months of some models of one metric,
