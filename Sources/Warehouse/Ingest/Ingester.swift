@@ -58,11 +58,15 @@ public final class Ingester {
         // CHECK constraints would only repeat that work (the CHECK alone costs a third of an
         // insert), so they stay in the schema for other writers and are skipped here.
         // (Outside a transaction only: a dry run keeps every check.)
+        // A file's load is one transaction, so every page it writes is in the WAL until it
+        // commits, and a page that drops out of SQLite's cache (2 MB by default) is looked up
+        // again in a WAL that grows with the file: 32 MB keeps the pages a load keeps coming
+        // back to (the slices of the summaries it appends to) at hand.
         let bulk = file.entity == .observations && !db.isInTransaction
-        if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON") }
+        if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA cache_size = -32768") }
         // Every load stays in WAL mode, so readers keep answering while it runs.
         defer {
-            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
+            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF; PRAGMA cache_size = -2000") }
         }
         do {
             // One transaction per file; inside an outer transaction (a dry run's, or
