@@ -137,6 +137,7 @@ public final class Warehouse {
         do {
             let db = try Database(path: path, mode: .readOnly)
             _ = try db.scalar("SELECT count(*) FROM sqlite_master")
+            try mapIntoMemory(db)
             return db
         } catch let error as SQLiteError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.code) {
             if path.hasPrefix("file:") { throw error }
@@ -147,8 +148,19 @@ public final class Warehouse {
             }
             let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
                 .replacingOccurrences(of: "#", with: "%23")
-            return try Database(path: "file:\(escaped)?immutable=1", mode: .readOnly)
+            let db = try Database(path: "file:\(escaped)?immutable=1", mode: .readOnly)
+            try mapIntoMemory(db)
+            return db
         }
+    }
+
+    /// Reads the file through a memory map (up to 2 GB, SQLite's usual limit): an analysis
+    /// seeks into pages all over the observations, and each page read through the map is one
+    /// copy and one system call fewer (coverage in the benchmark, warm: 0.50 s to 0.47 s, all
+    /// of it system time). Reading connections only: a load's peak memory would count the
+    /// mapped pages it touches.
+    private static func mapIntoMemory(_ db: Database) throws {
+        try db.execute("PRAGMA mmap_size = 2147418112")
     }
 
     /// True when the file system holding `path` has no free space left.

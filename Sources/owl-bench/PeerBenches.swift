@@ -142,7 +142,7 @@ struct AnalysesBench: ParsableCommand {
 
     private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
         let (path, _) = try preparedDatabase(options)
-        let warehouse = try Warehouse(path: path)
+        let warehouse = try Warehouse.openForReading(path: path)  // as `owl query` opens it
         let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
         let peerCases = cases.map { test -> [String: Any] in
             ["label": test.label, "name": test.name, "checksum": test.checksum,
@@ -206,7 +206,7 @@ struct AnalysesBench: ParsableCommand {
             guard run.status == 0 else { throw BenchError("owl could not load the forest") }
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
-        let warehouse = try Warehouse(path: path)
+        let warehouse = try Warehouse.openForReading(path: path)
         let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
         let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
