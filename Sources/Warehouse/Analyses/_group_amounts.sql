@@ -57,12 +57,15 @@ edges AS (
 ),
 measured AS MATERIALIZED (
     -- The models counted: those with an observation of the metric, with their group, the
-    -- group as a number for cheap grouping (a model's own key when groups are models), and
-    -- the unit the group is made of (the model, or its organization: every other group is
-    -- a set of organizations).
-    SELECT model, last_observed, r, grp, unit,
-           CASE {group_by} WHEN 'model' THEN model ELSE dense_rank() OVER (ORDER BY grp) END AS grp_key
+    -- group as a number for cheap grouping, and the unit the group is made of (the model, or
+    -- its organization: every other group is a set of organizations). The number is the
+    -- model's key, the organization's rowid, or a country's two capital letters (the schema
+    -- checks them) as one integer: no sort, where ranking the groups sorted every model.
+    -- A kind stays text: there are five.
+    SELECT model, last_observed, r, grp, unit, grp_key
     FROM (SELECT l.model, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
+                 CASE {group_by} WHEN 'model' THEN l.model WHEN 'organization' THEN org.rowid WHEN 'kind' THEN org.kind
+                          ELSE unicode(org.country) * 128 + unicode(substr(org.country, 2)) END AS grp_key,
                  CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
                           ELSE org.country END AS grp,
                  CASE {group_by} WHEN 'model' THEN l.model ELSE m.organization END AS unit
