@@ -32,8 +32,9 @@ import Testing
         // Day numbers are julianday integers: date(n + 0.5) is their date.
         return """
             WITH RECURSIVE bounds AS (
-                SELECT DISTINCT model, 0 AS part, 0 AS ps, 0 AS pe, '0000-01-01' AS lo, '9999-12-31' AS hi
-                FROM observations WHERE metric = \(metric)
+                SELECT DISTINCT o.model, 0 AS part, CAST(julianday(m.released_on) AS INTEGER) AS r,
+                       '0000-01-01' AS lo, '9999-12-31' AS hi
+                FROM observations AS o JOIN models AS m ON m.key = o.model WHERE o.metric = \(metric)
             ),
             \(definition),
             pieces (model, r, s, e, seg_end, rate) AS (

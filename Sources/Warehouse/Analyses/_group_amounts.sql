@@ -62,8 +62,8 @@ measured AS MATERIALIZED (
     -- model's key, the organization's rowid, or a country's two capital letters (the schema
     -- checks them) as one integer: no sort, where ranking the groups sorted every model.
     -- A kind stays text: there are five.
-    SELECT model, last_observed, r, grp, unit, grp_key
-    FROM (SELECT l.model, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
+    SELECT model, first_observed, last_observed, r, grp, unit, grp_key
+    FROM (SELECT l.model, l.first_observed, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
                  CASE {group_by} WHEN 'model' THEN l.model WHEN 'organization' THEN org.rowid WHEN 'kind' THEN org.kind
                           ELSE unicode(org.country) * 128 + unicode(substr(org.country, 2)) END AS grp_key,
                  CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
@@ -81,17 +81,20 @@ measured AS MATERIALIZED (
 ,
 bounds AS (
     -- A cumulative metric's partial months: each model's observations from the one before
-    -- the month to the one after it. A model released after the month has nothing in it,
-    -- unless it was observed before its release (inconsistent data, looked up only then).
-    SELECT s.model, e.month AS part, e.ps, e.pe,
-           coalesce((SELECT max(o.observed_on) FROM observations AS o
-                     WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text), '0000-01-01') AS lo,
-           coalesce((SELECT min(o.observed_on) FROM observations AS o
-                     WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text), '9999-12-31') AS hi
+    -- the month to the one after it, with the model's group and the month's period carried
+    -- along. A model released after the month has nothing in it, unless it was observed
+    -- before its release (inconsistent data). Its first and last observation dates spare
+    -- the seeks for the one before and the one after when there is none.
+    SELECT s.model, s.r, s.grp_key, e.month AS part, e.period_key, e.ps, e.pe,
+           CASE WHEN s.first_observed >= e.ps_text THEN '0000-01-01'
+                ELSE (SELECT max(o.observed_on) FROM observations AS o
+                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text) END AS lo,
+           CASE WHEN s.last_observed <= e.pe_text THEN '9999-12-31'
+                ELSE (SELECT min(o.observed_on) FROM observations AS o
+                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text) END AS hi
     FROM edges AS e JOIN measured AS s
     WHERE :metric_kind = 'cumulative' AND s.last_observed >= e.ps_text
-      AND (s.r <= e.pe OR EXISTS (SELECT 1 FROM observations AS o
-                                  WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on <= e.pe_text))
+      AND (s.r <= e.pe OR s.first_observed <= e.pe_text)
 ),
 -- @include _segments
 ,
@@ -162,10 +165,10 @@ edge_credit AS (
     UNION ALL
     SELECT period_key, grp_key, model, amount, covered_days FROM last_credit
     UNION ALL
-    SELECT e.period_key, s.grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN s.model END,
-           sum(g.rate * max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps) + 1)),
-           sum(max(0, min(g.seg_end, g.pe) - max(g.seg_start, g.ps, g.r) + 1))
-    FROM segments AS g JOIN edges AS e ON e.month = g.part JOIN measured AS s ON s.model = g.model
+    SELECT period_key, grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN model END,
+           sum(rate * max(0, min(seg_end, pe) - max(seg_start, ps) + 1)),
+           sum(max(0, min(seg_end, pe) - max(seg_start, ps, r) + 1))
+    FROM segments
     GROUP BY 1, 2, 3
 ),
 units AS (

@@ -13,24 +13,23 @@
 -- Ingest keeps these spans' monthly sums in observation_months (ObservationSummaries.swift,
 -- held equal to this by SummaryTests).
 --
--- Needs a CTE bounds (model, part, ps, pe, lo, hi): the observations of `model` dated lo …
--- hi are read (they must include every observation whose span can reach days ps … pe of
--- `part`, and the one before the first of them); gives segments (model, part, ps, pe, r,
--- seg_start, seg_end, rate, decrease, early), days as julianday integers.
+-- Needs a CTE bounds (model, part, r, lo, hi, and any columns the includer wants carried
+-- along): the observations of `model` dated lo … hi are read (they must include every
+-- observation whose span can reach the days of `part` that matter, and the one before the
+-- first of them); r is the model's release day. Gives segments: bounds' columns and
+-- seg_start, seg_end, rate, decrease, early, days as julianday integers.
 observed AS (
-    SELECT b.model, b.part, b.ps, b.pe, CAST(julianday(m.released_on) AS INTEGER) AS r,
-           CAST(julianday(o.observed_on) AS INTEGER) AS d, o.value AS v
+    SELECT b.*, CAST(julianday(o.observed_on) AS INTEGER) AS d, o.value AS v
     FROM bounds AS b
-    JOIN models AS m ON m.key = b.model
     JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_on BETWEEN b.lo AND b.hi
 ),
 stepped AS (
-    SELECT model, part, ps, pe, r, d, v, lag(d) OVER byday AS prev_d, lag(v) OVER byday AS prev_v
+    SELECT *, lag(d) OVER byday AS prev_d, lag(v) OVER byday AS prev_v
     FROM observed
     WINDOW byday AS (PARTITION BY model, part ORDER BY d)
 ),
 segments AS (
-    SELECT model, part, ps, pe, r, d AS seg_end,
+    SELECT *, d AS seg_end,
            CASE :metric_kind WHEN 'window'
                THEN max(d - :metric_window + 1, coalesce(prev_d + 1, 0), CASE WHEN r <= d THEN r ELSE 0 END)
                ELSE coalesce(prev_d + 1, min(r, d)) END AS seg_start,
