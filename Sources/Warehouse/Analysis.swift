@@ -173,6 +173,7 @@ public struct Analysis: Decodable, Sendable {
     }
 
     private func prepare(_ sql: String, on db: Database, arguments: [String: String], today: String) throws -> Statement {
+        try PartialCredit.define(on: db)
         let statement = try db.prepare(sql)
         for parameter in parameters {
             let raw = arguments[parameter.name] ?? (parameter.default == "today" ? today : parameter.default)

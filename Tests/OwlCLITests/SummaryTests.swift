@@ -3,9 +3,9 @@ import SQLiteDB
 import Testing
 
 /// observation_latest and observation_months must always equal what the observations say,
-/// whichever way the observations arrived. observation_months is held to the SQL definition
-/// (Sources/Warehouse/Analyses/_segments.sql, read from the source tree) split into calendar
-/// months here, in the test.
+/// whichever way the observations arrived. observation_months is held to the definition
+/// written in SQL here (`segments`), independently of the Swift that ingest and the analyses
+/// use (MetricSpan.swift), and split into calendar months here too.
 @Suite struct SummaryTests {
     static let storedMonths = """
         SELECT metric, model, month, amount, covered_days, decreases, early FROM observation_months ORDER BY 1, 2, 3
@@ -19,13 +19,52 @@ import Testing
         """
     static let storedLatest = "SELECT metric, model, observed_on, value, first_observed FROM observation_latest ORDER BY 1, 2"
 
+    /// owl's definition in SQL, over a CTE `bounds` the query gives.
+    static let segments = """
+        -- How much of a metric fell on each day (README, "Measures"), in SQL.
+        -- Each observation is credited to a span of days at a constant daily rate:
+        --   window metric of W days, model released on day r, observations d1 < d2 < … (whole days):
+        --     observation i counts the days max(r, d_i − W + 1) … d_i, L_i = min(W, d_i − r + 1) of
+        --     them, so its rate is v_i / L_i; it is credited only for the days no earlier
+        --     observation covered: (max(d_{i−1}, d_i − W, r − 1), d_i]. Dated before its model's
+        --     release (inconsistent data), it ignores r: L_i = W.
+        --   cumulative metric (a running total from 0 on release): the curve through (r − 1, 0),
+        --     (d1, c1), …, (dn, cn) is linear between points, so observation i is credited
+        --     (c_i − c_{i−1}) / (d_i − d_{i−1}) a day over (d_{i−1}, d_i]; the first over
+        --     (r − 1, d1] (with r taken as d1 when the first observation predates the release).
+        -- The amount in days [a, b] is the sum of rate × the days of each span inside [a, b].
+        -- The SQL twin of MetricSpan.swift, written apart from it: ingest keeps these spans' monthly
+        -- sums in observation_months, and SummaryTests hold the two equal.
+        --
+        -- Needs a CTE bounds (model, part, r, lo, hi): the observations of `model` dated lo … hi
+        -- are read; r is the model's release day. Gives segments: bounds' columns and seg_start,
+        -- seg_end, rate, decrease, early, days as julianday integers.
+        observed AS (
+            SELECT b.*, CAST(julianday(o.observed_on) AS INTEGER) AS d, o.value AS v
+            FROM bounds AS b
+            JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_on BETWEEN b.lo AND b.hi
+        ),
+        stepped AS (
+            SELECT *, lag(d) OVER byday AS prev_d, lag(v) OVER byday AS prev_v
+            FROM observed
+            WINDOW byday AS (PARTITION BY model, part ORDER BY d)
+        ),
+        segments AS (
+            SELECT *, d AS seg_end,
+                   CASE :metric_kind WHEN 'window'
+                       THEN max(d - :metric_window + 1, coalesce(prev_d + 1, 0), CASE WHEN r <= d THEN r ELSE 0 END)
+                       ELSE coalesce(prev_d + 1, min(r, d)) END AS seg_start,
+                   CASE :metric_kind WHEN 'window'
+                       THEN v / CASE WHEN r <= d THEN min(:metric_window, d - r + 1) ELSE :metric_window END
+                       ELSE (v - coalesce(prev_v, 0)) / (d - coalesce(prev_d, min(r, d) - 1)) END AS rate,
+                   coalesce(:metric_kind = 'cumulative' AND v < prev_v, 0) AS decrease,
+                   r > d AS early
+            FROM stepped
+        )
+        """
+
     /// The monthly amounts of one metric from the SQL definition, over every observation.
     static func definedMonths(metric: Int64, kind: String, window: Int64?) throws -> String {
-        let file = packageRoot.appending(path: "Sources/Warehouse/Analyses/_segments.sql")
-        guard let segments = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing \(file.path)")
-            return ""
-        }
         let definition = segments.replacingOccurrences(of: ":metric_key", with: String(metric))
             .replacingOccurrences(of: ":metric_kind", with: "'\(kind)'")
             .replacingOccurrences(of: ":metric_window", with: window.map(String.init) ?? "NULL")

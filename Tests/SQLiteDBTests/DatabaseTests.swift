@@ -344,3 +344,43 @@ final class TemporaryDatabase {
         #expect(try t.db.cachedStatement("SELECT 1") !== first)
     }
 }
+
+@Suite struct AggregateFunctionTests {
+    /// How many aggregates are alive, so the test can see every group's state released.
+    final class Tally {
+        var live = 0
+    }
+
+    /// A weighted mean: enough state per group to show groups are kept apart.
+    final class WeightedMean: SQLAggregate {
+        private let tally: Tally
+        private var total = 0.0, weight = 0.0
+        init(_ tally: Tally) {
+            self.tally = tally
+            tally.live += 1
+        }
+        deinit { tally.live -= 1 }
+        func step(_ arguments: AggregateArguments) {
+            total += arguments.double(0) * arguments.double(1)
+            weight += arguments.double(1)
+        }
+        func result() -> SQLValue { .real(total / weight) }
+    }
+
+    @Test func eachGroupGetsItsOwnStateAndAnEmptyGroupIsNull() throws {
+        let t = try TemporaryDatabase()
+        let tally = Tally()
+        try t.db.defineAggregate("weighted_mean", argumentCount: 2) { WeightedMean(tally) }
+        try t.db.execute("CREATE TABLE t (g TEXT, v REAL, w REAL); INSERT INTO t VALUES ('a', 1, 1), ('b', 10, 3), ('a', 4, 2), ('b', 2, 1)")
+        #expect(try t.db.rows("SELECT g, weighted_mean(v, w) FROM t GROUP BY g ORDER BY g")
+                == [[.text("a"), .real(3)], [.text("b"), .real(8)]])
+        #expect(try t.db.scalar("SELECT weighted_mean(v, w) FROM t WHERE g = 'none'") == .null)
+        #expect(tally.live == 0, "every group's state is released once its result is taken")
+    }
+
+    @Test func aWrongArgumentCountFailsToPrepare() throws {
+        let t = try TemporaryDatabase()
+        try t.db.defineAggregate("weighted_mean", argumentCount: 2) { WeightedMean(Tally()) }
+        #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT weighted_mean(1)") }
+    }
+}

@@ -1,6 +1,6 @@
 -- Each group's amount of a window or cumulative metric in the range :from … :to, per
 -- period (:period month, quarter or year; NULL: one period, all), with its coverage, under
--- the definition in _segments.sql. Groups are {group_by}, a value the includer gives
+-- the definition in MetricSpan.swift. Groups are {group_by}, a value the includer gives
 -- (`-- @include _group_amounts group_by=:by`): 'model' (the model id), 'organization',
 -- 'kind', or else the country. Whole months come from the monthly summaries in one slice
 -- (per organization, or per model: see grain); only the partial months at the range's edges
@@ -52,7 +52,7 @@ edges AS (
     -- The partial months, at most two: the first and the last of the range.
     SELECT CASE WHEN month = (SELECT min(month) FROM pieces) THEN 'first' ELSE 'last' END AS edge,
            month, period_key, ps, pe, ps_text, pe_text,
-           date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS hi
+           date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS window_end
     FROM pieces WHERE NOT whole
 ),
 measured AS MATERIALIZED (
@@ -75,29 +75,42 @@ measured AS MATERIALIZED (
           -- A stub (a base known only by name) has no release date, so no days to count.
           WHERE l.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from))
 ),
--- @include _window_edge edge=first
-,
--- @include _window_edge edge=last
-,
 bounds AS (
-    -- A cumulative metric's partial months: each model's observations from the one before
-    -- the month to the one after it, with the model's group and the month's period carried
-    -- along. A model released after the month has nothing in it, unless it was observed
-    -- before its release (inconsistent data). Its first and last observation dates spare
-    -- the seeks for the one before and the one after when there is none.
+    -- Each measured model's observations that can credit a partial month, with its group and
+    -- release day and the month's period carried along: for a window metric those dated from
+    -- the month's first day to W − 1 days after its last (an observation before the month
+    -- only ends its successor's span before the month, where the credit clips it anyway);
+    -- for a cumulative one, from the observation before the month to the one after it (its
+    -- first and last observation dates spare the seeks when there is none). A model last
+    -- observed before the month has nothing in it, nor does one released and first observed
+    -- after it.
     SELECT s.model, s.r, s.grp_key, e.month AS part, e.period_key, e.ps, e.pe,
-           CASE WHEN s.first_observed >= e.ps_text THEN '0000-01-01'
+           CASE WHEN :metric_kind = 'window' THEN e.ps_text
+                WHEN s.first_observed >= e.ps_text THEN '0000-01-01'
                 ELSE (SELECT max(o.observed_on) FROM observations AS o
                       WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text) END AS lo,
-           CASE WHEN s.last_observed <= e.pe_text THEN '9999-12-31'
+           CASE WHEN :metric_kind = 'window' THEN e.window_end
+                WHEN s.last_observed <= e.pe_text THEN '9999-12-31'
                 ELSE (SELECT min(o.observed_on) FROM observations AS o
                       WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text) END AS hi
     FROM edges AS e JOIN measured AS s
-    WHERE :metric_kind = 'cumulative' AND s.last_observed >= e.ps_text
-      AND (s.r <= e.pe OR s.first_observed <= e.pe_text)
+    WHERE s.last_observed >= e.ps_text
+      AND CASE WHEN :metric_kind = 'window' THEN s.first_observed <= e.window_end
+               ELSE s.r <= e.pe OR s.first_observed <= e.pe_text END
 ),
--- @include _segments
-,
+edge_credit AS (
+    -- The partial months, credited per model by PartialCredit.swift (owl's one definition,
+    -- MetricSpan), then summed at whole_credit's grain.
+    SELECT period_key, grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN model END AS model,
+           sum(amount) AS amount, sum(covered_days) AS covered_days
+    FROM (SELECT b.period_key, b.grp_key, b.model,
+                 owl_partial_amount(:metric_window, b.r, b.ps, b.pe, CAST(julianday(o.observed_on) AS INTEGER), o.value) AS amount,
+                 owl_partial_covered_days(:metric_window, b.r, b.ps, b.pe, CAST(julianday(o.observed_on) AS INTEGER), o.value) AS covered_days
+          FROM bounds AS b
+          JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_on BETWEEN b.lo AND b.hi
+          GROUP BY b.model, b.part)
+    GROUP BY 1, 2, 3
+),
 whole_years AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM pieces WHERE year_whole
 ),
@@ -157,19 +170,6 @@ whole_credit AS (
     WHERE (SELECT by_organization FROM grain) AND o.metric = :metric_key AND p.whole
       AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
     GROUP BY 1, 2
-),
-edge_credit AS (
-    -- The partial months: window metrics from _window_edge.sql, cumulative ones from
-    -- _segments.sql; same grain as whole_credit.
-    SELECT period_key, grp_key, model, amount, covered_days FROM first_credit
-    UNION ALL
-    SELECT period_key, grp_key, model, amount, covered_days FROM last_credit
-    UNION ALL
-    SELECT period_key, grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN model END,
-           sum(rate * max(0, min(seg_end, pe) - max(seg_start, ps) + 1)),
-           sum(max(0, min(seg_end, pe) - max(seg_start, ps, r) + 1))
-    FROM segments
-    GROUP BY 1, 2, 3
 ),
 units AS (
     SELECT DISTINCT unit, grp_key FROM measured WHERE {group_by} <> 'model'

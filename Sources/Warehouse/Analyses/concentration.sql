@@ -1,5 +1,5 @@
 -- Concentration: HHI and top shares of a window or cumulative metric among groups, per
--- period, from the amounts of _group_amounts (the definition in _segments.sql).
+-- period, from the amounts of _group_amounts (the definition in MetricSpan.swift).
 WITH RECURSIVE
 -- @include _group_amounts group_by=:by
 ,

@@ -1,5 +1,5 @@
 -- Coverage: how many of each group's model-days in a range an observation of the metric
--- covers (the definition in _segments.sql), to find the gaps behind a share.
+-- covers (the definition in MetricSpan.swift), to find the gaps behind a share.
 WITH RECURSIVE
 -- @include _group_amounts group_by=:by
 SELECT grp AS "group", models, model_days, covered_days,

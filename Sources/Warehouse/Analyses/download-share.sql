@@ -1,5 +1,5 @@
 -- Download share: each group's amount of a window or cumulative metric in a date range
--- (the definition in _segments.sql), per period, with the coverage behind it.
+-- (the definition in MetricSpan.swift), per period, with the coverage behind it.
 WITH RECURSIVE
 -- @include _group_amounts group_by=:by
 ,

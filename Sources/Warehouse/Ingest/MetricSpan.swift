@@ -1,6 +1,8 @@
 /// owl's one definition of how much of a metric fell on each day (README, "Measures"), for
-/// one observation: the days it is credited for and its amount per day. The SQL twin is
-/// Analyses/_segments.sql; SummaryTests hold the two equal.
+/// one observation: the days it is credited for and its amount per day. Ingest caches its
+/// monthly sums (ObservationSummaries) and analyses credit the partial months at a range's
+/// edges through it (PartialCredit); SummaryTests hold the cache to a twin written in SQL,
+/// and MeasurePropertyTests hold the analyses to a day-by-day reference.
 ///
 /// - A window metric of W days: observation i counts the days max(r, d_i − W + 1) … d_i,
 ///   L_i = min(W, d_i − r + 1) of them, at v_i / L_i a day, credited only for the days no

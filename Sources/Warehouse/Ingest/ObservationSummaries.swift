@@ -4,7 +4,7 @@ import SQLiteDB
 /// step with the observations one file writes, in the same transaction.
 ///
 /// observation_months caches owl's definition of a metric's amount per calendar month
-/// (`MetricSpan`, the twin of Analyses/_segments.sql). Rows arrive grouped by model and in
+/// (`MetricSpan`). Rows arrive grouped by model and in
 /// date order in practice, so a model's run of new observations is credited as it streams
 /// and written once when the run ends. A series that comes back in a later run of the file
 /// continues from what its earlier run wrote, as a later file would. A model whose new
