@@ -167,6 +167,19 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
 }
 
 @Suite struct MeasureBehaviourTests {
+    // A range that starts on a cumulative series' first observation and ends on its last, both
+    // inside months: there is no observation before the range or after it to read. Released
+    // 2025-01-01: Jan 10 = 100 (10 a day Jan 1–10), Jan 20 = 300 (20 a day Jan 11–20).
+    // Jan 10–15 → 10 + 5 × 20 = 110; Jan 10–20 → 210; Jan 10 – Feb 20 → 210.
+    @Test func aRangeFromTheFirstObservationToTheLast() throws {
+        let box = try Sandbox()
+        try World(models: [.init(id: "m", country: "US", released: "2025-01-01",
+                                 observations: [("2025-01-10", "likes", 100), ("2025-01-20", "likes", 300)])]).load(into: box)
+        #expect(close(try shares(box, metric: "likes", from: "2025-01-10", to: "2025-01-15")["m"]?.value ?? 0, 110))
+        #expect(close(try shares(box, metric: "likes", from: "2025-01-10", to: "2025-01-20")["m"]?.value ?? 0, 210))
+        #expect(close(try shares(box, metric: "likes", from: "2025-01-10", to: "2025-02-20")["m"]?.value ?? 0, 210))
+    }
+
     // Loading the older half of a daily series after the newer half changes its neighbours'
     // spans: the result is the same as an in-order load (example 1's 3000).
     @Test func anOutOfOrderLoadGivesTheSameAmounts() throws {
