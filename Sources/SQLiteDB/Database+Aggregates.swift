@@ -26,9 +26,12 @@ public protocol SQLAggregate: AnyObject {
 }
 
 extension Database {
-    /// Defines an aggregate SQL function on this connection (replacing one of the same name
-    /// and argument count): each group gets a fresh aggregate from `make`.
+    /// Defines an aggregate SQL function on this connection, once: each group gets a fresh
+    /// aggregate from `make`. A second definition of the same name does nothing, so callers
+    /// may define what they need before each use (SQLite refuses to redefine a function while
+    /// a statement runs).
     public func defineAggregate(_ name: String, argumentCount: Int32, _ make: @escaping () -> any SQLAggregate) throws {
+        guard definedAggregates.insert(name).inserted else { return }
         let maker = Unmanaged.passRetained(AggregateMaker(make)).toOpaque()
         let code = sqlite3_create_function_v2(
             handle, name, argumentCount, SQLITE_UTF8 | SQLITE_DETERMINISTIC, maker, nil,
@@ -44,6 +47,7 @@ extension Database {
             },
             { maker in maker.map { Unmanaged<AggregateMaker>.fromOpaque($0).release() } })
         guard code == SQLITE_OK else {
+            definedAggregates.remove(name)
             throw SQLiteError(extendedCode: ResultCode(rawValue: code), message: "cannot define \(name): \(String(cString: sqlite3_errstr(code)))")
         }
     }

@@ -22,6 +22,8 @@ public final class Database {
     var handle: OpaquePointer { connection.handle }
     public let path: String
     private var statementCache: [String: Statement] = [:]
+    /// The aggregate functions `defineAggregate` has defined here.
+    var definedAggregates: Set<String> = []
 
     /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
     /// and WAL journaling for writable connections.

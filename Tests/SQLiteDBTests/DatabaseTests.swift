@@ -384,3 +384,17 @@ final class TemporaryDatabase {
         #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT weighted_mean(1)") }
     }
 }
+
+extension AggregateFunctionTests {
+    /// Analyses define their aggregates before each statement; one may still be running.
+    @Test func definingAgainWhileAStatementRunsIsHarmless() throws {
+        let t = try TemporaryDatabase()
+        let tally = Tally()
+        try t.db.defineAggregate("weighted_mean", argumentCount: 2) { WeightedMean(tally) }
+        try t.db.execute("CREATE TABLE t (v REAL, w REAL); INSERT INTO t VALUES (1, 1), (3, 1)")
+        let running = try t.db.prepare("SELECT v FROM t")
+        #expect(try running.step())
+        try t.db.defineAggregate("weighted_mean", argumentCount: 2) { WeightedMean(tally) }
+        #expect(try t.db.scalar("SELECT weighted_mean(v, w) FROM t") == .real(2))
+    }
+}
