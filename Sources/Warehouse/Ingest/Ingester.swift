@@ -63,10 +63,12 @@ public final class Ingester {
         // again in a WAL that grows with the file: 32 MB keeps the pages a load keeps coming
         // back to (the slices of the summaries it appends to) at hand.
         let bulk = file.entity == .observations && !db.isInTransaction
+        let cacheSize = bulk ? try db.scalar("PRAGMA cache_size")?.integerValue : nil
         if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA cache_size = -32768") }
         // Every load stays in WAL mode, so readers keep answering while it runs.
         defer {
-            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF; PRAGMA cache_size = -2000") }
+            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
+            if let cacheSize { try? db.execute("PRAGMA cache_size = \(cacheSize)") }
         }
         do {
             // One transaction per file; inside an outer transaction (a dry run's, or
