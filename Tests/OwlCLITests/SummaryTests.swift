@@ -233,6 +233,40 @@ import Testing
         #expect(try box.rows("SELECT value FROM observation_latest WHERE model = (SELECT key FROM models WHERE id = '\(r1)') AND metric = (SELECT key FROM metrics WHERE id = 'hf_likes')") == [[.real(400)]])
     }
 
+    /// The bulk path inserts up to 64 rows with one statement when all of them are new, and
+    /// writes them one by one otherwise. A key given twice in the same group of 64, or again
+    /// in a later group, or already stored, must count and summarize as row-by-row writing did.
+    @Test func rowsWrittenManyAtATimeKeepEachRowsOutcome() throws {
+        let box = try Sandbox()
+        try box.loadFixture()
+        let r1 = Self.r1, llama = Self.llama
+        func day(_ offset: Int) -> String {
+            let date = Calendar(identifier: .gregorian).date(byAdding: .day, value: offset, to: Date(timeIntervalSince1970: 1_735_689_600))!
+            return ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        }
+        // 150 daily rows of r1's downloads from 2025-01-01, then llama's likes: row 10 repeats
+        // row 5's key (same group of 64), row 100 repeats row 3's (an earlier group).
+        var lines = (0..<150).map { "\(r1),hf_downloads_30d,\(day($0)),\(1000 + $0 * 10)," }
+        lines[10] = "\(r1),hf_downloads_30d,\(day(5)),7777,"
+        lines[100] = "\(r1),hf_downloads_30d,\(day(3)),8888,"
+        lines += (0..<40).map { "\(llama),hf_likes,\(day($0 * 7)),\(100 + $0 * 3)," }
+        try box.write("a.csv", Self.header + lines.joined(separator: "\n") + "\n")
+        let first = try ingest(box, "a.csv", "--into", "observations")
+        #expect(first.stdout.contains("190 read, 188 inserted, 2 updated, 0 unchanged"), "\(first.stdout)\(first.stderr)")
+        #expect(try box.rows("SELECT o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = '\(r1)' AND o.observed_on IN ('\(day(3))', '\(day(5))') ORDER BY 1")
+                == [[.text(day(3)), .real(8888)], [.text(day(5)), .real(7777)]])
+        try expectConsistent(box, "repeated keys in and across groups")
+        // Half stored (two of them changed), half new.
+        var second = lines[120..<190].map { $0 }
+        second[0] = "\(r1),hf_downloads_30d,\(day(120)),1,"
+        second[69] = "\(llama),hf_likes,\(day(39 * 7)),2,"
+        second += (150..<220).map { "\(r1),hf_downloads_30d,\(day($0)),\(1000 + $0 * 10)," }
+        try box.write("b.csv", Self.header + second.joined(separator: "\n") + "\n")
+        let again = try ingest(box, "b.csv", "--into", "observations")
+        #expect(again.stdout.contains("140 read, 70 inserted, 2 updated, 68 unchanged"), "\(again.stdout)\(again.stderr)")
+        try expectConsistent(box, "a file half stored, half new")
+    }
+
     @Test func rebuildRepairsSummariesLeftBehindByAnotherWriter() throws {
         let box = try Sandbox()
         try box.loadFixture()

@@ -59,52 +59,89 @@ extension Ingester {
             return key
         }
 
-        try reader.forEachRow { row in
+        /// A row the fast path has read and checked, waiting to be inserted with the rows after
+        /// it. Its cells point into the reader's current batch, so the rows waiting are written
+        /// before that batch ends, and before any row takes the general path (which may write
+        /// the same key: rows are written in the file's order).
+        struct Waiting {
+            let row: PrefetchingRawRows.Row
+            let model: Int64, metric: Int64, day: Int, value: Double
+        }
+        var waiting: [Waiting] = []
+        waiting.reserveCapacity(Self.rowsPerInsert)
+        let fieldCount = Int32(Entity.observations.fieldNames.count)
+
+        func bind(_ waiting: Waiting, to statement: Statement, from first: Int32) throws {
+            let row = waiting.row
+            try statement.bind(.integer(waiting.model), at: first)
+            try statement.bind(.integer(waiting.metric), at: first + 1)
+            // Bound in place, not copied. SQLite reads a bound value only while the statement
+            // runs, and it runs before the row's batch in `forEachRow` moves. The pointers stay
+            // bound after the batch is gone, but are never read: every later run of these
+            // statements binds all of its parameters anew first.
+            try statement.bindText(UnsafeRawBufferPointer(row.cell(dateColumn)), at: first + 2, copy: false)
+            try statement.bind(.real(waiting.value), at: first + 3)
+            if let sourceColumn, !row.cell(sourceColumn).isEmpty {
+                try statement.bindText(UnsafeRawBufferPointer(row.cell(sourceColumn)), at: first + 4, copy: false)
+            } else {
+                try statement.bind(.null, at: first + 4)
+            }
+        }
+        func written(_ waiting: Waiting, _ outcome: RowWriter.Outcome) throws {
+            try summaries.record(metric: waiting.metric, model: waiting.model, day: waiting.day, value: waiting.value, outcome: outcome)
+            state.startRecord(line: waiting.row.line)
+            load.counts.read += 1
+            state.count(outcome, in: load)
+        }
+        func takeGeneralPath(_ row: PrefetchingRawRows.Row) throws {
+            var general = record(row)
+            converter.convert(&general)
+            try state.handle(&general)
+        }
+        /// Writes the rows waiting: all at once when all are new (a first load), else one by one.
+        func writeWaiting() throws {
+            guard !waiting.isEmpty else { return }
+            defer { waiting.removeAll(keepingCapacity: true) }
+            let allNew = try load.writer.insertAllNew(rows: waiting.count) { statement in
+                for (index, row) in waiting.enumerated() { try bind(row, to: statement, from: Int32(index) * fieldCount + 1) }
+            }
+            if allNew {
+                for row in waiting { try written(row, .inserted) }
+                return
+            }
+            for row in waiting {
+                let outcome: RowWriter.Outcome
+                do {
+                    outcome = try load.writer.write(insertOnly: options.insertOnly) { try bind(row, to: $0, from: 1) }
+                } catch let error as SQLiteError where error.code == .SQLITE_CONSTRAINT {
+                    try takeGeneralPath(row.row)  // which reports it
+                    continue
+                }
+                try written(row, outcome)
+            }
+        }
+
+        try reader.forEachRow({ row in
             rows += 1
             if rows & 4095 == 0 { tick(rows, reader.bytesRead) }
-            var written: RowWriter.Outcome?
             if row.cellCount == width, row.problems.isEmpty,
                let model = try key(row.cell(modelColumn), .models, last: &lastModel, lastKey: &lastModelKey),
                let metric = try key(row.cell(metricColumn), .metrics, last: &lastMetric, lastKey: &lastMetricKey),
-               case let date = row.cell(dateColumn), let (year, month, dayOfMonth) = DateText.validComponents(bytes: date),
+               let (year, month, dayOfMonth) = DateText.validComponents(bytes: row.cell(dateColumn)),
                let value = Self.plainNumber(row.cell(valueColumn)),
                sourceColumn.map({ Self.isPlainText(row.cell($0)) }) ?? true {
-                do {
-                    written = try load.writer.write(insertOnly: options.insertOnly) { statement in
-                        try statement.bind(.integer(model), at: 1)
-                        try statement.bind(.integer(metric), at: 2)
-                        // Bound in place, not copied. SQLite reads a bound value only while the
-                        // statement runs, and `write` runs it inside this closure, where the row's
-                        // bytes (its batch in `forEachRow`) stay put. The pointers stay bound after
-                        // the batch is gone, but are never read: every later run of these two
-                        // statements binds all five parameters anew first (both `RowWriter.write`s).
-                        try statement.bindText(UnsafeRawBufferPointer(date), at: 3, copy: false)
-                        try statement.bind(.real(value), at: 4)
-                        if let sourceColumn, !row.cell(sourceColumn).isEmpty {
-                            try statement.bindText(UnsafeRawBufferPointer(row.cell(sourceColumn)), at: 5, copy: false)
-                        } else {
-                            try statement.bind(.null, at: 5)
-                        }
-                    }
-                    if let written {
-                        try summaries.record(metric: metric, model: model, day: year * 10_000 + month * 100 + dayOfMonth,
-                                             value: value, outcome: written)
-                    }
-                } catch let error as SQLiteError where error.code == .SQLITE_CONSTRAINT {
-                    written = nil  // the general path reports it
-                }
-            }
-            if let written {
-                state.startRecord(line: row.line)
-                load.counts.read += 1
-                state.count(written, in: load)
+                waiting.append(Waiting(row: row, model: model, metric: metric, day: year * 10_000 + month * 100 + dayOfMonth, value: value))
+                if waiting.count == Self.rowsPerInsert { try writeWaiting() }
             } else {
-                var general = record(row)
-                converter.convert(&general)
-                try state.handle(&general)
+                try writeWaiting()
+                try takeGeneralPath(row)
             }
-        }
+        }, endOfBatch: writeWaiting)
     }
+
+    /// Rows per insert statement on the fast path: 64 × 5 parameters, well under SQLite's
+    /// limit; more rows per statement gain nothing measurable.
+    private static let rowsPerInsert = 64
 
     /// A number written plainly: digits with an optional sign and decimal point. Whole
     /// numbers of up to 15 digits are read here exactly; others through `FieldConverter`.

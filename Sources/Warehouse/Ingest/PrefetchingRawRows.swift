@@ -97,9 +97,10 @@ final class PrefetchingRawRows {
         }
     }
 
-    /// Calls `body` with every row in order. Rows read before a syntax error come first,
+    /// Calls `body` with every row in order, and `endOfBatch` after the last row of each
+    /// batch, while its rows are still valid. Rows read before a syntax error come first,
     /// then the error. Batch by batch, so no row costs more than a pointer to its bytes.
-    func forEachRow(_ body: (Row) throws -> Void) throws {
+    func forEachRow(_ body: (Row) throws -> Void, endOfBatch: () throws -> Void = {}) throws {
         while true {
             let batch = batches.take()
             bytesRead = batch.bytesRead
@@ -110,6 +111,7 @@ final class PrefetchingRawRows {
                         let last = row + 1 < batch.count ? batch.firstCell[row + 1] : batch.cellEnds.count
                         try body(Row(line: batch.lines[row], problems: batch.problems.isEmpty ? [] : batch.problems[row] ?? [], bytes: bytes, ends: ends[first..<last], firstByte: batch.firstByte[row]))
                     }
+                    try endOfBatch()
                 }
             }
             if let error = batch.error { throw error }

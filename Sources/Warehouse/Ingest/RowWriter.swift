@@ -8,24 +8,65 @@ final class RowWriter {
     private let insert: Statement
     private let update: Statement
     private let db: Database
+    private let entity: Entity
+    /// Inserts of several rows at once, by their number of rows.
+    private var multiRowInserts: [Int: Statement] = [:]
 
     init(entity: Entity, db: Database) throws {
         self.db = db
+        self.entity = entity
         let columns = entity.fieldNames
         let keys = entity.keyFields
-        let placeholders = (1...columns.count).map { "?\($0)" }
         func parameter(_ column: String) -> String { "?\(entity.fieldIndex(column) + 1)" }
         let others = columns.filter { !keys.contains($0) }
-        insert = try db.prepare("""
-            INSERT INTO \(entity.rawValue) (\(columns.joined(separator: ", ")))
-            VALUES (\(placeholders.joined(separator: ", ")))
-            ON CONFLICT (\(keys.joined(separator: ", "))) DO NOTHING
-            """)
+        insert = try db.prepare(Self.insertSQL(entity, rows: 1))
         update = try db.prepare("""
             UPDATE \(entity.rawValue) SET \(others.map { "\($0) = \(parameter($0))" }.joined(separator: ", "))
             WHERE \(keys.map { "\($0) = \(parameter($0))" }.joined(separator: " AND "))
               AND (\(others.map { "\($0) IS NOT \(parameter($0))" }.joined(separator: " OR ")))
             """)
+    }
+
+    private static func insertSQL(_ entity: Entity, rows: Int) -> String {
+        let columns = entity.fieldNames
+        let values = (0..<rows).map { row in
+            "(" + columns.indices.map { "?\(row * columns.count + $0 + 1)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            INSERT INTO \(entity.rawValue) (\(columns.joined(separator: ", ")))
+            VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (\(entity.keyFields.joined(separator: ", "))) DO NOTHING
+            """
+    }
+
+    /// Inserts `count` rows with one run of one statement when every one of them is new, and
+    /// returns true. Otherwise (a key already stored or given twice, or any error) it leaves
+    /// the database as it was and returns false, for the caller to write the rows one by one
+    /// and learn each one's outcome. `bind` puts field f of row r at parameter
+    /// r × fields + f + 1. The bulk load writes this way: SQLite's fixed cost per run of a
+    /// statement is about that of inserting a row, and is paid once per batch instead.
+    func insertAllNew(rows count: Int, bind: (Statement) throws -> Void) throws -> Bool {
+        let statement: Statement
+        if let prepared = multiRowInserts[count] {
+            statement = prepared
+        } else {
+            statement = try db.prepare(Self.insertSQL(entity, rows: count))
+            multiRowInserts[count] = statement
+        }
+        let savepoint = try db.cachedStatement("SAVEPOINT owl_rows")
+        let rollback = try db.cachedStatement("ROLLBACK TO owl_rows")
+        let release = try db.cachedStatement("RELEASE owl_rows")
+        try savepoint.run()
+        let inserted: Int
+        do {
+            try bind(statement)
+            inserted = try statement.run()
+        } catch {
+            inserted = -1
+        }
+        if inserted != count { try rollback.run() }
+        try release.run()
+        return inserted == count
     }
 
     /// Writes a row whose values `bind` puts on a statement, by index (?1, ?2, …), straight
