@@ -69,4 +69,24 @@ import SQLiteDB
             ])
         }
     }
+
+    /// Month rows go to SQLite 32 to a statement: a month given twice (a series extended by a
+    /// later run) may fall in one statement, and must still be summed.
+    @Test func monthRowsWrittenManyToAStatementAddUp() throws {
+        try withWarehouse { db in
+            var pending = PendingMonthRows()
+            let months: [MonthTotals.Row] = (0..<40).map { (index: Int) in
+                let text = String(format: "%04d-%02d", 2020 + index / 12, index % 12 + 1)
+                return month(text, amount: Double(index), covered: 1)
+            }
+            try pending.add(months, metric: 1, model: 1, in: db)
+            try pending.add(months, metric: 1, model: 2, in: db)
+            try pending.add([month("2020-03", amount: 0.5, covered: 2)], metric: 1, model: 1, in: db)
+            try pending.write(in: db)
+            #expect(try db.scalar("SELECT count(*) FROM observation_months") == .integer(80))
+            #expect(try db.scalar("SELECT sum(amount) FROM observation_months") == .real(2 * 780 + 0.5))
+            #expect(try db.rows("SELECT amount, covered_days FROM observation_months WHERE model = 1 AND month = '2020-03'")
+                    == [[.real(2.5), .integer(3)]])
+        }
+    }
 }

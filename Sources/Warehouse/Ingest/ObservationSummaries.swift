@@ -294,17 +294,42 @@ struct PendingMonthRows {
 
     mutating func write(in db: Database) throws {
         guard !rows.isEmpty else { return }
-        let upsert = try db.cachedStatement("""
-            INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early) VALUES (?, ?, ?, ?, ?, ?, ?)
+        rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
+        // Many rows per statement: SQLite's fixed cost per run is paid once per group of rows.
+        let group = try db.cachedStatement(Self.upsertSQL(rows: Self.rowsPerUpsert))
+        let single = try db.cachedStatement(Self.upsertSQL(rows: 1))
+        var start = 0
+        while start < rows.count {
+            let statement = rows.count - start >= Self.rowsPerUpsert ? group : single
+            let count = statement === group ? Self.rowsPerUpsert : 1
+            for (offset, (metric, model, month)) in rows[start..<start + count].enumerated() {
+                let first = Int32(offset * 7 + 1)
+                try statement.bind(.integer(metric), at: first)
+                try statement.bind(.integer(model), at: first + 1)
+                try statement.bind(.text(month.month), at: first + 2)
+                try statement.bind(.real(month.amount), at: first + 3)
+                try statement.bind(.integer(Int64(month.coveredDays)), at: first + 4)
+                try statement.bind(.integer(Int64(month.decreases)), at: first + 5)
+                try statement.bind(.integer(Int64(month.early)), at: first + 6)
+            }
+            try statement.run()
+            start += count
+        }
+        rows.removeAll(keepingCapacity: true)
+    }
+
+    private static let rowsPerUpsert = 32
+
+    /// A row already stored (or given twice) takes the sum: a series that a later run or file extends.
+    private static func upsertSQL(rows: Int) -> String {
+        let values = (0..<rows).map { row in "(" + (1...7).map { "?\(row * 7 + $0)" }.joined(separator: ", ") + ")" }
+        return """
+            INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early)
+            VALUES \(values.joined(separator: ", "))
             ON CONFLICT (metric, month, model) DO UPDATE SET amount = amount + excluded.amount,
                 covered_days = covered_days + excluded.covered_days, decreases = decreases + excluded.decreases,
                 early = early + excluded.early
-            """)
-        rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
-        for (metric, model, month) in rows {
-            try upsert.run([metric, model, month.month, month.amount, month.coveredDays, month.decreases, month.early])
-        }
-        rows.removeAll(keepingCapacity: true)
+            """
     }
 }
 
