@@ -96,7 +96,6 @@ final class ObservationSummaries {
         run = nil
         guard !dirty.contains(pair) else { return }
         try pendingMonths.add(months.rows, metric: pair.metric, model: pair.model, in: db)
-        try Self.addYears(of: months, metric: pair.metric, model: pair.model, in: db)
         if !months.rows.isEmpty, let organization = try facts(of: pair.model).organization {
             organizationMonths.add(months.rows, metric: pair.metric, organization: organization)
             if organizationMonths.isFull { try organizationMonths.write() }
@@ -208,31 +207,9 @@ final class ObservationSummaries {
                 previous = point
             }
             try pending.add(months.rows, metric: metric, model: model, in: db)
-            try addYears(of: months, metric: metric, model: model, in: db)
         }
         try db.run("INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)",
                    [metric, model, last.date, last.value, rows[0].date])
-    }
-
-    /// Adds one series' months to its yearly sums (observation_years), one row per year.
-    static func addYears(of months: MonthTotals, metric: Int64, model: Int64, in db: Database) throws {
-        let add = try db.cachedStatement("""
-            INSERT INTO observation_years (metric, model, year, amount, covered_days) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (metric, year, model) DO UPDATE
-            SET amount = amount + excluded.amount, covered_days = covered_days + excluded.covered_days
-            """)
-        var index = 0
-        let rows = months.rows
-        while index < rows.count {
-            let year = rows[index].index / 12
-            var amount = 0.0, covered = 0
-            while index < rows.count && rows[index].index / 12 == year {
-                amount += rows[index].amount
-                covered += rows[index].coveredDays
-                index += 1
-            }
-            try add.run([metric, model, String(rows[index - 1].month.prefix(4)), amount, covered])
-        }
     }
 
     /// The summary tables rebuilt from every observation (after another tool wrote observations, or
@@ -273,11 +250,12 @@ final class ObservationSummaries {
     }
 }
 
-/// observation_months rows waiting to be written, written in the table's key order (metric,
-/// month, model). A series' months lie in as many slices of the table as it has months, so
-/// writing each series as it ends visits pages all over the table (at 10x, more than SQLite's
-/// cache holds); a batch sorted by key appends to each slice in one pass. Bounded, so memory
-/// stays flat. A row may add to a stored one: a series a later run or file extends.
+/// observation_months rows waiting to be written, with the sums of their years
+/// (observation_years), written in each table's key order (metric, month or year, model). A
+/// series' months lie in as many slices of the table as it has months, so writing each
+/// series as it ends visits pages all over the table (at 10x, more than SQLite's cache
+/// holds); a batch sorted by key appends to each slice in one pass. Bounded, so memory stays
+/// flat. A row may add to a stored one: a series a later run or file extends.
 struct PendingMonthRows {
     private var rows: [(metric: Int64, model: Int64, month: MonthTotals.Row)] = []
     private let limit: Int
@@ -292,44 +270,72 @@ struct PendingMonthRows {
         for month in months { rows.append((metric, model, month)) }
     }
 
+    private struct YearKey: Hashable, Comparable {
+        let metric: Int64, year: Int, model: Int64
+        static func < (a: YearKey, b: YearKey) -> Bool { (a.metric, a.year, a.model) < (b.metric, b.year, b.model) }
+    }
+
     mutating func write(in db: Database) throws {
         guard !rows.isEmpty else { return }
         rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
-        // Many rows per statement: SQLite's fixed cost per run is paid once per group of rows.
-        let group = try db.cachedStatement(Self.upsertSQL(rows: Self.rowsPerUpsert))
-        let single = try db.cachedStatement(Self.upsertSQL(rows: 1))
-        var start = 0
-        while start < rows.count {
-            let statement = rows.count - start >= Self.rowsPerUpsert ? group : single
-            let count = statement === group ? Self.rowsPerUpsert : 1
-            for (offset, (metric, model, month)) in rows[start..<start + count].enumerated() {
-                let first = Int32(offset * 7 + 1)
-                try statement.bind(.integer(metric), at: first)
-                try statement.bind(.integer(model), at: first + 1)
-                try statement.bind(.text(month.month), at: first + 2)
-                try statement.bind(.real(month.amount), at: first + 3)
-                try statement.bind(.integer(Int64(month.coveredDays)), at: first + 4)
-                try statement.bind(.integer(Int64(month.decreases)), at: first + 5)
-                try statement.bind(.integer(Int64(month.early)), at: first + 6)
-            }
-            try statement.run()
-            start += count
+        try Self.addRows(rows.count, to: "observation_months", columns: ["metric", "model", "month", "amount", "covered_days", "decreases", "early"],
+                         key: ["metric", "month", "model"], in: db) { statement, index, first in
+            let (metric, model, month) = rows[index]
+            try statement.bind(.integer(metric), at: first)
+            try statement.bind(.integer(model), at: first + 1)
+            try statement.bind(.text(month.month), at: first + 2)
+            try statement.bind(.real(month.amount), at: first + 3)
+            try statement.bind(.integer(Int64(month.coveredDays)), at: first + 4)
+            try statement.bind(.integer(Int64(month.decreases)), at: first + 5)
+            try statement.bind(.integer(Int64(month.early)), at: first + 6)
+        }
+        // Each year holds the sum of its months.
+        var years: [YearKey: (text: Substring, amount: Double, coveredDays: Int)] = [:]
+        for (metric, model, month) in rows {
+            let key = YearKey(metric: metric, year: month.index / 12, model: model)
+            var sums = years[key] ?? (month.month.prefix(4), 0, 0)
+            sums.amount += month.amount
+            sums.coveredDays += month.coveredDays
+            years[key] = sums
+        }
+        let yearKeys = years.keys.sorted()
+        try Self.addRows(yearKeys.count, to: "observation_years", columns: ["metric", "model", "year", "amount", "covered_days"],
+                         key: ["metric", "year", "model"], in: db) { statement, index, first in
+            let key = yearKeys[index]
+            guard let sums = years[key] else { return }
+            try statement.bind(.integer(key.metric), at: first)
+            try statement.bind(.integer(key.model), at: first + 1)
+            try statement.bind(.text(String(sums.text)), at: first + 2)
+            try statement.bind(.real(sums.amount), at: first + 3)
+            try statement.bind(.integer(Int64(sums.coveredDays)), at: first + 4)
         }
         rows.removeAll(keepingCapacity: true)
     }
 
-    private static let rowsPerUpsert = 32
-
-    /// A row already stored (or given twice) takes the sum: a series that a later run or file extends.
-    private static func upsertSQL(rows: Int) -> String {
-        let values = (0..<rows).map { row in "(" + (1...7).map { "?\(row * 7 + $0)" }.joined(separator: ", ") + ")" }
-        return """
-            INSERT INTO observation_months (metric, model, month, amount, covered_days, decreases, early)
-            VALUES \(values.joined(separator: ", "))
-            ON CONFLICT (metric, month, model) DO UPDATE SET amount = amount + excluded.amount,
-                covered_days = covered_days + excluded.covered_days, decreases = decreases + excluded.decreases,
-                early = early + excluded.early
-            """
+    /// Writes `count` rows, 32 to a statement (SQLite's fixed cost per run is paid once per
+    /// group). Every column after the key's adds to a stored row with the same key; a key
+    /// given twice in one statement sums too (the second row meets the first as a conflict).
+    /// `bind` puts row i's columns from parameter `first` on.
+    private static func addRows(_ count: Int, to table: String, columns: [String], key: [String], in db: Database,
+                                bind: (Statement, _ index: Int, _ first: Int32) throws -> Void) throws {
+        let rowsPerStatement = 32
+        func sql(rows: Int) -> String {
+            let values = (0..<rows).map { row in "(" + columns.indices.map { "?\(row * columns.count + $0 + 1)" }.joined(separator: ", ") + ")" }
+            let sums = columns.filter { !key.contains($0) }.map { "\($0) = \($0) + excluded.\($0)" }
+            return """
+                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sums.joined(separator: ", "))
+                """
+        }
+        let group = try db.cachedStatement(sql(rows: rowsPerStatement))
+        let single = try db.cachedStatement(sql(rows: 1))
+        var start = 0
+        while start < count {
+            let (statement, rows) = count - start >= rowsPerStatement ? (group, rowsPerStatement) : (single, 1)
+            for offset in 0..<rows { try bind(statement, start + offset, Int32(offset * columns.count + 1)) }
+            try statement.run()
+            start += rows
+        }
     }
 }
 
