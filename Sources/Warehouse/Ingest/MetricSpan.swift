@@ -94,16 +94,6 @@ enum CivilDay {
         return year * 12 + month - 1
     }
 
-    static func monthStart(_ number: Int) -> Int {
-        let (year, month, _) = components(number)
-        return Self.number(year: year, month: month, day: 1)
-    }
-
-    static func nextMonthStart(_ monthStart: Int) -> Int {
-        let (year, month, _) = components(monthStart)
-        return month == 12 ? number(year: year + 1, month: 1, day: 1) : number(year: year, month: month + 1, day: 1)
-    }
-
     /// `YYYY-MM` of a month index.
     static func monthText(_ index: Int) -> String {
         let year = String(index / 12), month = index % 12 + 1

@@ -52,7 +52,7 @@ final class ObservationSummaries {
         case .updated:
             dirty.insert(pair)
         case .inserted:
-            if dirty.contains(pair) { return }
+            if !dirty.isEmpty && dirty.contains(pair) { return }  // a first load has none: no hashing per row
             let number = CivilDay.number(yyyymmdd: day)
             if pair != run {
                 try closeRun()
@@ -355,14 +355,17 @@ struct MonthTotals {
             rows[row].early += span.isEarly ? 1 : 0
         }
         guard span.start <= span.end else { return }
-        var monthStart = CivilDay.monthStart(span.start)
+        // Month by month from the span's first: one date conversion per span, then arithmetic.
+        var (year, month, _) = CivilDay.components(span.start)
+        var monthStart = CivilDay.number(year: year, month: month, day: 1)
         while monthStart <= span.end {
-            let next = CivilDay.nextMonthStart(monthStart)
+            let (nextYear, nextMonth) = month == 12 ? (year + 1, 1) : (year, month + 1)
+            let next = CivilDay.number(year: nextYear, month: nextMonth, day: 1)
             let first = max(span.start, monthStart), last = min(span.end, next - 1)
-            let row = position(of: CivilDay.monthIndex(monthStart))
+            let row = position(of: year * 12 + month - 1)
             rows[row].amount += span.rate * Double(last - first + 1)
             rows[row].coveredDays += max(0, last - max(first, span.release) + 1)
-            monthStart = next
+            (year, month, monthStart) = (nextYear, nextMonth, next)
         }
     }
 
