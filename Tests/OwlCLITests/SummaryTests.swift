@@ -250,21 +250,22 @@ import Testing
         lines[10] = "\(r1),hf_downloads_30d,\(day(5)),7777,"
         lines[100] = "\(r1),hf_downloads_30d,\(day(3)),8888,"
         lines += (0..<40).map { "\(llama),hf_likes,\(day($0 * 7)),\(100 + $0 * 3)," }
-        try box.write("a.csv", Self.header + lines.joined(separator: "\n") + "\n")
-        let first = try ingest(box, "a.csv", "--into", "observations")
-        #expect(first.stdout.contains("190 read, 188 inserted, 2 updated, 0 unchanged"), "\(first.stdout)\(first.stderr)")
+        /// Loads the rows as a file and expects the counts it reports, then consistent summaries.
+        func load(_ name: String, _ rows: [String], counts: String, _ step: String) throws {
+            try box.write(name, Self.header + rows.joined(separator: "\n") + "\n")
+            let run = try ingest(box, name, "--into", "observations")
+            #expect(run.stdout.contains(counts), "\(run.stdout)\(run.stderr)")
+            try expectConsistent(box, step)
+        }
+        try load("a.csv", lines, counts: "190 read, 188 inserted, 2 updated, 0 unchanged", "repeated keys in and across groups")
         #expect(try box.rows("SELECT o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = '\(r1)' AND o.observed_on IN ('\(day(3))', '\(day(5))') ORDER BY 1")
                 == [[.text(day(3)), .real(8888)], [.text(day(5)), .real(7777)]])
-        try expectConsistent(box, "repeated keys in and across groups")
         // Half stored (two of them changed), half new.
         var second = lines[120..<190].map { $0 }
         second[0] = "\(r1),hf_downloads_30d,\(day(120)),1,"
         second[69] = "\(llama),hf_likes,\(day(39 * 7)),2,"
         second += (150..<220).map { "\(r1),hf_downloads_30d,\(day($0)),\(1000 + $0 * 10)," }
-        try box.write("b.csv", Self.header + second.joined(separator: "\n") + "\n")
-        let again = try ingest(box, "b.csv", "--into", "observations")
-        #expect(again.stdout.contains("140 read, 70 inserted, 2 updated, 68 unchanged"), "\(again.stdout)\(again.stderr)")
-        try expectConsistent(box, "a file half stored, half new")
+        try load("b.csv", second, counts: "140 read, 70 inserted, 2 updated, 68 unchanged", "a file half stored, half new")
     }
 
     @Test func rebuildRepairsSummariesLeftBehindByAnotherWriter() throws {
