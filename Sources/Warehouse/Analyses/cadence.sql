@@ -15,12 +15,16 @@ WITH events AS (
     WHERE r.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND :openness IS NULL
       AND NOT EXISTS (SELECT 1 FROM models AS m WHERE m.release = r.id)
 ),
-grouped AS (
-    SELECT CASE :by WHEN 'country' THEN org.country ELSE org.id END AS grp, e.day, e.is_model
-    FROM events AS e JOIN organizations AS org ON org.id = e.organization
+org_groups AS MATERIALIZED (
+    -- Each organization's group, looked up once per organization rather than once per model.
+    SELECT id, CASE :by WHEN 'country' THEN country ELSE id END AS grp FROM organizations
 ),
 days AS (
-    SELECT grp, day FROM grouped GROUP BY grp, day
+    -- One row per group and release day, with the models released that day (0 for a
+    -- release row alone).
+    SELECT g.grp, e.day, sum(e.is_model) AS models
+    FROM events AS e JOIN org_groups AS g ON g.id = e.organization
+    GROUP BY g.grp, e.day
 ),
 gaps AS (
     SELECT grp, julianday(day) - julianday(lag(day) OVER (PARTITION BY grp ORDER BY day)) AS gap
@@ -40,9 +44,9 @@ medians AS (
     GROUP BY grp
 ),
 per_group AS (
-    SELECT grp, count(DISTINCT day) AS release_days, sum(is_model) AS models,
+    SELECT grp, count(*) AS release_days, sum(models) AS models,
            min(day) AS first_release, max(day) AS last_release
-    FROM grouped GROUP BY grp
+    FROM days GROUP BY grp
 )
 SELECT p.grp AS "group", p.release_days, p.models, p.first_release, p.last_release, md.median_gap_days
 FROM per_group AS p
