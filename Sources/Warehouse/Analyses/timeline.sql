@@ -1,19 +1,32 @@
 -- Timeline: models per release period and group.
+WITH by_month AS (
+    -- Counted per month and organization (or licence class, or architecture) first: a few
+    -- thousand rows, where grouping every model by its period text and its organization's
+    -- country sorted and joined all of them.
+    SELECT substr(m.released_on, 1, 7) AS month,
+           CASE :by
+               WHEN 'openness' THEN m.openness
+               WHEN 'architecture' THEN m.architecture
+               ELSE m.organization
+           END AS unit,
+           count(*) AS models
+    FROM models AS m
+    -- Stubs (bases known only by their id) have no release date of their own.
+    WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND NOT m.stub
+    GROUP BY 1, 2
+)
 SELECT CASE :period
-           WHEN 'month' THEN substr(m.released_on, 1, 7)
-           WHEN 'year' THEN substr(m.released_on, 1, 4)
-           ELSE substr(m.released_on, 1, 4) || '-Q' || ((CAST(substr(m.released_on, 6, 2) AS INTEGER) + 2) / 3)
+           WHEN 'month' THEN b.month
+           WHEN 'year' THEN substr(b.month, 1, 4)
+           ELSE substr(b.month, 1, 4) || '-Q' || ((CAST(substr(b.month, 6, 2) AS INTEGER) + 2) / 3)
        END AS period,
        coalesce(CASE :by
-           WHEN 'organization' THEN m.organization
-           WHEN 'openness' THEN m.openness
-           WHEN 'architecture' THEN m.architecture
-           ELSE org.country
+           WHEN 'organization' THEN b.unit
+           WHEN 'openness' THEN b.unit
+           WHEN 'architecture' THEN b.unit
+           ELSE (SELECT org.country FROM organizations AS org WHERE org.id = b.unit)
        END, 'unknown') AS "group",
-       count(*) AS models
-FROM models AS m
-JOIN organizations AS org ON org.id = m.organization
--- Stubs (bases known only by their id) have no release date of their own.
-WHERE m.released_on BETWEEN coalesce(:from, '0000-01-01') AND :to AND NOT m.stub
+       sum(b.models) AS models
+FROM by_month AS b
 GROUP BY 1, 2
 ORDER BY period, models DESC, "group"
