@@ -298,11 +298,10 @@ struct PendingMonthRows {
             sums.coveredDays += month.coveredDays
             years[key] = sums
         }
-        let yearKeys = years.keys.sorted()
-        try Self.addRows(yearKeys.count, to: "observation_years", columns: ["metric", "model", "year", "amount", "covered_days"],
+        let yearRows = years.sorted { $0.key < $1.key }
+        try Self.addRows(yearRows.count, to: "observation_years", columns: ["metric", "model", "year", "amount", "covered_days"],
                          key: ["metric", "year", "model"], in: db) { statement, index, first in
-            let key = yearKeys[index]
-            guard let sums = years[key] else { return }
+            let (key, sums) = yearRows[index]
             try statement.bind(.integer(key.metric), at: first)
             try statement.bind(.integer(key.model), at: first + 1)
             try statement.bind(.text(String(sums.text)), at: first + 2)
@@ -320,10 +319,9 @@ struct PendingMonthRows {
                                 bind: (Statement, _ index: Int, _ first: Int32) throws -> Void) throws {
         let rowsPerStatement = 32
         func sql(rows: Int) -> String {
-            let values = (0..<rows).map { row in "(" + columns.indices.map { "?\(row * columns.count + $0 + 1)" }.joined(separator: ", ") + ")" }
             let sums = columns.filter { !key.contains($0) }.map { "\($0) = \($0) + excluded.\($0)" }
             return """
-                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", "))
+                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(RowWriter.valuesRows(rows, columns: columns.count))
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sums.joined(separator: ", "))
                 """
         }

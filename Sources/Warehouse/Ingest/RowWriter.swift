@@ -29,14 +29,19 @@ final class RowWriter {
 
     private static func insertSQL(_ entity: Entity, rows: Int) -> String {
         let columns = entity.fieldNames
-        let values = (0..<rows).map { row in
-            "(" + columns.indices.map { "?\(row * columns.count + $0 + 1)" }.joined(separator: ", ") + ")"
-        }
         return """
             INSERT INTO \(entity.rawValue) (\(columns.joined(separator: ", ")))
-            VALUES \(values.joined(separator: ", "))
+            VALUES \(valuesRows(rows, columns: columns.count))
             ON CONFLICT (\(entity.keyFields.joined(separator: ", "))) DO NOTHING
             """
+    }
+
+    /// `(?1, ?2, …), (?k+1, …), …`: the VALUES of an insert of `rows` rows of `columns` each,
+    /// field f of row r at parameter r × columns + f + 1.
+    static func valuesRows(_ rows: Int, columns: Int) -> String {
+        (0..<rows).map { row in
+            "(" + (1...columns).map { "?\(row * columns + $0)" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
     }
 
     /// Inserts `count` rows with one run of one statement when every one of them is new, and
