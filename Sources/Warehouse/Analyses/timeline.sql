@@ -21,10 +21,8 @@ SELECT CASE :period
            ELSE substr(b.month, 1, 4) || '-Q' || ((CAST(substr(b.month, 6, 2) AS INTEGER) + 2) / 3)
        END AS period,
        coalesce(CASE :by
-           WHEN 'organization' THEN b.unit
-           WHEN 'openness' THEN b.unit
-           WHEN 'architecture' THEN b.unit
-           ELSE (SELECT org.country FROM organizations AS org WHERE org.id = b.unit)
+           WHEN 'country' THEN (SELECT org.country FROM organizations AS org WHERE org.id = b.unit)
+           ELSE b.unit
        END, 'unknown') AS "group",
        sum(b.models) AS models
 FROM by_month AS b
