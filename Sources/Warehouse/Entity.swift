@@ -16,9 +16,13 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
 
     enum Kind: Sendable {
         case slug, text, url, country, date, boolean, number, positiveNumber, positiveInteger, namespaces
+        /// A date stored as its day number (days since 1970-01-01): observations' day.
+        case day
         case choice([String])
         /// A reference to another entity's id (`organizations`, `releases`, `models`, `metrics`).
         case reference(Entity)
+
+        var isDay: Bool { if case .day = self { return true } else { return false } }
     }
 
     public static let organizationKinds = ["company", "academic", "nonprofit", "community", "government"]
@@ -33,9 +37,17 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
 
     public var fieldNames: [String] { Entity.fieldNameTable[rank] }
 
+    /// The table's column for each field: the field's name, except observations' day, stored
+    /// as a day number in `observed_day` (Migrations/0011).
+    var columnNames: [String] { Entity.columnNameTable[rank] }
+
+    /// The columns of the fields that identify a row.
+    var keyColumns: [String] { keyFields.map { columnNames[fieldIndex($0)] } }
+
     /// Indexed by `rank`.
     private static let fieldTable = allCases.map { $0.makeFields() }
     private static let fieldNameTable = allCases.map { $0.fields.map(\.name) }
+    private static let columnNameTable = allCases.map { $0.fields.map { $0.kind.isDay ? "observed_day" : $0.name } }
 
     /// The entity's place in dependency order: its index in `allCases`.
     public var rank: Int {
@@ -76,7 +88,7 @@ public enum Entity: String, CaseIterable, Sendable, Comparable {
                     f("higher_is_better", .boolean), f("description", .text)]
         case .observations:
             return [f("model", .reference(.models), required: true), f("metric", .reference(.metrics), required: true),
-                    f("observed_on", .date, required: true), f("value", .number, required: true), f("source", .text)]
+                    f("observed_on", .day, required: true), f("value", .number, required: true), f("source", .text)]
         }
     }
 

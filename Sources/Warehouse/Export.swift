@@ -149,20 +149,22 @@ public enum Exporter {
                 """
             order = "id"
         case .observations:
-            let month = "substr(o.observed_on, 1, 7)"
+            // The table stores the day as a day number (Migrations/0011); files have the date.
+            let date = "date(o.observed_day * 86400, 'unixepoch')"
+            let month = "substr(\(date), 1, 7)"
             let partitionColumns = partitioning?.columns ?? []
             select = """
-                SELECT m.id AS model, mt.id AS metric, o.observed_on, o.value, o.source\(partitionColumns.contains("month") ? ", \(month) AS month" : "")
+                SELECT m.id AS model, mt.id AS metric, \(date) AS observed_on, o.value, o.source\(partitionColumns.contains("month") ? ", \(month) AS month" : "")
                 FROM observations AS o
                 JOIN models AS m ON m.key = o.model
                 JOIN metrics AS mt ON mt.key = o.metric
                 JOIN organizations AS org ON org.id = m.organization
                 """
             // The table's own key order: rows stream without a sort (a partitioned export sorts).
-            order = (partitionColumns.map { $0 == "month" ? month : "mt.id" } + ["o.model", "o.metric", "o.observed_on"]).joined(separator: ", ")
+            order = (partitionColumns.map { $0 == "month" ? month : "mt.id" } + ["o.model", "o.metric", "o.observed_day"]).joined(separator: ", ")
             add("m.organization = ?", filter.organization)
-            add("o.observed_on >= ?", filter.from)
-            add("o.observed_on <= ?", filter.to)
+            add("o.observed_day >= unixepoch(?) / 86400", filter.from)
+            add("o.observed_day <= unixepoch(?) / 86400", filter.to)
         }
         if (entity == .organizations || entity == .organizationAliases) && filter.hasDates {
             throw ExportError.noDate(entity)

@@ -58,7 +58,7 @@ public enum Report {
     static func dateRange(_ db: Database, options: Options) throws -> (from: String?, to: String?) {
         let row = try db.rows("""
             SELECT min(d), max(d) FROM (
-                SELECT min(observed_on) AS d FROM observations UNION ALL SELECT max(observed_on) FROM observations
+                SELECT min(first_observed) AS d FROM observation_latest UNION ALL SELECT max(observed_on) FROM observation_latest
                 UNION ALL SELECT min(released_on) FROM models UNION ALL SELECT max(released_on) FROM models)
             """).first
         return (options.from ?? row?[0].textValue, options.to ?? row?[1].textValue)
@@ -146,7 +146,7 @@ public enum Report {
                 entities += ["metrics", "observations"]
                 sources = try db.rows("""
                     SELECT DISTINCT o.source FROM observations AS o JOIN metrics AS k ON k.key = o.metric
-                    WHERE k.id = ? AND o.source IS NOT NULL AND (? IS NULL OR o.observed_on >= ?) AND (? IS NULL OR o.observed_on <= ?)
+                    WHERE k.id = ? AND o.source IS NOT NULL AND (? IS NULL OR o.observed_day >= unixepoch(?) / 86400) AND (? IS NULL OR o.observed_day <= unixepoch(?) / 86400)
                     ORDER BY o.source
                     """, [.text(metric), from.map(SQLValue.text) ?? .null, from.map(SQLValue.text) ?? .null,
                           to.map(SQLValue.text) ?? .null, to.map(SQLValue.text) ?? .null]).compactMap { $0.first?.textValue }

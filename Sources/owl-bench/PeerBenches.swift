@@ -233,9 +233,9 @@ struct ExportBench: ParsableCommand {
         let exported = Int(try Warehouse(path: path).db.scalar("SELECT count(*) FROM observations")?.integerValue ?? 0)
         let shellOutput = options.folder + "/sqlite3-export.csv"
         let shell = try measure("sqlite3", ["-csv", "-header", path, """
-            SELECT m.id AS model, mt.id AS metric, o.observed_on, o.value, o.source
+            SELECT m.id AS model, mt.id AS metric, date(o.observed_day * 86400, 'unixepoch') AS observed_on, o.value, o.source
             FROM observations AS o JOIN models AS m ON m.key = o.model JOIN metrics AS mt ON mt.key = o.metric
-            ORDER BY o.model, o.metric, o.observed_on
+            ORDER BY o.model, o.metric, o.observed_day
             """], stdout: shellOutput)
         guard shell.status == 0 else { throw BenchError("sqlite3 -csv failed") }
         let duck = try runDuckDB(options, ["export", options.folder, options.folder + "/duckdb-export.csv"])

@@ -47,7 +47,7 @@ import Testing
             try box.write(name, text)
             let run = try box.run(["ingest", name, "--into", "observations"] + mapping + extra)
             let stored = try box.rows("""
-                SELECT m.id, mt.id, o.observed_on, o.value, o.source FROM observations o
+                SELECT m.id, mt.id, date(o.observed_day * 86400, 'unixepoch'), o.value, o.source FROM observations o
                 JOIN models m ON m.key = o.model JOIN metrics mt ON mt.key = o.metric ORDER BY 1, 2, 3
                 """)
             loads.append(Loaded(run: run, rows: stored))
@@ -117,7 +117,7 @@ import Testing
         ], "\(failed.stderr)")
         let skipped = try box.run(["ingest", "obs.jsonl", "--into", "observations", "--skip-invalid"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
-        #expect(try box.rows("SELECT observed_on, value, source FROM observations ORDER BY 1") ==
+        #expect(try box.rows("SELECT date(observed_day * 86400, 'unixepoch'), value, source FROM observations ORDER BY 1") ==
                 [[.text("2025-06-01"), .real(1), .text("tab\there")], [.text("2025-06-04"), .real(4), .null]])
     }
 
@@ -131,7 +131,7 @@ import Testing
         let changed = Self.awkward.map(\.csv).joined(separator: "\n").replacingOccurrences(of: "12800", with: "12801")
         try box.write("obs.csv", "model,metric,observed_on,value,source\n" + changed + "\n")
         #expect(try box.owl("ingest", "obs.csv", "--into", "observations").stdout.contains("0 inserted, 1 updated, 4 unchanged"))
-        #expect(try box.rows("SELECT value FROM observations WHERE observed_on = '2025-06-01' AND metric = (SELECT key FROM metrics WHERE id = 'hf_likes') AND model = (SELECT key FROM models WHERE id = 'deepseek-ai/DeepSeek-R1')") == [[.real(12801)]])
+        #expect(try box.rows("SELECT value FROM observations WHERE observed_day = unixepoch('2025-06-01') / 86400 AND metric = (SELECT key FROM metrics WHERE id = 'hf_likes') AND model = (SELECT key FROM models WHERE id = 'deepseek-ai/DeepSeek-R1')") == [[.real(12801)]])
         // The bulk load switches journal mode and checks only for its own transaction.
         let db = try Database(path: box.path("owl.sqlite"))
         #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
@@ -145,7 +145,7 @@ import Testing
         try box.write("obs.csv", "value,observed_on,metric,model\n7,2025-08-01,hf_likes,deepseek-ai/DeepSeek-R1\n8,2025-08-02,hf_likes,deepseek-ai/DeepSeek-R1\n")
         let run = try box.owl("ingest", "obs.csv", "--into", "observations")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try box.rows("SELECT observed_on, value, source FROM observations WHERE observed_on >= '2025-08-01' ORDER BY 1") ==
+        #expect(try box.rows("SELECT date(observed_day * 86400, 'unixepoch'), value, source FROM observations WHERE observed_day >= unixepoch('2025-08-01') / 86400 ORDER BY 1") ==
                 [[.text("2025-08-01"), .real(7), .null], [.text("2025-08-02"), .real(8), .null]])
     }
 }

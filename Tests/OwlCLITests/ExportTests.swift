@@ -100,9 +100,9 @@ let exportComparisonQueries: [String: String] = [
     "model_bases": "SELECT model, base, relation, source FROM model_bases_named ORDER BY model, base",
     "metrics": "SELECT id, name, unit, kind, window_days, higher_is_better, description FROM metrics ORDER BY id",
     "observations": """
-        SELECT m.id, mt.id, o.observed_on, o.value, typeof(o.value), o.source
+        SELECT m.id, mt.id, date(o.observed_day * 86400, 'unixepoch'), o.value, typeof(o.value), o.source
         FROM observations AS o JOIN models AS m ON m.key = o.model JOIN metrics AS mt ON mt.key = o.metric
-        ORDER BY m.id, mt.id, o.observed_on
+        ORDER BY m.id, mt.id, date(o.observed_day * 86400, 'unixepoch')
         """,
 ]
 

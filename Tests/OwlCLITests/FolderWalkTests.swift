@@ -44,6 +44,6 @@ import Testing
         let observations = run.stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) }.filter { $0.hasSuffix("observations.csv") }
         #expect(observations == ["data/a/deeper/observations.csv", "data/b/observations.csv", "data/base/observations.csv"], "\(run.stdout)")
         // The later file's value wins for the same model, metric and day.
-        #expect(try box.rows("SELECT value FROM observations WHERE observed_on = '2025-07-01'") == [[.real(2)]])
+        #expect(try box.rows("SELECT value FROM observations WHERE observed_day = unixepoch('2025-07-01') / 86400") == [[.real(2)]])
     }
 }

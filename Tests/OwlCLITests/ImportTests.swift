@@ -174,7 +174,7 @@ extension ImportTests {
         #expect(try box.impSQL("SELECT id, kind, coalesce(window_days, '') FROM metrics ORDER BY id")
             == ["hf_downloads_30d|window|30", "hf_likes|cumulative|"])
         #expect(try box.impSQL("""
-            SELECT m.id, k.id, o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model
+            SELECT m.id, k.id, date(o.observed_day * 86400, 'unixepoch'), o.value FROM observations o JOIN models m ON m.key = o.model
             JOIN metrics k ON k.key = o.metric WHERE m.id = 'deepseek-ai/DeepSeek-R1' ORDER BY k.id
             """) == ["deepseek-ai/DeepSeek-R1|hf_downloads_30d|2025-06-01|1234567.0", "deepseek-ai/DeepSeek-R1|hf_likes|2025-06-01|12800.0"])
         #expect(try box.impCount("observations") == 8)
@@ -205,7 +205,7 @@ extension ImportTests {
         try array.impIngestOK("listing.json", "--format", "hf-models", "--observed-on", "2025-06-01")
         try lines.write("listing.jsonl", ImpFixture.listingLines())
         try lines.impIngestOK("listing.jsonl", "--format", "hf-models", "--observed-on", "2025-06-01")
-        let everything = "SELECT m.id, m.organization, m.released_on, m.params_total_b, m.openness, o.observed_on, o.value FROM models m LEFT JOIN observations o ON o.model = m.key ORDER BY 1, 7"
+        let everything = "SELECT m.id, m.organization, m.released_on, m.params_total_b, m.openness, date(o.observed_day * 86400, 'unixepoch'), o.value FROM models m LEFT JOIN observations o ON o.model = m.key ORDER BY 1, 7"
         #expect(try lines.impSQL(everything).count == 8)
         #expect(try lines.impSQL(everything) == array.impSQL(everything))
         #expect(try lines.impTableCounts() == array.impTableCounts())
@@ -263,7 +263,7 @@ extension ImportTests {
         #expect(try box.impSQL("SELECT * FROM models ORDER BY 1") == models)
         #expect(try box.impSQL("SELECT * FROM organizations ORDER BY 1") == organizations)
         #expect(try box.impSQL("""
-            SELECT o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model JOIN metrics k ON k.key = o.metric
+            SELECT date(o.observed_day * 86400, 'unixepoch'), o.value FROM observations o JOIN models m ON m.key = o.model JOIN metrics k ON k.key = o.metric
             WHERE m.id = 'meta-llama/Llama-3.1-8B' AND k.id = 'hf_downloads_30d' ORDER BY 1
             """) == ["2025-06-01|5000000.0", "2025-07-01|10000000.0"])
     }
@@ -593,11 +593,11 @@ extension ImportTests {
         #expect(try box.impSQL("SELECT DISTINCT organization FROM models") == ["kblab"])
         #expect(try box.impSQL("SELECT DISTINCT k.id FROM observations o JOIN metrics k ON k.key = o.metric") == ["hf_downloads_30d"])
         // 16509 + 1356 + 17000 + 1500 + 42 + 20000 + 300000 + 1200000 = 1556407
-        #expect(try box.impSQL("SELECT min(observed_on), max(observed_on), count(DISTINCT observed_on), sum(value) FROM observations")
+        #expect(try box.impSQL("SELECT date(min(observed_day) * 86400, 'unixepoch'), date(max(observed_day) * 86400, 'unixepoch'), count(DISTINCT observed_day), sum(value) FROM observations")
             == ["2022-02-18|2026-08-19|3|1556407.0"])
         #expect(try box.impSQL("""
             SELECT o.value FROM observations o JOIN models m ON m.key = o.model
-            WHERE m.id = 'KBLab/wav2vec2-large-voxrex-swedish' AND o.observed_on = '2022-03-21'
+            WHERE m.id = 'KBLab/wav2vec2-large-voxrex-swedish' AND date(o.observed_day * 86400, 'unixepoch') = '2022-03-21'
             """) == ["1500.0"])
         // With --insert-only a model's first snapshot dates it.
         #expect(try box.impSQL("SELECT id, name, released_on FROM models ORDER BY id") == [
@@ -664,7 +664,7 @@ extension ImportTests {
 
     static let expected = ["KBLab/alpha|hf_downloads_30d|2025-02-01|1234567.0", "KBLab/beta|hf_downloads_30d|2025-03-15|12.0"]
     static let observationsSQL = """
-        SELECT m.id, k.id, o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model
+        SELECT m.id, k.id, date(o.observed_day * 86400, 'unixepoch'), o.value FROM observations o JOIN models m ON m.key = o.model
         JOIN metrics k ON k.key = o.metric ORDER BY 1
         """
 

@@ -414,7 +414,7 @@ extension IngestTests {
         try box.write("observations.csv", header + row + "-1.5e3\n" + "deepseek-ai/DeepSeek-R1,hf_likes,2025-07-02,0.25\n")
         let run = try box.owl("ingest", "observations.csv")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try box.rows("SELECT value FROM observations WHERE observed_on >= '2025-07-01' ORDER BY observed_on") == [[.real(-1500)], [.real(0.25)]])
+        #expect(try box.rows("SELECT value FROM observations WHERE observed_day >= unixepoch('2025-07-01') / 86400 ORDER BY observed_day") == [[.real(-1500)], [.real(0.25)]])
     }
 
     @Test func windowMetricsNeedWindowDays() throws {
@@ -624,7 +624,7 @@ extension IngestTests {
             + "deepseek-ai/DeepSeek-R1,hf_likes,2025-06-02,13000,hf\n")
         let obs = try box.owl("ingest", "observations.csv")
         #expect(obs.stdout.contains("observations.csv → observations: loaded, 3 read, 1 inserted, 1 updated, 1 unchanged, 0 skipped"), "\(obs.stdout)")
-        #expect(try box.rows("SELECT value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = 'deepseek-ai/DeepSeek-R1' ORDER BY observed_on")
+        #expect(try box.rows("SELECT value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = 'deepseek-ai/DeepSeek-R1' ORDER BY observed_day")
                 == [[.real(12900)], [.real(13000)]])
         #expect(try box.count("observations") == 3)
         // Clearing an optional field is a change too.

@@ -174,7 +174,7 @@ private let onCI = ProcessInfo.processInfo.environment["CI"] == "true"
         #expect(run.status == 0, "\(run.stderr)")
         let duck = run.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         let owl = try box.exportRows("s.sqlite", """
-            SELECT mt.id, substr(o.observed_on, 1, 7), count(*), sum(o.value)
+            SELECT mt.id, substr(date(o.observed_day * 86400, 'unixepoch'), 1, 7), count(*), sum(o.value)
             FROM observations AS o JOIN metrics AS mt ON mt.key = o.metric
             GROUP BY 1, 2 ORDER BY 1, 2
             """)

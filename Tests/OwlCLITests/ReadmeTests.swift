@@ -86,7 +86,7 @@ import Testing
         let run = try box.owl("ingest", "example")
         #expect(run.status == 0, "\(run.stderr)")
         let query = try box.owl("query", "--sql", """
-            SELECT m.id, m.organization, m.released_on, m.params_active_b, k.id AS metric, o.observed_on, o.value
+            SELECT m.id, m.organization, m.released_on, m.params_active_b, k.id AS metric, date(o.observed_day * 86400, 'unixepoch'), o.value
             FROM observations o JOIN models m ON m.key = o.model JOIN metrics k ON k.key = o.metric
             """, "--format", "csv")
         #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").last

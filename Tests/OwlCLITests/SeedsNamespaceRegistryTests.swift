@@ -216,7 +216,7 @@ extension SeedsNamespaceRegistryTests {
                    coalesce(sum(CASE WHEN instr(m.id, '/') = 0 AND g.country = 'ZZ' THEN o.value END), 0) AS legacy_zz
             FROM observations o JOIN metrics k ON k.key = o.metric JOIN models m ON m.key = o.model
             JOIN organizations g ON g.id = m.organization
-            WHERE k.id = 'hf_downloads_30d' AND o.observed_on = '2022-07-02'
+            WHERE k.id = 'hf_downloads_30d' AND date(o.observed_day * 86400, 'unixepoch') = '2022-07-02'
             """])
         #expect(query.status == 0, "\(query.stderr)")
         let cells = try #require(parseCSV(query.stdout).dropFirst().first, "\(query.stdout)").compactMap { Int($0) }

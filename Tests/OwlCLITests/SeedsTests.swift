@@ -433,7 +433,7 @@ extension SeedsTests {
         let late = try seeds.lines("""
             SELECT 'release ' || id, released_on FROM releases WHERE released_on > ?1
             UNION ALL SELECT 'model ' || id, released_on FROM models WHERE released_on > ?1
-            UNION ALL SELECT 'observation ' || model, observed_on FROM observations WHERE observed_on > ?1
+            UNION ALL SELECT 'observation ' || model, observed_on FROM observations_named WHERE observed_on > ?1
             """, [seedCutOff])
         #expect(late.isEmpty, "\(late)")
     }
@@ -529,7 +529,7 @@ extension SeedsTests {
     @Test func everyObservationHasASourceAndAnExactDate() throws {
         let seeds = try SeedDatabase()
         let rows = try seeds.rows("""
-            SELECT m.id, k.id, o.observed_on, coalesce(o.source, '') FROM observations o JOIN models m ON m.key = o.model
+            SELECT m.id, k.id, date(o.observed_day * 86400, 'unixepoch'), coalesce(o.source, '') FROM observations o JOIN models m ON m.key = o.model
             JOIN metrics k ON k.key = o.metric ORDER BY 1, 2, 3
             """)
         #expect(!rows.isEmpty)
@@ -635,7 +635,7 @@ extension SeedsTests {
         let seeds = try SeedDatabase()
         // gpt-oss model card (arXiv:2508.10925), high reasoning effort, no tools; Artificial Analysis index v2.
         #expect(try seeds.lines("""
-            SELECT m.id, k.id, o.observed_on, o.value, o.source FROM observations o JOIN models m ON m.key = o.model
+            SELECT m.id, k.id, date(o.observed_day * 86400, 'unixepoch'), o.value, o.source FROM observations o JOIN models m ON m.key = o.model
             JOIN metrics k ON k.key = o.metric WHERE m.id = 'openai/gpt-oss-120b' AND k.kind = 'score' ORDER BY k.id
             """) == [
                 "openai/gpt-oss-120b|aa_intelligence_index_v2|2025-08-06|58|https://artificialanalysis.ai/articles/analysis-openai-gpt-oss-models",

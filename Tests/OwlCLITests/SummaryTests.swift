@@ -11,10 +11,10 @@ import Testing
         SELECT metric, model, month, amount, covered_days, decreases, early FROM observation_months ORDER BY 1, 2, 3
         """
     static let recomputedLatest = """
-        SELECT o.metric, o.model, o.observed_on, o.value,
-               (SELECT min(observed_on) FROM observations WHERE metric = o.metric AND model = o.model)
+        SELECT o.metric, o.model, date(o.observed_day * 86400, 'unixepoch'), o.value,
+               (SELECT date(min(observed_day) * 86400, 'unixepoch') FROM observations WHERE metric = o.metric AND model = o.model)
         FROM observations o
-        WHERE o.observed_on = (SELECT max(observed_on) FROM observations WHERE metric = o.metric AND model = o.model)
+        WHERE o.observed_day = (SELECT max(observed_day) FROM observations WHERE metric = o.metric AND model = o.model)
         ORDER BY 1, 2
         """
     static let storedLatest = "SELECT metric, model, observed_on, value, first_observed FROM observation_latest ORDER BY 1, 2"
@@ -40,9 +40,9 @@ import Testing
         -- are read; r is the model's release day. Gives segments: bounds' columns and seg_start,
         -- seg_end, rate, decrease, early, days as julianday integers.
         observed AS (
-            SELECT b.*, CAST(julianday(o.observed_on) AS INTEGER) AS d, o.value AS v
+            SELECT b.*, CAST(julianday(date(o.observed_day * 86400, 'unixepoch')) AS INTEGER) AS d, o.value AS v
             FROM bounds AS b
-            JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_on BETWEEN b.lo AND b.hi
+            JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND date(o.observed_day * 86400, 'unixepoch') BETWEEN b.lo AND b.hi
         ),
         stepped AS (
             SELECT *, lag(d) OVER byday AS prev_d, lag(v) OVER byday AS prev_v
@@ -258,7 +258,7 @@ import Testing
             try expectConsistent(box, step)
         }
         try load("a.csv", lines, counts: "190 read, 188 inserted, 2 updated, 0 unchanged", "repeated keys in and across groups")
-        #expect(try box.rows("SELECT o.observed_on, o.value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = '\(r1)' AND o.observed_on IN ('\(day(3))', '\(day(5))') ORDER BY 1")
+        #expect(try box.rows("SELECT date(o.observed_day * 86400, 'unixepoch'), o.value FROM observations o JOIN models m ON m.key = o.model WHERE m.id = '\(r1)' AND date(o.observed_day * 86400, 'unixepoch') IN ('\(day(3))', '\(day(5))') ORDER BY 1")
                 == [[.text(day(3)), .real(8888)], [.text(day(5)), .real(7777)]])
         // Half stored (two of them changed), half new.
         var second = lines[120..<190].map { $0 }
@@ -273,7 +273,7 @@ import Testing
         try box.loadFixture()
         // Another tool writes an observation directly, bypassing owl.
         let db = try Database(path: box.path("owl.sqlite"))
-        try db.run("INSERT INTO observations (model, metric, observed_on, value) VALUES (1, 1, '2030-01-01', 5)")
+        try db.run("INSERT INTO observations (model, metric, observed_day, value) VALUES (1, 1, unixepoch('2030-01-01') / 86400, 5)")
         #expect(try box.rows(Self.storedLatest) != box.rows(Self.recomputedLatest))
         let run = try box.owl("migrate", "--rebuild-summaries")
         #expect(run.status == 0, "\(run.stderr)")

@@ -173,6 +173,34 @@ func migrationFiles() throws -> [[SQLValue]] {
                 == [[.text("2025-06-01"), .real(9), .text("2024-02-01")]])
     }
 
+    @Test func observationDatesBecomeDayNumbersAndReadBackAsTheSameText() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appending(path: "a.sqlite").path)
+        try Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 10 }).migrate(db)
+        try db.execute("""
+            INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
+            INSERT INTO models (key, id, organization, name, released_on) VALUES (1, 'Qwen/A', 'qwen', 'A', '1960-01-01');
+            INSERT INTO metrics (key, id, name, unit, kind) VALUES (3, 'hf_likes', 'Likes', 'likes', 'cumulative');
+            INSERT INTO observations (model, metric, observed_on, value, source) VALUES
+                (1, 3, '1969-12-31', 1, 'before the epoch'), (1, 3, '1970-01-01', 2, NULL),
+                (1, 3, '2024-02-29', 3, 'a leap day'), (1, 3, '9999-12-31', 4, NULL), (1, 3, '0001-01-01', 0, NULL);
+            """)
+        let before = try db.rows("SELECT model, metric, observed_on, value, source FROM observations_named ORDER BY observed_on")
+        try Migrator.embedded.migrate(db)
+        // Days since 1970-01-01, in the same order as the dates were.
+        #expect(try db.rows("SELECT observed_day FROM observations ORDER BY observed_day")
+                == [-719_162, -1, 0, 19_782, 2_932_896].map { [SQLValue.integer($0)] })
+        #expect(try db.rows("SELECT model, metric, observed_on, value, source FROM observations_named ORDER BY observed_on") == before)
+        // The day is a whole number in the calendar's range: text, or a day past 9999, is refused.
+        for bad in ["'2025-01-01'", "2932897", "1.5"] {
+            #expect(throws: SQLiteError.self) {
+                try db.run("INSERT INTO observations (model, metric, observed_day, value) VALUES (1, 3, \(bad), 1)")
+            }
+        }
+        #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
+    }
+
     @Test func aMigrationRunsWithForeignKeysOffAndIsCheckedBeforeItsCommit() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

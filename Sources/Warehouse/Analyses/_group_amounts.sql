@@ -28,7 +28,8 @@ pieces AS (
            -- read from observation_years.
            coalesce(:period, 'year') = 'year' AND first_day <= substr(month_start, 1, 4) || '-01-01'
                AND last_day >= substr(month_start, 1, 4) || '-12-31' AS year_whole,
-           CAST(julianday(ps_text) AS INTEGER) AS ps, CAST(julianday(pe_text) AS INTEGER) AS pe,
+           -- Day numbers, as observations store them (days since 1970-01-01).
+           unixepoch(ps_text) / 86400 AS ps, unixepoch(pe_text) / 86400 AS pe,
            CASE :period
                WHEN 'month' THEN substr(month_start, 1, 7)
                WHEN 'quarter' THEN substr(month_start, 1, 4) || '-Q' || ((CAST(substr(month_start, 6, 2) AS INTEGER) + 2) / 3)
@@ -52,7 +53,8 @@ edges AS (
     -- The partial months, at most two: the first and the last of the range.
     SELECT CASE WHEN month = (SELECT min(month) FROM pieces) THEN 'first' ELSE 'last' END AS edge,
            month, period_key, ps, pe, ps_text, pe_text,
-           date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS window_end
+           date(pe_text, printf('+%d days', coalesce(:metric_window, 1) - 1)) AS window_end,
+           pe + coalesce(:metric_window, 1) - 1 AS window_end_day
     FROM pieces WHERE NOT whole
 ),
 measured AS MATERIALIZED (
@@ -63,7 +65,7 @@ measured AS MATERIALIZED (
     -- checks them) as one integer: no sort, where ranking the groups sorted every model.
     -- A kind stays text: there are five.
     SELECT model, first_observed, last_observed, r, grp, unit, grp_key
-    FROM (SELECT l.model, l.first_observed, l.observed_on AS last_observed, CAST(julianday(m.released_on) AS INTEGER) AS r,
+    FROM (SELECT l.model, l.first_observed, l.observed_on AS last_observed, unixepoch(m.released_on) / 86400 AS r,
                  CASE {group_by} WHEN 'model' THEN l.model WHEN 'organization' THEN org.rowid WHEN 'kind' THEN org.kind
                           ELSE unicode(org.country) * 128 + unicode(substr(org.country, 2)) END AS grp_key,
                  CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
@@ -85,14 +87,13 @@ bounds AS (
     -- observed before the month has nothing in it, nor does one released and first observed
     -- after it.
     SELECT s.model, s.r, s.grp_key, e.month AS part, e.period_key, e.ps, e.pe,
-           CASE WHEN :metric_kind = 'window' THEN e.ps_text
-                WHEN s.first_observed >= e.ps_text THEN '0000-01-01'
-                ELSE (SELECT max(o.observed_on) FROM observations AS o
-                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on < e.ps_text) END AS lo,
-           CASE WHEN :metric_kind = 'window' THEN e.window_end
-                WHEN s.last_observed <= e.pe_text THEN '9999-12-31'
-                ELSE (SELECT min(o.observed_on) FROM observations AS o
-                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_on > e.pe_text) END AS hi
+           CASE WHEN :metric_kind = 'window' OR s.first_observed >= e.ps_text THEN e.ps
+                ELSE (SELECT max(o.observed_day) FROM observations AS o
+                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_day < e.ps) END AS lo,
+           CASE WHEN :metric_kind = 'window' THEN e.window_end_day
+                WHEN s.last_observed <= e.pe_text THEN e.pe
+                ELSE (SELECT min(o.observed_day) FROM observations AS o
+                      WHERE o.model = s.model AND o.metric = :metric_key AND o.observed_day > e.pe) END AS hi
     FROM edges AS e JOIN measured AS s
     WHERE s.last_observed >= e.ps_text
       AND CASE WHEN :metric_kind = 'window' THEN s.first_observed <= e.window_end
@@ -104,10 +105,10 @@ edge_credit AS (
     SELECT period_key, grp_key, CASE WHEN coalesce(:fill_gaps, 0) THEN model END AS model,
            sum(amount) AS amount, sum(covered_days) AS covered_days
     FROM (SELECT b.period_key, b.grp_key, b.model,
-                 owl_partial_amount(:metric_window, b.r, b.ps, b.pe, CAST(julianday(o.observed_on) AS INTEGER), o.value) AS amount,
-                 owl_partial_covered_days(:metric_window, b.r, b.ps, b.pe, CAST(julianday(o.observed_on) AS INTEGER), o.value) AS covered_days
+                 owl_partial_amount(:metric_window, b.r, b.ps, b.pe, o.observed_day, o.value) AS amount,
+                 owl_partial_covered_days(:metric_window, b.r, b.ps, b.pe, o.observed_day, o.value) AS covered_days
           FROM bounds AS b
-          JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_on BETWEEN b.lo AND b.hi
+          JOIN observations AS o ON o.model = b.model AND o.metric = :metric_key AND o.observed_day BETWEEN b.lo AND b.hi
           GROUP BY b.model, b.part)
     GROUP BY 1, 2, 3
 ),

@@ -7,8 +7,8 @@ latest AS (
            CASE WHEN l.observed_on <= :as_of THEN l.value
                 WHEN l.first_observed > :as_of THEN NULL
                 ELSE (SELECT o.value FROM observations AS o
-                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_on <= :as_of
-                      ORDER BY o.observed_on DESC LIMIT 1) END AS value
+                      WHERE o.model = l.model AND o.metric = :metric_key AND o.observed_day <= unixepoch(:as_of) / 86400
+                      ORDER BY o.observed_day DESC LIMIT 1) END AS value
     FROM observation_latest AS l
     WHERE l.metric = :metric_key
 )

@@ -51,9 +51,11 @@ struct FieldConverter: Sendable {
             if Countries.codes.contains(text.uppercased()) { return .problem("country codes are upper case: use \(text.uppercased())") }
             if let code = Countries.code(forName: text) { return .problem("must be an ISO 3166-1 alpha-2 code: use \(code)") }
             return .problem("must be an ISO 3166-1 alpha-2 code such as US, CN or FR, or ZZ for unknown")
-        case .date:
-            return DateText.isValid(text) ? .value(.text(text))
-                : .problem(DateText.hasShape(text) ? "is not a date that exists" : "must be a date written YYYY-MM-DD")
+        case .date, .day:
+            guard DateText.isValid(text) else {
+                return .problem(DateText.hasShape(text) ? "is not a date that exists" : "must be a date written YYYY-MM-DD")
+            }
+            return .value(field.kind.isDay ? .integer(Int64(CivilDay.number(text))) : .text(text))
         case .boolean:
             switch text {
             case "true": return .value(.integer(1))

@@ -75,12 +75,12 @@ extension Ingester {
             let row = waiting.row
             try statement.bind(.integer(waiting.model), at: first)
             try statement.bind(.integer(waiting.metric), at: first + 1)
-            // Bound in place, not copied. SQLite reads a bound value only while the statement
-            // runs, and it runs before the row's batch in `forEachRow` moves. The pointers stay
-            // bound after the batch is gone, but are never read: every later run of these
-            // statements binds all of its parameters anew first.
-            try statement.bindText(UnsafeRawBufferPointer(row.cell(dateColumn)), at: first + 2, copy: false)
+            try statement.bind(.integer(Int64(waiting.day)), at: first + 2)
             try statement.bind(.real(waiting.value), at: first + 3)
+            // Bound in place, not copied. SQLite reads a bound value only while the statement
+            // runs, and it runs before the row's batch in `forEachRow` moves. The pointer stays
+            // bound after the batch is gone, but is never read: every later run of these
+            // statements binds all of its parameters anew first.
             if let sourceColumn, !row.cell(sourceColumn).isEmpty {
                 try statement.bindText(UnsafeRawBufferPointer(row.cell(sourceColumn)), at: first + 4, copy: false)
             } else {
@@ -130,7 +130,7 @@ extension Ingester {
                let (year, month, dayOfMonth) = DateText.validComponents(bytes: row.cell(dateColumn)),
                let value = Self.plainNumber(row.cell(valueColumn)),
                sourceColumn.map({ Self.isPlainText(row.cell($0)) }) ?? true {
-                waiting.append(Waiting(row: row, model: model, metric: metric, day: year * 10_000 + month * 100 + dayOfMonth, value: value))
+                waiting.append(Waiting(row: row, model: model, metric: metric, day: CivilDay.number(year: year, month: month, day: dayOfMonth), value: value))
                 if waiting.count == Self.rowsPerInsert { try writeWaiting() }
             } else {
                 try writeWaiting()

@@ -85,8 +85,8 @@ extension Ingester {
                     let outcome = try load.writer.write(values, insertOnly: record.insertOnly || options.insertOnly)
                     count(outcome, in: load)
                     if record.entity == .observations, case .integer(let model) = values[0], case .integer(let metric) = values[1],
-                       case .text(let date) = values[2], case .real(let value) = values[3] {
-                        try summaries.record(metric: metric, model: model, day: ObservationSummaries.day(date), value: value, outcome: outcome)
+                       case .integer(let day) = values[2], case .real(let value) = values[3] {
+                        try summaries.record(metric: metric, model: model, day: Int(day), value: value, outcome: outcome)
                     } else if record.entity == .modelBases, outcome == .inserted,
                               case .integer(let model) = values[0], case .integer(let base) = values[1] {
                         let closure = try ancestors ?? ModelAncestors(db: db)

@@ -61,9 +61,6 @@ enum CivilDay {
         return number(year: year, month: month, day: day)
     }
 
-    static func number(yyyymmdd: Int) -> Int {
-        number(year: yyyymmdd / 10_000, month: yyyymmdd / 100 % 100, day: yyyymmdd % 100)
-    }
 
     /// Howard Hinnant's days_from_civil.
     static func number(year: Int, month: Int, day: Int) -> Int {
@@ -86,6 +83,12 @@ enum CivilDay {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The `YYYY-MM-DD` text of a day number.
+    static func text(_ number: Int) -> String {
+        let (year, month, day) = components(number)
+        return monthText(year * 12 + month - 1) + (day < 10 ? "-0" : "-") + String(day)
     }
 
     /// year × 12 + month − 1 of a day number.

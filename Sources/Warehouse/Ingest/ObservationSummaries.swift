@@ -27,7 +27,7 @@ final class ObservationSummaries {
     private var previous: MetricSpan.Point?
     private var months = MonthTotals()
     private var latest: (day: Int, value: Double)?
-    /// The run's first observation, yyyymmdd: a new series' first.
+    /// The run's first observation: a new series' first.
     private var first: Int?
     /// What the run's model's row says: its release day, and its organization (nil for a
     /// stub). Read once per model: one model's series of several metrics come one after
@@ -43,7 +43,7 @@ final class ObservationSummaries {
         organizationMonths = OrganizationMonths(db: db)
     }
 
-    /// Notes one written observation; `day` is its date as yyyymmdd.
+    /// Notes one written observation; `day` is its day number (`CivilDay`).
     func record(metric: Int64, model: Int64, day: Int, value: Double, outcome: RowWriter.Outcome) throws {
         let pair = Pair(metric: metric, model: model)
         switch outcome {
@@ -53,12 +53,11 @@ final class ObservationSummaries {
             dirty.insert(pair)
         case .inserted:
             if !dirty.isEmpty && dirty.contains(pair) { return }  // a first load has none: no hashing per row
-            let number = CivilDay.number(yyyymmdd: day)
             if pair != run {
                 try closeRun()
                 try startRun(pair)
             }
-            if let last = previous, number <= last.day {
+            if let last = previous, day <= last.day {
                 // Older than what is stored, or out of order: the neighbours' spans change.
                 dirty.insert(pair)
                 run = nil
@@ -66,7 +65,7 @@ final class ObservationSummaries {
             }
             latest = (day, value)
             if first == nil { first = day }
-            let point = MetricSpan.Point(day: number, value: value)
+            let point = MetricSpan.Point(day: day, value: value)
             if let shape = try shape(of: metric) {
                 months.add(MetricSpan(shape: shape, release: try facts(of: model).release, previous: previous, current: point))
             }
@@ -106,7 +105,7 @@ final class ObservationSummaries {
             ON CONFLICT (metric, model) DO UPDATE SET observed_on = excluded.observed_on, value = excluded.value
             WHERE excluded.observed_on > observed_on
             """)
-        try newer.run([pair.metric, pair.model, Self.dateText(latest.day), latest.value, Self.dateText(first ?? latest.day)])
+        try newer.run([pair.metric, pair.model, CivilDay.text(latest.day), latest.value, CivilDay.text(first ?? latest.day)])
     }
 
     private func shape(of metric: Int64) throws -> MetricSpan.Shape? {
@@ -145,17 +144,6 @@ final class ObservationSummaries {
         try facts(of: model, in: db).release
     }
 
-    /// yyyymmdd of a `YYYY-MM-DD` date already checked to exist.
-    static func day(_ date: String) -> Int {
-        guard let (year, month, day) = DateText.components(date) else { return 0 }
-        return year * 10_000 + month * 100 + day
-    }
-
-    static func dateText(_ day: Int) -> String {
-        let year = String(day / 10_000), month = String(day / 100 % 100), dayOfMonth = String(day % 100)
-        return String(repeating: "0", count: 4 - year.count) + year + "-" + (month.count == 1 ? "0" : "") + month
-            + "-" + (dayOfMonth.count == 1 ? "0" : "") + dayOfMonth
-    }
 
     /// Writes what this file changed and has not been written yet: the last run, and every
     /// pair that must be recomputed from its observations.
@@ -179,14 +167,14 @@ final class ObservationSummaries {
         try db.run("DELETE FROM observation_years WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         try db.run("DELETE FROM observation_latest WHERE metric = ? AND model IN (SELECT value FROM json_each(?))", [metric, list])
         let shape = try shape(of: metric, in: db)
-        let read = try db.cachedStatement("SELECT observed_on, value FROM observations WHERE model = ? AND metric = ? ORDER BY observed_on")
+        let read = try db.cachedStatement("SELECT observed_day, value FROM observations WHERE model = ? AND metric = ? ORDER BY observed_day")
         var pending = PendingMonthRows()
         for model in models {
             try read.bind([model, metric])
             defer { read.reset() }
             let release = try release(of: model, in: db)
-            var rows: [(date: String, value: Double)] = []
-            while try read.step() { rows.append((read.string(at: 0) ?? "", read.double(at: 1))) }
+            var rows: [MetricSpan.Point] = []
+            while try read.step() { rows.append(MetricSpan.Point(day: Int(read.int64(at: 0)), value: read.double(at: 1))) }
             try write(rows, metric: metric, model: model, shape: shape, release: release, months: &pending, in: db)
         }
         try pending.write(in: db)
@@ -194,22 +182,21 @@ final class ObservationSummaries {
     }
 
     /// Writes one pair's summaries from its observations in date order.
-    private static func write(_ rows: [(date: String, value: Double)], metric: Int64, model: Int64,
+    private static func write(_ rows: [MetricSpan.Point], metric: Int64, model: Int64,
                               shape: MetricSpan.Shape?, release: Int, months pending: inout PendingMonthRows,
                               in db: Database) throws {
         guard let last = rows.last else { return }
         if let shape {
             var months = MonthTotals()
             var previous: MetricSpan.Point?
-            for row in rows {
-                let point = MetricSpan.Point(day: CivilDay.number(row.date), value: row.value)
+            for point in rows {
                 months.add(MetricSpan(shape: shape, release: release, previous: previous, current: point))
                 previous = point
             }
             try pending.add(months.rows, metric: metric, model: model, in: db)
         }
         try db.run("INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)",
-                   [metric, model, last.date, last.value, rows[0].date])
+                   [metric, model, CivilDay.text(last.day), last.value, CivilDay.text(rows[0].day)])
     }
 
     /// The summary tables rebuilt from every observation (after another tool wrote observations, or
@@ -217,9 +204,9 @@ final class ObservationSummaries {
     static func rebuild(in db: Database) throws {
         try db.transaction {
             try db.execute("DELETE FROM observation_latest; DELETE FROM observation_months; DELETE FROM observation_years;")
-            let read = try db.prepare("SELECT metric, model, observed_on, value FROM observations ORDER BY metric, model, observed_on")
+            let read = try db.prepare("SELECT metric, model, observed_day, value FROM observations ORDER BY metric, model, observed_day")
             var pair: Pair?
-            var rows: [(date: String, value: Double)] = []
+            var rows: [MetricSpan.Point] = []
             var shapes: [Int64: MetricSpan.Shape?] = [:]
             var pending = PendingMonthRows()
             func finish() throws {
@@ -241,7 +228,7 @@ final class ObservationSummaries {
                     pair = current
                     rows.removeAll(keepingCapacity: true)
                 }
-                rows.append((read.string(at: 2) ?? "", read.double(at: 3)))
+                rows.append(MetricSpan.Point(day: Int(read.int64(at: 2)), value: read.double(at: 3)))
             }
             try finish()
             try pending.write(in: db)

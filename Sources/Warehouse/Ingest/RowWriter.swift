@@ -15,9 +15,12 @@ final class RowWriter {
     init(entity: Entity, db: Database) throws {
         self.db = db
         self.entity = entity
-        let columns = entity.fieldNames
-        let keys = entity.keyFields
-        func parameter(_ column: String) -> String { "?\(entity.fieldIndex(column) + 1)" }
+        let columns = entity.columnNames
+        let keys = entity.keyColumns
+        func parameter(_ column: String) -> String {
+            guard let index = columns.firstIndex(of: column) else { preconditionFailure("\(entity) has no column \(column)") }
+            return "?\(index + 1)"
+        }
         let others = columns.filter { !keys.contains($0) }
         insert = try db.prepare(Self.insertSQL(entity, rows: 1))
         update = try db.prepare("""
@@ -28,11 +31,11 @@ final class RowWriter {
     }
 
     private static func insertSQL(_ entity: Entity, rows: Int) -> String {
-        let columns = entity.fieldNames
+        let columns = entity.columnNames
         return """
             INSERT INTO \(entity.rawValue) (\(columns.joined(separator: ", ")))
             VALUES \(valuesRows(rows, columns: columns.count))
-            ON CONFLICT (\(entity.keyFields.joined(separator: ", "))) DO NOTHING
+            ON CONFLICT (\(entity.keyColumns.joined(separator: ", "))) DO NOTHING
             """
     }
 
