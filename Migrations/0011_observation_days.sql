@@ -1,5 +1,5 @@
 -- The day observed is stored as a day number (days since 1970-01-01, the Unix epoch),
--- not as YYYY-MM-DD text: 2 bytes a row where the text took 10 (11 with its length), so
+-- not as YYYY-MM-DD text: 2 bytes a row where the text took 10, so
 -- the fact table is about a fifth smaller, and analyses compare and subtract whole numbers
 -- where they parsed dates. The column is renamed observed_day, so that a query written for
 -- the text column fails with "no such column: observed_on" instead of comparing a number
