@@ -31,7 +31,7 @@ public enum AdHocQuery {
             case (_, .multipleStatements?):
                 throw AdHocQueryError.severalStatements
             default:
-                throw WarehouseError("SQL error: \(error.message)")
+                throw WarehouseError("SQL error: \(error.message)" + hint(for: error.message))
             }
         }
         // A pragma that got past the authorizer has no value, so it only reads; SQLite still
@@ -54,6 +54,13 @@ public enum AdHocQuery {
 }
 
 extension AdHocQuery {
+    /// What to write instead of a column that owl's schema renamed.
+    static func hint(for message: String) -> String {
+        guard message.hasPrefix("no such column:"), message.hasSuffix("observed_on") else { return "" }
+        return "; observations store the day as observed_day, days since 1970-01-01 (schema version 11):"
+            + " filter with observed_day >= unixepoch('2025-01-01') / 86400, or read observations_named, which has observed_on"
+    }
+
     /// Runs `body` (which steps a statement), turning the limits' SQLite errors into
     /// `AdHocQueryError.stopped` and `.outOfMemory`, with the limits.
     @discardableResult

@@ -8,7 +8,7 @@ func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset:
     let dataset = Dataset(folder: options.folder, scale: options.scale)
     try dataset.generate()
     let path = options.folder + "/owl-analyses.sqlite"
-    let marker = path + ".complete-v3"
+    let marker = path + ".complete-v4"  // v4: observations store day numbers (0011)
     if !FileManager.default.fileExists(atPath: marker) {
         print("loading the dataset into \(path) …")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

@@ -691,6 +691,20 @@ func expectTable(_ table: [[String]], header: [String], rows expected: [[String]
         #expect(run.status == 1)
         #expect(run.stderr.contains("SQL error"), "\(run.stderr)")
     }
+
+    /// A query written for the date's text column (before schema version 11) fails and says
+    /// what to write instead; the advice it gives works.
+    @Test func theOldDateColumnIsNamedWithItsReplacement() throws {
+        let box = try Sandbox()
+        try box.loadAnalysisData()
+        let old = try box.owl("query", "--sql", "SELECT count(*) FROM observations o WHERE o.observed_on >= '2025-01-01'")
+        #expect(old.status == 1)
+        #expect(old.stderr.contains("no such column: o.observed_on; observations store the day as observed_day"), "\(old.stderr)")
+        let byDay = try box.owl("query", "--sql", "SELECT count(*) FROM observations WHERE observed_day >= unixepoch('2025-01-01') / 86400", "--format", "csv")
+        let byDate = try box.owl("query", "--sql", "SELECT count(*) FROM observations_named WHERE observed_on >= '2025-01-01'", "--format", "csv")
+        #expect(byDay.status == 0 && byDay.stdout == byDate.stdout, "\(byDay.stdout)\(byDay.stderr) vs \(byDate.stdout)\(byDate.stderr)")
+        #expect(byDay.stdout != "count(*)\r\n0\r\n" && !byDay.stdout.isEmpty, "\(byDay.stdout)")
+    }
 }
 
 // MARK: defaults
