@@ -1,6 +1,6 @@
 import CSQLite
 
-/// The arguments of one row given to an application-defined aggregate.
+/// The arguments of one row given to an application-defined function or aggregate.
 public struct AggregateArguments {
     let values: UnsafeMutablePointer<OpaquePointer?>?
     public let count: Int
@@ -31,7 +31,7 @@ extension Database {
     /// may define what they need before each use (SQLite refuses to redefine a function while
     /// a statement runs).
     public func defineAggregate(_ name: String, argumentCount: Int32, _ make: @escaping () -> any SQLAggregate) throws {
-        guard definedAggregates.insert(name).inserted else { return }
+        guard definedFunctions.insert(name).inserted else { return }
         let maker = Unmanaged.passRetained(AggregateMaker(make)).toOpaque()
         let code = sqlite3_create_function_v2(
             handle, name, argumentCount, SQLITE_UTF8 | SQLITE_DETERMINISTIC, maker, nil,
@@ -47,10 +47,38 @@ extension Database {
             },
             { maker in maker.map { Unmanaged<AggregateMaker>.fromOpaque($0).release() } })
         guard code == SQLITE_OK else {
-            definedAggregates.remove(name)
+            definedFunctions.remove(name)
             throw SQLiteError(extendedCode: ResultCode(rawValue: code), message: "cannot define \(name): \(String(cString: sqlite3_errstr(code)))")
         }
     }
+}
+
+extension Database {
+    /// Defines a scalar SQL function on this connection, once (as `defineAggregate`): `body`
+    /// gives the value for one row's arguments.
+    public func defineFunction(_ name: String, argumentCount: Int32, _ body: @escaping (AggregateArguments) -> SQLValue) throws {
+        guard definedFunctions.insert(name).inserted else { return }
+        let function = Unmanaged.passRetained(ScalarFunction(body)).toOpaque()
+        let code = sqlite3_create_function_v2(
+            handle, name, argumentCount, SQLITE_UTF8 | SQLITE_DETERMINISTIC, function,
+            { context, count, values in
+                guard let context else { return }
+                let function = Unmanaged<ScalarFunction>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+                setResult(function.body(AggregateArguments(values: values, count: Int(count))), of: context)
+            },
+            nil, nil,
+            { function in function.map { Unmanaged<ScalarFunction>.fromOpaque($0).release() } })
+        guard code == SQLITE_OK else {
+            definedFunctions.remove(name)
+            throw SQLiteError(extendedCode: ResultCode(rawValue: code), message: "cannot define \(name): \(String(cString: sqlite3_errstr(code)))")
+        }
+    }
+}
+
+/// What `defineFunction` hands SQLite as the function's user data.
+private final class ScalarFunction {
+    let body: (AggregateArguments) -> SQLValue
+    init(_ body: @escaping (AggregateArguments) -> SQLValue) { self.body = body }
 }
 
 /// What `defineAggregate` hands SQLite as the function's user data.
@@ -92,7 +120,14 @@ private func setResult(_ value: SQLValue, of context: OpaquePointer) {
     case .null: sqlite3_result_null(context)
     case .integer(let number): sqlite3_result_int64(context, number)
     case .real(let number): sqlite3_result_double(context, number)
-    case .text(let text): sqlite3_result_text(context, text, -1, SQLITE_TRANSIENT)
+    case .text(let text):
+        // The UTF-8 bytes in place (copied by SQLite), not a C string made for the call.
+        var bytes = text
+        bytes.withUTF8 { utf8 in
+            // SQLite reads a null pointer as NULL, and an empty buffer may have none.
+            guard let start = utf8.baseAddress, !utf8.isEmpty else { return sqlite3_result_text(context, "", 0, SQLITE_TRANSIENT) }
+            sqlite3_result_text(context, start, Int32(utf8.count), SQLITE_TRANSIENT)
+        }
     case .blob(let data):
         data.withUnsafeBytes { bytes in
             sqlite3_result_blob64(context, bytes.baseAddress, sqlite3_uint64(bytes.count), SQLITE_TRANSIENT)

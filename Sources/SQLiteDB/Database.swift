@@ -23,7 +23,7 @@ public final class Database {
     public let path: String
     private var statementCache: [String: Statement] = [:]
     /// The aggregate functions `defineAggregate` has defined here.
-    var definedAggregates: Set<String> = []
+    var definedFunctions: Set<String> = []
 
     /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
     /// and WAL journaling for writable connections.

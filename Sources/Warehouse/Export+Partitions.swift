@@ -88,8 +88,7 @@ extension Exporter {
         let ownFolder: (String) -> Bool = { entry in hasManifest && (entry.hasPrefix("metric=") || entry.hasPrefix("month=")) }
         return try replacingFolder(folder, overwrite: overwrite, ownFiles: [manifestName], ownFolder: ownFolder,
                                    kind: "an owl partitioned export", command: "a partitioned export") { temporary in
-            let statement = try db.prepare(sql)
-            try statement.bind(values)
+            let statement = try prepare(sql, values, on: db)
             let names = statement.columnNames
             let partitionIndices = try partitionNames.map { name in
                 guard let index = names.firstIndex(of: name) else {

@@ -149,8 +149,9 @@ public enum Exporter {
                 """
             order = "id"
         case .observations:
-            // The table stores the day as a day number (Migrations/0011); files have the date.
-            let date = "date(o.observed_day * 86400, 'unixepoch')"
+            // The table stores the day as a day number (Migrations/0011); files have the date
+            // (`owl_date`, defined on the connection by `prepare`).
+            let date = "owl_date(o.observed_day)"
             let month = "substr(\(date), 1, 7)"
             let partitionColumns = partitioning?.columns ?? []
             select = """
@@ -174,13 +175,21 @@ public enum Exporter {
         return (sql, values)
     }
 
+    /// An export query prepared with its values bound, on a connection that has the SQL
+    /// functions export queries use.
+    static func prepare(_ sql: String, _ values: [SQLValue], on db: Database) throws -> Statement {
+        try DayFunction.define(on: db)
+        let statement = try db.prepare(sql)
+        try statement.bind(values)
+        return statement
+    }
+
     /// Streams one entity to `sink`; returns the number of rows written.
     @discardableResult
     public static func export(_ entity: Entity, from db: Database, filter: ExportFilter = ExportFilter(),
                               format: OutputFormat, to sink: OutputSink) throws -> Int {
         let (sql, values) = try query(for: entity, filter: filter.checked())
-        let statement = try db.prepare(sql)
-        try statement.bind(values)
+        let statement = try prepare(sql, values, on: db)
         return try ResultWriter.write(statement, format: format, to: sink, title: entity.rawValue)
     }
 
