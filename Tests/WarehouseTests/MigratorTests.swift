@@ -156,15 +156,25 @@ func migrationFiles() throws -> [[SQLValue]] {
         #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
     }
 
-    @Test func observationLatestGainsEachSeriesFirstObservationDate() throws {
+    /// A database at schema `version` in a new temporary folder (the caller removes it), with
+    /// one organization, one model (key 1, released on `released`) and one cumulative metric
+    /// (key 3).
+    private func oneModelDatabase(atVersion version: Int, released: String) throws -> (db: Database, folder: URL) {
         let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let db = try Database(path: folder.appending(path: "a.sqlite").path)
-        try Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 9 }).migrate(db)
+        try Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= version }).migrate(db)
         try db.execute("""
             INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
-            INSERT INTO models (key, id, organization, name, released_on) VALUES (1, 'Qwen/A', 'qwen', 'A', '2024-01-01');
+            INSERT INTO models (key, id, organization, name, released_on) VALUES (1, 'Qwen/A', 'qwen', 'A', '\(released)');
             INSERT INTO metrics (key, id, name, unit, kind) VALUES (3, 'hf_likes', 'Likes', 'likes', 'cumulative');
+            """)
+        return (db, folder)
+    }
+
+    @Test func observationLatestGainsEachSeriesFirstObservationDate() throws {
+        let (db, folder) = try oneModelDatabase(atVersion: 9, released: "2024-01-01")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try db.execute("""
             INSERT INTO observations (model, metric, observed_on, value) VALUES (1, 3, '2025-03-01', 5), (1, 3, '2024-02-01', 1), (1, 3, '2025-06-01', 9);
             INSERT INTO observation_latest (metric, model, observed_on, value) VALUES (3, 1, '2025-06-01', 9);
             """)
@@ -174,14 +184,9 @@ func migrationFiles() throws -> [[SQLValue]] {
     }
 
     @Test func observationDatesBecomeDayNumbersAndReadBackAsTheSameText() throws {
-        let folder = try temporaryFolder()
+        let (db, folder) = try oneModelDatabase(atVersion: 10, released: "1960-01-01")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try Database(path: folder.appending(path: "a.sqlite").path)
-        try Migrator(migrations: Migrator.embedded.migrations.filter { $0.version <= 10 }).migrate(db)
         try db.execute("""
-            INSERT INTO organizations (id, name, country, kind) VALUES ('qwen', 'Qwen', 'CN', 'company');
-            INSERT INTO models (key, id, organization, name, released_on) VALUES (1, 'Qwen/A', 'qwen', 'A', '1960-01-01');
-            INSERT INTO metrics (key, id, name, unit, kind) VALUES (3, 'hf_likes', 'Likes', 'likes', 'cumulative');
             INSERT INTO observations (model, metric, observed_on, value, source) VALUES
                 (1, 3, '1969-12-31', 1, 'before the epoch'), (1, 3, '1970-01-01', 2, NULL),
                 (1, 3, '2024-02-29', 3, 'a leap day'), (1, 3, '9999-12-31', 4, NULL), (1, 3, '0001-01-01', 0, NULL);
