@@ -61,7 +61,6 @@ enum CivilDay {
         return number(year: year, month: month, day: day)
     }
 
-
     /// Howard Hinnant's days_from_civil.
     static func number(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

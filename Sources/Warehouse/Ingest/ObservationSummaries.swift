@@ -144,7 +144,6 @@ final class ObservationSummaries {
         try facts(of: model, in: db).release
     }
 
-
     /// Writes what this file changed and has not been written yet: the last run, and every
     /// pair that must be recomputed from its observations.
     func flush() throws {
