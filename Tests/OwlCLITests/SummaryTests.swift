@@ -19,6 +19,48 @@ import Testing
         """
     static let storedLatest = "SELECT metric, model, observed_on, value, first_observed FROM observation_latest ORDER BY 1, 2"
 
+    /// Where each month's row says its cumulative series stood, and the days it was observed.
+    static let storedMonthEnds = """
+        SELECT metric, model, month, start_value, end_value, first_day, last_day FROM observation_months ORDER BY 1, 2, 3
+        """
+    /// The same from the observations' dates as text (NULL in a window metric's rows).
+    static let definedMonthEnds = """
+        WITH dated AS (
+            SELECT o.metric, o.model, date(o.observed_day * 86400, 'unixepoch') AS observed_on, o.value FROM observations AS o
+        )
+        SELECT m.metric, m.model, m.month,
+               (SELECT d.value FROM dated AS d WHERE d.metric = m.metric AND d.model = m.model AND d.observed_on < m.month || '-01'
+                ORDER BY d.observed_on DESC LIMIT 1),
+               (SELECT d.value FROM dated AS d WHERE d.metric = m.metric AND d.model = m.model AND d.observed_on <= m.month || '-31'
+                ORDER BY d.observed_on DESC LIMIT 1),
+               (SELECT CAST(substr(min(d.observed_on), 9) AS INTEGER) FROM dated AS d
+                WHERE d.metric = m.metric AND d.model = m.model AND substr(d.observed_on, 1, 7) = m.month),
+               (SELECT CAST(substr(max(d.observed_on), 9) AS INTEGER) FROM dated AS d
+                WHERE d.metric = m.metric AND d.model = m.model AND substr(d.observed_on, 1, 7) = m.month)
+        FROM observation_months AS m JOIN metrics AS k ON k.key = m.metric AND k.kind = 'cumulative'
+        UNION ALL
+        SELECT m.metric, m.model, m.month, NULL, NULL, NULL, NULL
+        FROM observation_months AS m JOIN metrics AS k ON k.key = m.metric AND k.kind <> 'cumulative'
+        ORDER BY 1, 2, 3
+        """
+    /// Each cumulative series' months from its curve's first (its release, or its first
+    /// observation if earlier; a model without a release date counts from 1970) to its last
+    /// observation's: the months that must have a row, so that a month's slice holds every
+    /// series running then.
+    static let monthsOfCumulativeSeries = """
+        WITH RECURSIVE series (metric, model, month, last) AS (
+            SELECT o.metric, o.model,
+                   substr(date(min(coalesce(unixepoch(md.released_on) / 86400, 0), min(o.observed_day)) * 86400, 'unixepoch'), 1, 7),
+                   substr(date(max(o.observed_day) * 86400, 'unixepoch'), 1, 7)
+            FROM observations AS o JOIN metrics AS k ON k.key = o.metric AND k.kind = 'cumulative'
+            JOIN models AS md ON md.key = o.model
+            GROUP BY o.metric, o.model
+            UNION ALL
+            SELECT metric, model, substr(date(month || '-01', '+1 month'), 1, 7), last FROM series WHERE month < last
+        )
+        SELECT metric, model, month FROM series ORDER BY 1, 2, 3
+        """
+
     /// owl's definition in SQL, over a CTE `bounds` the query gives.
     static let segments = """
         -- How much of a metric fell on each day (README, "Measures"), in SQL.
@@ -123,6 +165,18 @@ import Testing
             if !same { break }
         }
         #expect(try box.rows(Self.storedLatest) == box.rows(Self.recomputedLatest), "latest after \(step)", sourceLocation: sourceLocation)
+        let monthEnds = try box.rows(Self.storedMonthEnds), definedEnds = try box.rows(Self.definedMonthEnds)
+        let firstDifference = zip(monthEnds, definedEnds).first { $0 != $1 }.map { "stored \($0), defined \($1)" }
+        let sameEnds = monthEnds == definedEnds
+        #expect(sameEnds, "month ends after \(step): \(firstDifference ?? "\(monthEnds.count) stored, \(definedEnds.count) defined")",
+                sourceLocation: sourceLocation)
+        let cumulativeMonths = try box.rows("""
+            SELECT o.metric, o.model, o.month FROM observation_months AS o JOIN metrics AS k ON k.key = o.metric AND k.kind = 'cumulative'
+            ORDER BY 1, 2, 3
+            """)
+        let sameMonths = try cumulativeMonths == box.rows(Self.monthsOfCumulativeSeries)
+        #expect(sameMonths, "cumulative series' months after \(step)",
+                sourceLocation: sourceLocation)
         // Each year holds the sum of its months.
         let years = try box.rows("SELECT metric, model, year, amount, covered_days FROM observation_years ORDER BY 1, 2, 3")
         let monthsByYear = try box.rows("""

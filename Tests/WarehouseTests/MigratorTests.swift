@@ -206,6 +206,37 @@ func migrationFiles() throws -> [[SQLValue]] {
         #expect(try db.rows("PRAGMA integrity_check") == [[.text("ok")]])
     }
 
+    /// 0012 fills where each cumulative series stands at every month's start and end in SQL;
+    /// ingest keeps them in Swift. Both give the same values, days before 1970 included.
+    @Test func monthEndsFilledByTheMigrationAreIngestsOwn() throws {
+        let (db, folder) = try oneModelDatabase(atVersion: 12, released: "1969-11-20")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try db.execute("""
+            INSERT INTO metrics (key, id, name, unit, kind, window_days) VALUES (4, 'dl30', 'Downloads', 'downloads', 'window', 30);
+            INSERT INTO observations (model, metric, observed_day, value) VALUES
+                (1, 3, -10, 4), (1, 3, 31, 9), (1, 3, 45, 7), (1, 3, 58, 12), (1, 3, 59, 15), (1, 3, 400, 20),
+                (1, 4, 10, 100), (1, 4, 70, 300);
+            """)
+        try ObservationSummaries.rebuild(in: db)
+        let columns = "SELECT metric, month, start_value, end_value, first_day, last_day FROM observation_months ORDER BY metric, month"
+        let kept = try db.rows(columns)
+        #expect(kept.count > 14)
+        try db.execute("UPDATE observation_months SET start_value = NULL, end_value = NULL, first_day = NULL, last_day = NULL")
+        let migration = try #require(Migrator.embedded.migrations.first { $0.version == 12 })
+        let fill = try #require(migration.sql.range(of: "UPDATE observation_months"))
+        try db.execute(String(migration.sql[fill.lowerBound...]))
+        #expect(try db.rows(columns) == kept)
+        // Observed 1969-12-22 (4), then 1970-02-01, 02-15 and 02-28 (9, 7, 12), then 03-01 (15):
+        // January 1970 starts and ends at 4; February starts at 4 and ends at 12, observed on its 1st and 28th.
+        #expect(try db.rows("""
+            SELECT month, start_value, end_value, first_day, last_day FROM observation_months
+            WHERE metric = 3 AND month IN ('1970-01', '1970-02') ORDER BY month
+            """) == [[.text("1970-01"), .real(4), .real(4), .null, .null], [.text("1970-02"), .real(4), .real(12), .integer(1), .integer(28)]])
+        // A window metric's rows hold none of them.
+        #expect(try db.rows("SELECT count(*) FROM observation_months WHERE metric = 4 AND coalesce(start_value, end_value, first_day, last_day) IS NOT NULL")
+                == [[.integer(0)]])
+    }
+
     @Test func aMigrationRunsWithForeignKeysOffAndIsCheckedBeforeItsCommit() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -30,6 +30,9 @@ struct MetricSpan {
     let release: Int
     let isDecrease: Bool
     let isEarly: Bool
+    /// A cumulative series' value before the observation (nil for its first) and at it: where
+    /// the series stands at the end of each month the span reaches. Nil for a window metric.
+    let level: (before: Double?, at: Double)?
 
     init(shape: Shape, release: Int, previous: Point?, current: Point) {
         let day = current.day
@@ -44,11 +47,13 @@ struct MetricSpan {
             start = first
             rate = current.value / Double(release <= day ? min(days, day - release + 1) : days)
             isDecrease = false
+            level = nil
         case .cumulative:
             let origin = previous ?? Point(day: min(release, day) - 1, value: 0)
             start = origin.day + 1
             rate = (current.value - origin.value) / Double(day - origin.day)
             isDecrease = previous.map { current.value < $0.value } ?? false
+            level = (previous?.value, current.value)
         }
     }
 }

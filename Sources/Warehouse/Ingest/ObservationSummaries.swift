@@ -243,6 +243,7 @@ final class ObservationSummaries {
 /// holds); a batch sorted by key appends to each slice in one pass. Bounded, so memory stays
 /// flat. A row may add to a stored one: a series a later run or file extends.
 struct PendingMonthRows {
+    /// In the order added, which for one key is the order of its series' runs.
     private var rows: [(metric: Int64, model: Int64, month: MonthTotals.Row)] = []
     private let limit: Int
 
@@ -263,9 +264,13 @@ struct PendingMonthRows {
 
     mutating func write(in db: Database) throws {
         guard !rows.isEmpty else { return }
+        // A key's rows keep the order they were added in (the sort is stable), so a later run of
+        // a series meets its earlier one as the newer: see `merge`.
         rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
-        try Self.addRows(rows.count, to: "observation_months", columns: ["metric", "model", "month", "amount", "covered_days", "decreases", "early"],
-                         key: ["metric", "month", "model"], in: db) { statement, index, first in
+        try Self.addRows(rows.count, to: "observation_months",
+                         columns: ["metric", "model", "month", "amount", "covered_days", "decreases", "early",
+                                   "start_value", "end_value", "first_day", "last_day"],
+                         key: ["metric", "month", "model"], merge: Self.newerRunMerge, in: db) { statement, index, first in
             let (metric, model, month) = rows[index]
             try statement.bind(.integer(metric), at: first)
             try statement.bind(.integer(model), at: first + 1)
@@ -274,6 +279,10 @@ struct PendingMonthRows {
             try statement.bind(.integer(Int64(month.coveredDays)), at: first + 4)
             try statement.bind(.integer(Int64(month.decreases)), at: first + 5)
             try statement.bind(.integer(Int64(month.early)), at: first + 6)
+            try statement.bind(month.startValue.map { .real($0) } ?? .null, at: first + 7)
+            try statement.bind(month.endValue.map { .real($0) } ?? .null, at: first + 8)
+            try statement.bind(month.firstDay.map { .integer(Int64($0)) } ?? .null, at: first + 9)
+            try statement.bind(month.lastDay.map { .integer(Int64($0)) } ?? .null, at: first + 10)
         }
         // Each year holds the sum of its months.
         var years: [YearKey: (text: Substring, amount: Double, coveredDays: Int)] = [:]
@@ -297,15 +306,27 @@ struct PendingMonthRows {
         rows.removeAll(keepingCapacity: true)
     }
 
+    /// How a month row of a series' later run (`excluded`: its observations are all newer)
+    /// combines with the stored one: where the series stands when the month starts, and its
+    /// first observation in the month, are the older run's; where it stands at the month's end,
+    /// and its last observation, the newer run's.
+    static let newerRunMerge = [
+        "start_value": "coalesce(start_value, excluded.start_value)",
+        "end_value": "coalesce(excluded.end_value, end_value)",
+        "first_day": "coalesce(first_day, excluded.first_day)",
+        "last_day": "coalesce(excluded.last_day, last_day)",
+    ]
+
     /// Writes `count` rows, 32 to a statement (SQLite's fixed cost per run is paid once per
-    /// group). Every column after the key's adds to a stored row with the same key; a key
-    /// given twice in one statement sums too (the second row meets the first as a conflict).
-    /// `bind` puts row i's columns from parameter `first` on.
-    private static func addRows(_ count: Int, to table: String, columns: [String], key: [String], in db: Database,
-                                bind: (Statement, _ index: Int, _ first: Int32) throws -> Void) throws {
+    /// group). Every column after the key's adds to a stored row with the same key, unless
+    /// `merge` gives its expression; a key given twice in one statement merges too (the
+    /// second row meets the first as a conflict). `bind` puts row i's columns from parameter
+    /// `first` on.
+    private static func addRows(_ count: Int, to table: String, columns: [String], key: [String], merge: [String: String] = [:],
+                                in db: Database, bind: (Statement, _ index: Int, _ first: Int32) throws -> Void) throws {
         let rowsPerStatement = 32
         func sql(rows: Int) -> String {
-            let sums = columns.filter { !key.contains($0) }.map { "\($0) = \($0) + excluded.\($0)" }
+            let sums = columns.filter { !key.contains($0) }.map { "\($0) = \(merge[$0] ?? "\($0) + excluded.\($0)")" }
             return """
                 INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(RowWriter.valuesRows(rows, columns: columns.count))
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sums.joined(separator: ", "))
@@ -329,6 +350,10 @@ struct MonthTotals {
         let month: String
         let index: Int
         var amount = 0.0, coveredDays = 0, decreases = 0, early = 0
+        /// A cumulative series only (Migrations/0012): its value when the month starts and when
+        /// it ends (nil before its first observation), and the days of the month of its first
+        /// and last observations in it.
+        var startValue: Double?, endValue: Double?, firstDay: Int?, lastDay: Int?
     }
     private(set) var rows: [Row] = []
 
@@ -349,6 +374,19 @@ struct MonthTotals {
             let row = position(of: year * 12 + month - 1)
             rows[row].amount += span.rate * Double(last - first + 1)
             rows[row].coveredDays += max(0, last - max(first, span.release) + 1)
+            if let level = span.level {
+                // The span holds every day from the one after the previous observation: a month
+                // it holds from its first day starts at the previous value. The months it passes
+                // through end at that value too; its last at the observation's, which is that
+                // month's latest so far.
+                if span.start <= monthStart { rows[row].startValue = level.before }
+                rows[row].endValue = next > span.end ? level.at : level.before
+                if next > span.end {
+                    let dayOfMonth = span.end - monthStart + 1
+                    rows[row].firstDay = rows[row].firstDay ?? dayOfMonth
+                    rows[row].lastDay = dayOfMonth
+                }
+            }
             (year, month, monthStart) = (nextYear, nextMonth, next)
         }
     }
