@@ -77,6 +77,7 @@ struct AnalysesBench: ParsableCommand {
          ["metric": "hf_downloads_30d", "from": "2022-03-15", "to": "2024-08-20", "by": "country"], ["model_days", "covered_days"]),
         ("leaderboard likes", "leaderboard", ["metric": "hf_likes", "as-of": "2025-12-31"], ["value"]),
         ("leaderboard likes, past", "leaderboard", ["metric": "hf_likes", "as-of": "2023-06-30"], ["value"]),
+        ("leaderboard likes, past mid-month", "leaderboard", ["metric": "hf_likes", "as-of": "2023-06-15"], ["value"]),
         ("efficiency", "efficiency", ["metric": "bench_score", "as-of": "2025-12-31"], ["score"]),
         ("timeline", "timeline", ["to": "2025-12-31"], ["models"]),
         ("openness", "openness", ["to": "2025-12-31"], ["models"]),

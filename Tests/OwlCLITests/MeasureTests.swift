@@ -18,7 +18,10 @@ private struct World {
     var models: [Model]
     var window = 30
 
-    func load(into box: Sandbox, splitAt split: Int? = nil) throws {
+    /// With `splitAt`, the first `split` observation rows go in a second file: loaded after the
+    /// rest they are older than what is stored (a load out of order); with `olderFirst`, loaded
+    /// first, the rest continues their series (a later file extending them).
+    func load(into box: Sandbox, splitAt split: Int? = nil, olderFirst: Bool = false) throws {
         var organizations = "id,name,country,kind\n"
         var models = "id,organization,name,released_on\n"
         for model in self.models {
@@ -31,9 +34,9 @@ private struct World {
         var rows = self.models.flatMap { model in model.observations.map { "\(model.id)/m,\($0.metric),\($0.date),\($0.value)\n" } }
         var later: [String] = []
         if let split {
-            // Two files, the second with older observations than the first: a load out of order.
             later = Array(rows[..<min(split, rows.count)])
             rows = Array(rows[min(split, rows.count)...])
+            if olderFirst { swap(&rows, &later) }
         }
         try box.write("world/observations.csv", "model,metric,observed_on,value\n" + rows.joined())
         let first = try box.owl("ingest", "world")
@@ -328,7 +331,8 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
             world.models.append(.init(id: id, country: "US", released: releaseText,
                                       observations: dl.map { (day0($0.0), "dl", $0.1) } + likes.map { (day0($0.0), "likes", $0.1) }))
         }
-        try world.load(into: box, splitAt: Int(random.next() % 80))
+        try world.load(into: box, splitAt: Int(random.next() % 80), olderFirst: random.next() % 2 == 0)
+        try expectLeaderboardsAgree(box, series: series, seed: seed, random: &random)
         for _ in 0..<3 {
             // Ranges of a few days to two years: some cut months, some hold whole years.
             let from = base + Int(random.next() % 300), to = from + Int(random.next() % 700)
@@ -357,6 +361,38 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
                     }
                 }
             }
+        }
+    }
+
+    /// The likes leaderboard as of days around the observations (each one, the day before, the
+    /// months' first and last days, random days) gives each model its latest value on or before
+    /// the day, as the reference finds it in the observations.
+    private func expectLeaderboardsAgree(_ box: Sandbox, series: [String: (release: Int, dl: [(day: Int, value: Double)], likes: [(day: Int, value: Double)])],
+                                         seed: UInt64, random: inout SeededRandom) throws {
+        let observed = series.values.flatMap { $0.likes.map(\.day) }
+        guard let first = observed.min(), let last = observed.max() else { return }
+        var days: Set<Int> = []
+        for _ in 0..<4 {
+            let some = observed[Int(random.next() % UInt64(observed.count))]
+            days.formUnion([some, some - 1, some + 1])
+        }
+        for _ in 0..<4 { days.insert(first - 3 + Int(random.next() % UInt64(last - first + 7))) }
+        for _ in 0..<3 {
+            let month = day0(first + Int(random.next() % UInt64(last - first + 1))).prefix(7)
+            let monthStart = dayNumber(month + "-01")
+            days.formUnion([monthStart, monthStart - 1, monthStart + 14])
+        }
+        for asOf in days.sorted() {
+            let run = try box.run(["query", "leaderboard", "--metric", "likes", "--as-of", day0(asOf), "--limit", "100", "--format", "csv"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let table = parseCSV(run.stdout)
+            let model = table.first?.firstIndex(of: "model") ?? 0, value = table.first?.firstIndex(of: "value") ?? 0
+            let got = Dictionary(uniqueKeysWithValues: table.dropFirst().map { ($0[model], Double($0[value]) ?? .nan) })
+            var want: [String: Double] = [:]
+            for (id, data) in series {
+                if let latest = data.likes.filter({ $0.day <= asOf }).max(by: { $0.day < $1.day }) { want[id + "/m"] = latest.value }
+            }
+            #expect(got == want, "seed \(seed), likes as of \(day0(asOf)): owl \(got), reference \(want)")
         }
     }
 
