@@ -265,13 +265,16 @@ struct PendingMonthRows {
     mutating func write(in db: Database) throws {
         guard !rows.isEmpty else { return }
         // A key's rows keep the order they were added in (the sort is stable), so a later run of
-        // a series meets its earlier one as the newer: see `merge`.
-        rows.sort { ($0.metric, $0.month.index, $0.model) < ($1.metric, $1.month.index, $1.model) }
+        // a series meets its earlier one as the newer: see `merge`. The positions are sorted, not
+        // the rows, which are large to move.
+        let order = rows.indices.sorted {
+            (rows[$0].metric, rows[$0].month.index, rows[$0].model) < (rows[$1].metric, rows[$1].month.index, rows[$1].model)
+        }
         try Self.addRows(rows.count, to: "observation_months",
                          columns: ["metric", "model", "month", "amount", "covered_days", "decreases", "early",
                                    "start_value", "end_value", "first_day", "last_day"],
                          key: ["metric", "month", "model"], merge: Self.newerRunMerge, in: db) { statement, index, first in
-            let (metric, model, month) = rows[index]
+            let (metric, model, month) = rows[order[index]]
             try statement.bind(.integer(metric), at: first)
             try statement.bind(.integer(model), at: first + 1)
             try statement.bind(.text(month.month), at: first + 2)
