@@ -266,6 +266,9 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
 
 /// Random observation sets through owl against a day-by-day reference implementation.
 @Suite struct MeasurePropertyTests {
+    /// A random model's release day and its observations of `dl` and `likes`.
+    typealias Series = (release: Int, dl: [(day: Int, value: Double)], likes: [(day: Int, value: Double)])
+
     /// The amount credited to each day and whether it is covered, straight from the
     /// definition's words, one day at a time.
     private static func reference(release r: Int, observations: [(day: Int, value: Double)], window: Int?,
@@ -312,7 +315,7 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
         var world = World(models: [])
         world.window = [7, 30][Int(random.next() % 2)]
         let base = dayNumber("2024-10-01")
-        var series: [String: (release: Int, dl: [(day: Int, value: Double)], likes: [(day: Int, value: Double)])] = [:]
+        var series: [String: Series] = [:]
         for index in 0..<4 {
             let release = base + Int(random.next() % 200)
             // Daily, weekly, monthly or irregular snapshots; sometimes starting before the release.
@@ -367,8 +370,7 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
     /// The likes leaderboard as of days around the observations (each one, the day before, the
     /// months' first and last days, random days) gives each model its latest value on or before
     /// the day, as the reference finds it in the observations.
-    private func expectLeaderboardsAgree(_ box: Sandbox, series: [String: (release: Int, dl: [(day: Int, value: Double)], likes: [(day: Int, value: Double)])],
-                                         seed: UInt64, random: inout SeededRandom) throws {
+    private func expectLeaderboardsAgree(_ box: Sandbox, series: [String: Series], seed: UInt64, random: inout SeededRandom) throws {
         let observed = series.values.flatMap { $0.likes.map(\.day) }
         guard let first = observed.min(), let last = observed.max() else { return }
         var days: Set<Int> = []
@@ -383,9 +385,8 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
             days.formUnion([monthStart, monthStart - 1, monthStart + 14])
         }
         for asOf in days.sorted() {
-            let run = try box.run(["query", "leaderboard", "--metric", "likes", "--as-of", day0(asOf), "--limit", "100", "--format", "csv"])
+            let (run, table) = try box.analysisCSV("leaderboard", "--metric", "likes", "--as-of", day0(asOf), "--limit", "100")
             #expect(run.status == 0, "\(run.stderr)")
-            let table = parseCSV(run.stdout)
             let model = table.first?.firstIndex(of: "model") ?? 0, value = table.first?.firstIndex(of: "value") ?? 0
             let got = Dictionary(uniqueKeysWithValues: table.dropFirst().map { ($0[model], Double($0[value]) ?? .nan) })
             var want: [String: Double] = [:]
