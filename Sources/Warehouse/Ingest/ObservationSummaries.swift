@@ -382,9 +382,10 @@ struct MonthTotals {
                 // it holds from its first day starts at the previous value. The months it passes
                 // through end at that value too; its last at the observation's, which is that
                 // month's latest so far.
+                let isObservationsMonth = next > span.end
                 if span.start <= monthStart { rows[row].startValue = level.before }
-                rows[row].endValue = next > span.end ? level.at : level.before
-                if next > span.end {
+                rows[row].endValue = isObservationsMonth ? level.at : level.before
+                if isObservationsMonth {
                     let dayOfMonth = span.end - monthStart + 1
                     rows[row].firstDay = rows[row].firstDay ?? dayOfMonth
                     rows[row].lastDay = dayOfMonth
