@@ -23,11 +23,11 @@ import SQLiteDB
         try withWarehouse { db in
             // 5 months: a's two models fill 4 (summed in memory), b's fills the fifth and forces
             // a write, so a's last month is added to a stored row.
-            let sums = OrganizationMonths(db: db, pendingLimit: 5)
+            var sums = OrganizationMonths(pendingLimit: 5)
             var writes = 0
             func add(_ months: [MonthTotals.Row], metric: Int64, _ organization: String) throws {
                 sums.add(months, metric: metric, organization: organization)
-                if sums.isFull { try sums.write(); writes += 1 }
+                if sums.isFull { try sums.write(in: db); writes += 1 }
             }
             // a's first model: January and March (February is a gap, not a zero month).
             try add([month("2025-01", amount: 10, covered: 31), month("2025-03", amount: 5, covered: 10)], metric: 1, "a")
@@ -35,7 +35,7 @@ import SQLiteDB
             try add([month("2024-12", amount: 0, covered: 0), month("2025-01", amount: 2.5, covered: 31)], metric: 1, "a")
             try add([month("2025-01", amount: 7, covered: 20)], metric: 2, "b")
             try add([month("2025-03", amount: 1, covered: 3)], metric: 1, "a")
-            try sums.write()
+            try sums.write(in: db)
             #expect(writes == 1, "the bound of 5 months must have forced one write before the end")
             let rows = try db.rows("""
                 SELECT metric, month, organization, amount, covered_days FROM observation_organization_months

@@ -6,11 +6,11 @@ import SQLiteDB
 /// observation_months caches owl's definition of a metric's amount per calendar month
 /// (`MetricSpan`). Rows arrive grouped by model and in
 /// date order in practice, so a model's run of new observations is credited as it streams
-/// and written once when the run ends. A series that comes back in a later run of the file
-/// continues from what its earlier run wrote, as a later file would. A model whose new
-/// observations come out of order, are older than its stored ones, or replace stored ones
-/// is recomputed from the table at the end of the file instead, since one observation
-/// changes its neighbours' spans.
+/// (by `BackgroundMonthTotals`, on a thread of its own) and written once when the run ends. A
+/// series that comes back in a later run of the file continues from what its earlier run
+/// wrote, as a later file would. A model whose new observations come out of order, are older
+/// than its stored ones, or replace stored ones is recomputed from the table at the end of the
+/// file instead, since one observation changes its neighbours' spans.
 ///
 /// Nothing is kept per model or per series beyond the current run (only the series to
 /// recompute), so memory stays flat however many models a file holds.
@@ -22,10 +22,11 @@ final class ObservationSummaries {
     private let db: Database
     private var shapes: [Int64: MetricSpan.Shape?] = [:]
 
-    /// The run being credited: its pair, its last observation, its months so far.
+    /// The run being credited: its pair, its last observation, whether it has months (a score
+    /// has none).
     private var run: Pair?
     private var previous: MetricSpan.Point?
-    private var months = MonthTotals()
+    private var runHasMonths = false
     private var latest: (day: Int, value: Double)?
     /// The run's first observation: a new series' first.
     private var first: Int?
@@ -35,12 +36,14 @@ final class ObservationSummaries {
     private var model: (key: Int64, release: Int, organization: String?)?
 
     private var dirty: Set<Pair> = []
-    private var pendingMonths = PendingMonthRows()
-    private let organizationMonths: OrganizationMonths
+    private let monthTotals = BackgroundMonthTotals()
+    /// Events gathered for `monthTotals`, handed over a batch at a time.
+    private var events: [BackgroundMonthTotals.Event] = []
+    private static let eventsPerBatch = 8192
 
     init(db: Database) {
         self.db = db
-        organizationMonths = OrganizationMonths(db: db)
+        events.reserveCapacity(Self.eventsPerBatch)
     }
 
     /// Notes one written observation; `day` is its day number (`CivilDay`).
@@ -61,13 +64,15 @@ final class ObservationSummaries {
                 // Older than what is stored, or out of order: the neighbours' spans change.
                 dirty.insert(pair)
                 run = nil
+                if runHasMonths { events.append(.drop) }
                 return
             }
             latest = (day, value)
             if first == nil { first = day }
             let point = MetricSpan.Point(day: day, value: value)
-            if let shape = try shape(of: metric) {
-                months.add(MetricSpan(shape: shape, release: try facts(of: model).release, previous: previous, current: point))
+            if runHasMonths {
+                events.append(.point(point))
+                if events.count >= Self.eventsPerBatch { try handOver() }
             }
             previous = point
         }
@@ -75,7 +80,6 @@ final class ObservationSummaries {
 
     private func startRun(_ pair: Pair) throws {
         run = pair
-        months = MonthTotals()
         latest = nil
         first = nil
         let stored = try db.cachedStatement("SELECT observed_on, value FROM observation_latest WHERE metric = ? AND model = ?")
@@ -86,19 +90,25 @@ final class ObservationSummaries {
         } else {
             previous = nil
         }
+        let shape = try shape(of: pair.metric)
+        runHasMonths = shape != nil
+        if let shape {
+            let facts = try facts(of: pair.model)
+            events.append(.start(.init(metric: pair.metric, model: pair.model, shape: shape, release: facts.release,
+                                       previous: previous, organization: facts.organization)))
+        }
     }
 
-    /// Writes the finished run's months (added to stored ones when it extends a series) and
-    /// its latest value.
+    /// Ends the run: its months are credited (added to stored ones when it extends a series)
+    /// and its latest value written.
     private func closeRun() throws {
         guard let pair = run, let latest else { run = nil; return }
         run = nil
-        guard !dirty.contains(pair) else { return }
-        try pendingMonths.add(months.rows, metric: pair.metric, model: pair.model, in: db)
-        if !months.rows.isEmpty, let organization = try facts(of: pair.model).organization {
-            organizationMonths.add(months.rows, metric: pair.metric, organization: organization)
-            if organizationMonths.isFull { try organizationMonths.write() }
+        guard !dirty.contains(pair) else {
+            if runHasMonths { events.append(.drop) }
+            return
         }
+        if runHasMonths { events.append(.end) }
         // A run that extends a stored series keeps the series' first date (the run is newer).
         let newer = try db.cachedStatement("""
             INSERT INTO observation_latest (metric, model, observed_on, value, first_observed) VALUES (?, ?, ?, ?, ?)
@@ -106,6 +116,22 @@ final class ObservationSummaries {
             WHERE excluded.observed_on > observed_on
             """)
         try newer.run([pair.metric, pair.model, CivilDay.text(latest.day), latest.value, CivilDay.text(first ?? latest.day)])
+    }
+
+    /// Hands the events gathered to `monthTotals`, and writes what the batch before produced.
+    private func handOver() throws {
+        let outputs = monthTotals.submit(events)
+        events.removeAll(keepingCapacity: true)
+        try write(outputs)
+    }
+
+    private func write(_ outputs: [BackgroundMonthTotals.Output]) throws {
+        for output in outputs {
+            switch output {
+            case .months(let rows): try rows.write(in: db)
+            case .organizations(var sums): try sums.write(in: db)
+            }
+        }
     }
 
     private func shape(of metric: Int64) throws -> MetricSpan.Shape? {
@@ -148,8 +174,8 @@ final class ObservationSummaries {
     /// pair that must be recomputed from its observations.
     func flush() throws {
         try closeRun()
-        try pendingMonths.write(in: db)
-        try organizationMonths.write()
+        try handOver()
+        try write(monthTotals.finish())
         for metric in Set(dirty.map(\.metric)) {
             try Self.recompute(metric: metric, models: dirty.filter { $0.metric == metric }.map(\.model), in: db)
         }
@@ -251,10 +277,21 @@ struct PendingMonthRows {
         self.limit = limit
     }
 
+    /// Adds a series' months. When they would pass the bound, the rows held before are
+    /// returned first, sorted, for the caller to write.
+    mutating func adding(_ months: [MonthTotals.Row], metric: Int64, model: Int64) -> SortedMonthRows? {
+        let full = rows.count + months.count > limit ? sorted() : nil
+        for month in months { rows.append((metric, model, month)) }
+        return full
+    }
+
     /// Adds a series' months, writing the batch first when it is full.
     mutating func add(_ months: [MonthTotals.Row], metric: Int64, model: Int64, in db: Database) throws {
-        if rows.count + months.count > limit { try write(in: db) }
-        for month in months { rows.append((metric, model, month)) }
+        try adding(months, metric: metric, model: model)?.write(in: db)
+    }
+
+    mutating func write(in db: Database) throws {
+        try sorted().write(in: db)
     }
 
     private struct YearKey: Hashable, Comparable {
@@ -262,19 +299,43 @@ struct PendingMonthRows {
         static func < (a: YearKey, b: YearKey) -> Bool { (a.metric, a.year, a.model) < (b.metric, b.year, b.model) }
     }
 
-    mutating func write(in db: Database) throws {
-        guard !rows.isEmpty else { return }
+    /// The rows held, in key order, with their years' sums; empties the batch.
+    mutating func sorted() -> SortedMonthRows {
         // A key's rows keep the order they were added in (the sort is stable), so a later run of
         // a series meets its earlier one as the newer: see `merge`. The positions are sorted, not
         // the rows, which are large to move.
         let order = rows.indices.sorted {
             (rows[$0].metric, rows[$0].month.index, rows[$0].model) < (rows[$1].metric, rows[$1].month.index, rows[$1].model)
         }
-        try Self.addRows(rows.count, to: "observation_months",
+        let months = order.map { rows[$0] }
+        // Each year holds the sum of its months.
+        var years: [YearKey: (text: Substring, amount: Double, coveredDays: Int)] = [:]
+        for (metric, model, month) in rows {
+            let key = YearKey(metric: metric, year: month.index / 12, model: model)
+            var sums = years[key] ?? (month.month.prefix(4), 0, 0)
+            sums.amount += month.amount
+            sums.coveredDays += month.coveredDays
+            years[key] = sums
+        }
+        rows.removeAll(keepingCapacity: true)
+        return SortedMonthRows(months: months, years: years.sorted { $0.key < $1.key }.map {
+            (metric: $0.key.metric, model: $0.key.model, year: String($0.value.text), amount: $0.value.amount, coveredDays: $0.value.coveredDays)
+        })
+    }
+}
+
+/// A batch of month rows and their years' sums, in each table's key order, ready to write.
+struct SortedMonthRows {
+    let months: [(metric: Int64, model: Int64, month: MonthTotals.Row)]
+    let years: [(metric: Int64, model: Int64, year: String, amount: Double, coveredDays: Int)]
+
+    func write(in db: Database) throws {
+        guard !months.isEmpty else { return }
+        try Self.addRows(months.count, to: "observation_months",
                          columns: ["metric", "model", "month", "amount", "covered_days", "decreases", "early",
                                    "start_value", "end_value", "first_day", "last_day"],
                          key: ["metric", "month", "model"], merge: Self.newerRunMerge, in: db) { statement, index, first in
-            let (metric, model, month) = rows[order[index]]
+            let (metric, model, month) = months[index]
             try statement.bind(.integer(metric), at: first)
             try statement.bind(.integer(model), at: first + 1)
             try statement.bind(.text(month.month), at: first + 2)
@@ -287,26 +348,15 @@ struct PendingMonthRows {
             try statement.bind(month.firstDay.map { .integer(Int64($0)) } ?? .null, at: first + 9)
             try statement.bind(month.lastDay.map { .integer(Int64($0)) } ?? .null, at: first + 10)
         }
-        // Each year holds the sum of its months.
-        var years: [YearKey: (text: Substring, amount: Double, coveredDays: Int)] = [:]
-        for (metric, model, month) in rows {
-            let key = YearKey(metric: metric, year: month.index / 12, model: model)
-            var sums = years[key] ?? (month.month.prefix(4), 0, 0)
-            sums.amount += month.amount
-            sums.coveredDays += month.coveredDays
-            years[key] = sums
-        }
-        let yearRows = years.sorted { $0.key < $1.key }
-        try Self.addRows(yearRows.count, to: "observation_years", columns: ["metric", "model", "year", "amount", "covered_days"],
+        try Self.addRows(years.count, to: "observation_years", columns: ["metric", "model", "year", "amount", "covered_days"],
                          key: ["metric", "year", "model"], in: db) { statement, index, first in
-            let (key, sums) = yearRows[index]
-            try statement.bind(.integer(key.metric), at: first)
-            try statement.bind(.integer(key.model), at: first + 1)
-            try statement.bind(.text(String(sums.text)), at: first + 2)
-            try statement.bind(.real(sums.amount), at: first + 3)
-            try statement.bind(.integer(Int64(sums.coveredDays)), at: first + 4)
+            let row = years[index]
+            try statement.bind(.integer(row.metric), at: first)
+            try statement.bind(.integer(row.model), at: first + 1)
+            try statement.bind(.text(row.year), at: first + 2)
+            try statement.bind(.real(row.amount), at: first + 3)
+            try statement.bind(.integer(Int64(row.coveredDays)), at: first + 4)
         }
-        rows.removeAll(keepingCapacity: true)
     }
 
     /// How a month row of a series' later run (`excluded`: its observations are all newer)

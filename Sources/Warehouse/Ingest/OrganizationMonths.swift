@@ -7,7 +7,7 @@ import SQLiteDB
 /// - models whose months are recomputed are subtracted before and added after, in SQL;
 /// - organizations marked stale (a model moved, or became or stopped being a stub) are
 ///   recomputed from observation_months before the transaction commits.
-final class OrganizationMonths {
+struct OrganizationMonths {
     /// Integers only, so that adding a series' months (millions per file) hashes no text:
     /// the organization is its position in `organizations`.
     private struct Series: Hashable {
@@ -57,16 +57,14 @@ final class OrganizationMonths {
     private let pendingLimit: Int
     private var organizations: [String] = []
     private var organizationNumbers: [String: Int] = [:]
-    private let db: Database
 
-    init(db: Database, pendingLimit: Int = 1_048_576) {
-        self.db = db
+    init(pendingLimit: Int = 1_048_576) {
         self.pendingLimit = pendingLimit
     }
 
     /// Adds the newly credited months (in month order) of a series of one of the
     /// organization's models.
-    func add(_ months: [MonthTotals.Row], metric: Int64, organization id: String) {
+    mutating func add(_ months: [MonthTotals.Row], metric: Int64, organization id: String) {
         let organization = organizationNumbers[id] ?? {
             organizations.append(id)
             organizationNumbers[id] = organizations.count - 1
@@ -80,8 +78,8 @@ final class OrganizationMonths {
 
     /// Writes the pending sums in the table's key order (metric, month, organization): each
     /// page of it is then visited once. Each metric's series are ranked by organization once,
-    /// then walked month by month, so no month is sorted and nothing is copied.
-    func write() throws {
+    /// then walked month by month, so no month is sorted and nothing is copied. Empties them.
+    mutating func write(in db: Database) throws {
         let upsert = try db.cachedStatement("""
             INSERT INTO observation_organization_months (metric, month, organization, amount, covered_days)
             VALUES (?, ?, ?, ?, ?)
