@@ -66,6 +66,32 @@ import Testing
         #expect(csv.rows.contains([.text("deepseek-ai/DeepSeek-R1"), .text("hf_likes"), .text("2025-07-01"), .real(13000), .null]))
     }
 
+    /// The bulk path inserts 64 rows to a statement and binds a row's model, metric and empty
+    /// source again only when they differ from the row's in the statement's last run: ids
+    /// and sources that change at points that fall anywhere in a statement must still land.
+    @Test func idsAndSourcesChangingWithinAndAcrossInsertsLoadAsWritten() throws {
+        let models = ["deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B"], metrics = ["hf_likes", "hf_downloads_30d"]
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        let written: [(model: String, metric: String, date: String, value: Int, source: String)] = (0..<300).map { i in
+            let date = day.string(from: Date(timeIntervalSince1970: Double(18_262 + i) * 86_400))  // from 2020-01-01
+            return (models[(i / 50) % 2], metrics[(i / 30) % 2], date, i, i % 7 == 3 || (100..<170).contains(i) ? "s\(i % 11)" : "")
+        }
+        let rows = written.map { row in
+            ("\(row.model),\(row.metric),\(row.date),\(row.value),\(row.source)",
+             #"{"model": "\#(row.model)", "metric": "\#(row.metric)", "observed_on": "\#(row.date)", "value": "\#(row.value)""#
+                + (row.source.isEmpty ? "}" : #", "source": "\#(row.source)"}"#))
+        }
+        let (csv, json, mapped) = try load(rows)
+        for loaded in [csv, json, mapped] { #expect(loaded.run.status == 0, "\(loaded.run.stderr)") }
+        let expected: [[SQLValue]] = written.sorted { ($0.model, $0.metric, $0.date) < ($1.model, $1.metric, $1.date) }.map {
+            [.text($0.model), .text($0.metric), .text($0.date), .real(Double($0.value)), $0.source.isEmpty ? .null : .text($0.source)]
+        }
+        #expect(csv.rows == expected)
+        #expect(json.rows == expected)
+        #expect(mapped.rows == expected)
+    }
+
     @Test func invalidRowsGetTheSameMessagesThroughBothPaths() throws {
         let (csv, json, mapped) = try load(Self.awkward + Self.invalid)
         for loaded in [csv, json, mapped] { #expect(loaded.run.status == 1) }

@@ -71,21 +71,31 @@ extension Ingester {
         waiting.reserveCapacity(Self.rowsPerInsert)
         let fieldCount = Int32(Entity.observations.fieldNames.count)
 
-        func bind(_ waiting: Waiting, to statement: Statement, from first: Int32) throws {
+        /// What each row of a many-row insert was last bound to, by statement. SQLite keeps a
+        /// statement's bindings from one run to the next, and a row of one run mostly has the
+        /// model, metric and (missing) source of the same row of the run before (a model's
+        /// observations come together), so those are bound again only when they change.
+        struct BoundRow: Equatable {
+            var model: Int64, metric: Int64, sourceIsNull: Bool
+        }
+        var boundRows: [ObjectIdentifier: [BoundRow?]] = [:]
+
+        func bind(_ waiting: Waiting, to statement: Statement, from first: Int32, was bound: BoundRow? = nil) throws -> BoundRow {
             let row = waiting.row
-            try statement.bind(.integer(waiting.model), at: first)
-            try statement.bind(.integer(waiting.metric), at: first + 1)
+            if bound?.model != waiting.model { try statement.bind(.integer(waiting.model), at: first) }
+            if bound?.metric != waiting.metric { try statement.bind(.integer(waiting.metric), at: first + 1) }
             try statement.bind(.integer(Int64(waiting.day)), at: first + 2)
             try statement.bind(.real(waiting.value), at: first + 3)
             // Bound in place, not copied. SQLite reads a bound value only while the statement
             // runs, and it runs before the row's batch in `forEachRow` moves. The pointer stays
             // bound after the batch is gone, but is never read: every later run of these
-            // statements binds all of its parameters anew first.
+            // statements binds that parameter anew first (only a NULL is left as it was).
             if let sourceColumn, !row.cell(sourceColumn).isEmpty {
                 try statement.bindText(UnsafeRawBufferPointer(row.cell(sourceColumn)), at: first + 4, copy: false)
-            } else {
-                try statement.bind(.null, at: first + 4)
+                return BoundRow(model: waiting.model, metric: waiting.metric, sourceIsNull: false)
             }
+            if bound?.sourceIsNull != true { try statement.bind(.null, at: first + 4) }
+            return BoundRow(model: waiting.model, metric: waiting.metric, sourceIsNull: true)
         }
         func written(_ waiting: Waiting, _ outcome: RowWriter.Outcome) throws {
             try summaries.record(metric: waiting.metric, model: waiting.model, day: waiting.day, value: waiting.value, outcome: outcome)
@@ -103,7 +113,12 @@ extension Ingester {
             guard !waiting.isEmpty else { return }
             defer { waiting.removeAll(keepingCapacity: true) }
             let allNew = try load.writer.insertAllNew(rows: waiting.count) { statement in
-                for (index, row) in waiting.enumerated() { try bind(row, to: statement, from: Int32(index) * fieldCount + 1) }
+                let key = ObjectIdentifier(statement)
+                var bound = boundRows.removeValue(forKey: key) ?? Array(repeating: nil, count: waiting.count)
+                for (index, row) in waiting.enumerated() {
+                    bound[index] = try bind(row, to: statement, from: Int32(index) * fieldCount + 1, was: bound[index])
+                }
+                boundRows[key] = bound
             }
             if allNew {
                 for row in waiting { try written(row, .inserted) }
@@ -112,7 +127,7 @@ extension Ingester {
             for row in waiting {
                 let outcome: RowWriter.Outcome
                 do {
-                    outcome = try load.writer.write(insertOnly: options.insertOnly) { try bind(row, to: $0, from: 1) }
+                    outcome = try load.writer.write(insertOnly: options.insertOnly) { _ = try bind(row, to: $0, from: 1) }
                 } catch let error as SQLiteError where error.code == .SQLITE_CONSTRAINT {
                     try takeGeneralPath(row.row)  // which reports it
                     continue
