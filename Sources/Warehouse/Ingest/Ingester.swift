@@ -61,13 +61,17 @@ public final class Ingester {
         // A file's load is one transaction, so every page it writes is in the WAL until it
         // commits, and a page that drops out of SQLite's cache (2 MB by default) is looked up
         // again in a WAL that grows with the file: 32 MB keeps the pages a load keeps coming
-        // back to (the slices of the summaries it appends to) at hand.
+        // back to (the slices of the summaries it appends to) at hand. Each many-row insert
+        // keeps a copy of the pages it changes (its statement journal, so it can be undone
+        // alone); once one such copy passes 64 KB, SQLite keeps them in a temporary file for
+        // the rest of the transaction: 2.8M writes of a page at 10x. In memory they cost
+        // a copy each, and a statement of the load changes a few pages.
         let bulk = file.entity == .observations && !db.isInTransaction
         let cacheSize = bulk ? try db.scalar("PRAGMA cache_size")?.integerValue : nil
-        if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA cache_size = -32768") }
+        if bulk { try db.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY") }
         // Every load stays in WAL mode, so readers keep answering while it runs.
         defer {
-            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
+            if bulk { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF; PRAGMA temp_store = DEFAULT") }
             if let cacheSize { try? db.execute("PRAGMA cache_size = \(cacheSize)") }
         }
         do {
