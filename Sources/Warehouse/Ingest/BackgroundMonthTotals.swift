@@ -23,13 +23,13 @@ final class BackgroundMonthTotals: Sendable {
         let organization: String?
     }
 
+    /// A run's months are written only at its `end`: a run the writing thread gives up on (it
+    /// is recomputed from the table instead, see ObservationSummaries) simply has none, and the
+    /// next `start` replaces it.
     enum Event {
         case start(Run)
         case point(MetricSpan.Point)
-        /// The run is over and its months are to be written.
         case end
-        /// The run is over and is recomputed from the table instead (see ObservationSummaries).
-        case drop
     }
 
     /// What the writing thread is to write.
@@ -74,8 +74,6 @@ final class BackgroundMonthTotals: Sendable {
                             organizations = OrganizationMonths()
                         }
                     }
-                case .drop:
-                    run = nil
                 }
             }
         }

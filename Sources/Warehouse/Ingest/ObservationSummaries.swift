@@ -64,7 +64,6 @@ final class ObservationSummaries {
                 // Older than what is stored, or out of order: the neighbours' spans change.
                 dirty.insert(pair)
                 run = nil
-                if runHasMonths { events.append(.drop) }
                 return
             }
             latest = (day, value)
@@ -104,10 +103,7 @@ final class ObservationSummaries {
     private func closeRun() throws {
         guard let pair = run, let latest else { run = nil; return }
         run = nil
-        guard !dirty.contains(pair) else {
-            if runHasMonths { events.append(.drop) }
-            return
-        }
+        guard !dirty.contains(pair) else { return }
         if runHasMonths { events.append(.end) }
         // A run that extends a stored series keeps the series' first date (the run is newer).
         let newer = try db.cachedStatement("""
@@ -303,7 +299,7 @@ struct PendingMonthRows {
     mutating func sorted() -> SortedMonthRows {
         // A key's rows keep the order they were added in (the sort is stable), so a later run of
         // a series meets its earlier one as the newer: see `merge`. The positions are sorted, not
-        // the rows, which are large to move.
+        // the rows, which are large to move; each row is then copied once, into key order.
         let order = rows.indices.sorted {
             (rows[$0].metric, rows[$0].month.index, rows[$0].model) < (rows[$1].metric, rows[$1].month.index, rows[$1].model)
         }
