@@ -57,23 +57,29 @@ edges AS (
            pe + coalesce(:metric_window, 1) - 1 AS window_end_day
     FROM pieces WHERE NOT whole
 ),
+units AS MATERIALIZED (
+    -- Each organization's group, when groups are sets of organizations (by model: none), and
+    -- the group as a number for cheap grouping: the organization's rowid, or a country's two
+    -- capital letters (the schema checks them) as one integer: no sort, where ranking the
+    -- groups sorted every model. A kind stays text: there are five. Read from organizations
+    -- (thousands of rows), so no pass makes pairs distinct over every measured model.
+    SELECT id AS unit, CASE {group_by} WHEN 'organization' THEN id WHEN 'kind' THEN kind ELSE country END AS grp,
+           CASE {group_by} WHEN 'organization' THEN rowid WHEN 'kind' THEN kind
+                ELSE unicode(country) * 128 + unicode(substr(country, 2)) END AS grp_key
+    FROM organizations WHERE {group_by} <> 'model'
+),
 measured AS MATERIALIZED (
-    -- The models counted: those with an observation of the metric, with their group, the
-    -- group as a number for cheap grouping, and the unit the group is made of (the model, or
-    -- its organization: every other group is a set of organizations). The number is the
-    -- model's key, the organization's rowid, or a country's two capital letters (the schema
-    -- checks them) as one integer: no sort, where ranking the groups sorted every model.
-    -- A kind stays text: there are five.
+    -- The models counted: those with an observation of the metric, with their group and its
+    -- number (by model: the model's id and key), and the unit the group is made of (the
+    -- model, or its organization: every other group is a set of organizations).
     SELECT model, first_observed, last_observed, r, grp, unit, grp_key
     FROM (SELECT l.model, l.first_observed, l.observed_on AS last_observed, unixepoch(m.released_on) / 86400 AS r,
-                 CASE {group_by} WHEN 'model' THEN l.model WHEN 'organization' THEN org.rowid WHEN 'kind' THEN org.kind
-                          ELSE unicode(org.country) * 128 + unicode(substr(org.country, 2)) END AS grp_key,
-                 CASE {group_by} WHEN 'model' THEN m.id WHEN 'organization' THEN m.organization WHEN 'kind' THEN org.kind
-                          ELSE org.country END AS grp,
+                 CASE {group_by} WHEN 'model' THEN l.model ELSE u.grp_key END AS grp_key,
+                 CASE {group_by} WHEN 'model' THEN m.id ELSE u.grp END AS grp,
                  CASE {group_by} WHEN 'model' THEN l.model ELSE m.organization END AS unit
           FROM observation_latest AS l
           JOIN models AS m ON m.key = l.model
-          JOIN organizations AS org ON org.id = m.organization
+          LEFT JOIN units AS u ON u.unit = m.organization
           -- A stub (a base known only by name) has no release date, so no days to count.
           WHERE l.metric = :metric_key AND m.stub = 0 AND (:released_from IS NULL OR m.released_on >= :released_from))
 ),
@@ -164,16 +170,14 @@ whole_credit AS (
       AND y.year BETWEEN (SELECT substr(first_month, 1, 4) FROM whole_years) AND (SELECT substr(last_month, 1, 4) FROM whole_years)
     GROUP BY 1, 2, 3
     UNION ALL
-    -- Per organization: every whole month, those of whole years too, in one slice.
+    -- Per organization: every whole month, those of whole years too, each month one slice of
+    -- the table's key (CROSS JOIN keeps the months outside: with the table outside, SQLite
+    -- scanned every month of the range for each month).
     SELECT p.period_key, o.organization, NULL, sum(o.amount), sum(o.covered_days)
-    FROM observation_organization_months AS o
-    JOIN pieces AS p ON p.month = o.month
-    WHERE (SELECT by_organization FROM grain) AND o.metric = :metric_key AND p.whole
-      AND o.month BETWEEN (SELECT min(month) FROM pieces WHERE whole) AND (SELECT max(month) FROM pieces WHERE whole)
+    FROM pieces AS p
+    CROSS JOIN observation_organization_months AS o ON o.metric = :metric_key AND o.month = p.month
+    WHERE (SELECT by_organization FROM grain) AND p.whole
     GROUP BY 1, 2
-),
-units AS (
-    SELECT DISTINCT unit, grp_key FROM measured WHERE {group_by} <> 'model'
 ),
 credit AS (
     SELECT w.period_key, coalesce(u.grp_key, w.unit) AS grp_key, w.model, w.amount, w.covered_days
@@ -188,9 +192,11 @@ group_credit AS (
 ),
 group_days AS (
     -- Days from release on, counted per release day rather than per model.
-    SELECT p.period_key, d.grp_key, sum(d.n * max(0, p.pe - max(p.ps, d.r) + 1)) AS model_days,
+    -- The group's name rides along: every row of a grp_key has the same grp, so SQLite's
+    -- bare column is it, and no second pass makes the pairs distinct.
+    SELECT p.period_key, d.grp_key, d.grp, sum(d.n * max(0, p.pe - max(p.ps, d.r) + 1)) AS model_days,
            sum(CASE WHEN d.r <= p.pe THEN d.n ELSE 0 END) AS models
-    FROM (SELECT grp_key, r, count(*) AS n FROM measured GROUP BY grp_key, r) AS d
+    FROM (SELECT grp_key, grp, r, count(*) AS n FROM measured GROUP BY grp_key, r) AS d
     CROSS JOIN periods AS p
     GROUP BY p.period_key, d.grp_key
 ),
@@ -212,11 +218,10 @@ filled AS (
     GROUP BY p.period_key, s.grp_key
 ),
 group_amounts AS (
-    SELECT p.period, g.grp, coalesce(c.value, 0) + coalesce(f.value, 0) AS value,
+    SELECT p.period, d.grp, coalesce(c.value, 0) + coalesce(f.value, 0) AS value,
            coalesce(c.covered_days, 0) AS covered_days, d.model_days, d.models
     FROM group_days AS d
     JOIN periods AS p ON p.period_key = d.period_key
-    JOIN (SELECT DISTINCT grp_key, grp FROM measured) AS g ON g.grp_key = d.grp_key
     LEFT JOIN group_credit AS c ON c.period_key = d.period_key AND c.grp_key = d.grp_key
     LEFT JOIN filled AS f ON f.period_key = d.period_key AND f.grp_key = d.grp_key
     -- A group with no model released yet has nothing in the period, unless an observation
