@@ -58,9 +58,11 @@ struct AnalysesBench: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    /// Each case: a label, the analysis, its arguments, and the columns whose values make the
+    /// A case: a label, the analysis, its arguments, and the columns whose values make the
     /// checksum both sides print (so equal answers are visible, not just times).
-    static let cases: [(label: String, name: String, arguments: [String: String], checksum: [String])] = [
+    typealias Case = (label: String, name: String, arguments: [String: String], checksum: [String])
+
+    static let cases: [Case] = [
         ("share 7d, range cuts months and years", "download-share",
          ["metric": "hf_downloads_7d", "from": "2022-03-15", "to": "2024-08-20"], ["value", "coverage_pct"]),
         ("share 7d, whole years", "download-share",
@@ -109,14 +111,13 @@ struct AnalysesBench: ParsableCommand {
         if !forestCases.isEmpty { try runForest(forestCases) }
     }
 
-    /// Each case's best time of 3 in process, and its checksum.
-    static func timeOwl(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])],
-                        on warehouse: Warehouse) throws -> (times: [String: Double], sums: [String: Double]) {
+    /// Each case's best time of `runs` in process, and its checksum.
+    static func timeOwl(_ cases: [Case], on warehouse: Warehouse, runs: Int = 3) throws -> (times: [String: Double], sums: [String: Double]) {
         var times: [String: Double] = [:], sums: [String: Double] = [:]
         for test in cases {
             let analysis = try Analysis.named(test.name)
             var best = Double.infinity
-            for _ in 0..<3 {
+            for _ in 0..<max(1, runs) {
                 let start = Date()
                 let statement = try analysis.prepare(on: warehouse.db, arguments: test.arguments)
                 sums[test.label] = try checksum(statement, columns: test.checksum)
@@ -141,20 +142,43 @@ struct AnalysesBench: ParsableCommand {
         }
     }
 
-    private func runMain(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
+    private func runMain(_ cases: [Case]) throws {
+        let figures = try Self.measureCases(cases, options, runs: 3, peerRuns: withoutPeer ? 0 : 3)
+        print("\nanalyses on \(figures.path) (best of 3, warm, in-process; DuckDB from its database file, loaded from the CSVs in \(String(format: "%.1f s", figures.duck["load_seconds"] ?? 0)) where not kept from a run before)")
+        Self.printComparison(cases.map(\.label), owlTimes: figures.owlTimes, owlSums: figures.owlSums, duck: figures.duck)
+        print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
+        try Self.printWholeProcessTimes(cases.filter { Self.wholeProcessAnalyses.contains($0.name) }, path: figures.path, owl: options.owl)
+    }
+
+    /// What one run of the analyses measured: owl's best time and checksum of each case and
+    /// DuckDB's (none when `peerRuns` is 0).
+    struct Figures {
+        let path: String
+        let owlTimes: [String: Double], owlSums: [String: Double]
+        let duck: [String: Double]
+
+        /// Whether both checksums agree to the 9 significant digits each value was rounded to
+        /// (the sums themselves may differ in the last bits: they add in different orders).
+        func sameAnswer(_ label: String) -> Bool? {
+            guard let peer = duck[label + " checksum"], let own = owlSums[label] else { return nil }
+            return abs(peer - own) <= 1e-9 * max(abs(peer), abs(own))
+        }
+    }
+
+    /// The cases in process on the analyses database, best of `runs`, then in DuckDB over a
+    /// database file of the same CSVs, best of `peerRuns`.
+    static func measureCases(_ cases: [Case], _ options: BenchOptions, runs: Int, peerRuns: Int) throws -> Figures {
         let (path, _) = try preparedDatabase(options)
         let warehouse = try Warehouse.openForReading(path: path)  // as `owl query` opens it
-        let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
+        let (owlTimes, owlSums) = try timeOwl(cases, on: warehouse, runs: runs)
+        guard peerRuns > 0 else { return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: [:]) }
         let peerCases = cases.map { test -> [String: Any] in
             ["label": test.label, "name": test.name, "checksum": test.checksum,
              "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
         }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
-        let duck = withoutPeer ? [:] : try runDuckDB(options, ["analyses", options.folder, json])
-        print("\nanalyses on \(path) (best of 3, warm, in-process; DuckDB in-memory after loading the CSVs in \(String(format: "%.1f s", duck["load_seconds"] ?? 0)))")
-        Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
-        print("  (target: download-share, concentration, leaderboard and coverage at 1.00 or less, with equal checksums)")
-        try Self.printWholeProcessTimes(cases.filter { Self.wholeProcessAnalyses.contains($0.name) }, path: path, owl: options.owl)
+        let duck = try runDuckDB(options, ["analyses", options.folder, json, options.folder + "/duckdb-analyses.duckdb", String(peerRuns)])
+        return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: duck)
     }
 
     /// The analyses with no DuckDB target, which must answer within 100 ms as a whole process.
@@ -162,8 +186,7 @@ struct AnalysesBench: ParsableCommand {
 
     /// `owl query` run as a user runs it: a process that starts, opens the database, answers
     /// and exits; the median of 5.
-    static func printWholeProcessTimes(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])],
-                                       path: String, owl: String) throws {
+    static func printWholeProcessTimes(_ cases: [Case], path: String, owl: String) throws {
         guard !cases.isEmpty else { return }
         print("\n  whole process, `owl query` (median of 5)")
         for test in cases {
@@ -182,7 +205,7 @@ struct AnalysesBench: ParsableCommand {
 
     /// The lineage cases: `derivatives` over the forest of 200,000 models, against the same
     /// recursive question in DuckDB.
-    static let forestCases: [(label: String, name: String, arguments: [String: String], checksum: [String])] = [
+    static let forestCases: [Case] = [
         ("derivatives direct, by model", "derivatives",
          ["depth": "direct", "by": "model", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
         ("derivatives all, by model", "derivatives",
@@ -195,7 +218,7 @@ struct AnalysesBench: ParsableCommand {
          ["depth": "root", "by": "country", "from": "2024-01-01", "to": "2025-12-31"], ["derived", "share_pct"]),
     ]
 
-    private func runForest(_ cases: [(label: String, name: String, arguments: [String: String], checksum: [String])]) throws {
+    private func runForest(_ cases: [Case]) throws {
         let forest = Forest(folder: options.folder + "/forest", scale: options.scale)
         let relations = try forest.generate()
         let path = options.folder + "/owl-forest.sqlite"
