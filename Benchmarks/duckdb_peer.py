@@ -28,7 +28,9 @@ def load(folder, path=":memory:"):
     once and kept beside them (at --scale 10 the tables in memory take 8-11 GB)."""
     ready = path + ".complete"
     if path != ":memory:":
-        if os.path.exists(ready):
+        sources = [f"{folder}/{name}.csv" for name in ("organizations", "models", "metrics", "observations", "extra-observations")]
+        # Kept only while no CSV is newer: a regenerated dataset is loaded again.
+        if os.path.exists(ready) and all(os.path.getmtime(s) <= os.path.getmtime(ready) for s in sources):
             return duckdb.connect(path)
         for suffix in ("", ".wal"):
             if os.path.exists(path + suffix):

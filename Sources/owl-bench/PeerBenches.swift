@@ -101,7 +101,7 @@ struct AnalysesBench: ParsableCommand {
     @Option(help: "Run only the cases whose label contains this text (e.g. derivatives, the lineage cases on their own dataset).")
     var only: String?
 
-    @Flag(help: "Time owl alone, without DuckDB (whose in-memory load of a large scale takes many minutes and gigabytes).")
+    @Flag(help: "Time owl alone, without DuckDB (whose queries take seconds each at a large scale).")
     var withoutPeer = false
 
     func run() throws {
