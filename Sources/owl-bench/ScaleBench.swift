@@ -115,8 +115,9 @@ struct ScaleBench: ParsableCommand {
                 let peer = f.duck[test.label] ?? .nan
                 let ratio = own / peer
                 if targeted { check(ratio <= 1, "\(test.label) at \(scale)× takes \(fixed(ratio))× DuckDB's time", &missed) }
-                if f.sameAnswer(test.label) == false { missed.append("\(test.label) at \(scale)×: owl's checksum differs from DuckDB's") }
-                let answer = f.sameAnswer(test.label) == false ? " (checksums differ)" : ""
+                let differs = f.sameAnswer(test.label) == false
+                check(!differs, "\(test.label) at \(scale)×: owl's checksum differs from DuckDB's", &missed)
+                let answer = differs ? " (checksums differ)" : ""
                 line += String(format: " %.3f s | %.3f s | ", own, peer) + (targeted ? "**\(fixed(ratio))**" : fixed(ratio)) + answer + " |"
             }
             for (scale, f) in zip(scales, figures).dropFirst() {
