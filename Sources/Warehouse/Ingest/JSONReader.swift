@@ -216,219 +216,243 @@ final class JSONReader {
     /// invalid UTF-8 or a syntax error, which the full parser then reads and reports.
     /// `.needMore` when the object runs past the buffer and the file goes on.
     private func scanFlatObject(fields: [[UInt8]], cells: inout [UInt8], cellEnds: inout [Int]) -> FlatScan {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), minus = UInt8(ascii: "-")
-        let jsonLines = self.jsonLines
-        // Local, swapped back at the end: a class's stored arrays would pay a dynamic
-        // exclusivity check at every use.
-        var scratch = FlatScratch()
-        swap(&scratch, &flatScratch)
-        defer { swap(&scratch, &flatScratch) }
-        scratch.start(fieldCount: fields.count)
-        let atEnd = source.atEnd
+        let atEnd = source.atEnd, position = source.position, jsonLines = self.jsonLines
         return source.buffer.withUnsafeBufferPointer { buffer -> FlatScan in
-            let end = buffer.count
-            var p = source.position
-            var lineBreaks = 0
-            /// What running out of bytes means: the file goes on, or it ends inside the object.
-            let outOfBytes: FlatScan = atEnd ? .other : .needMore
-
-            /// Skips blanks; false at a line break inside a JSON Lines record.
-            func skipBlanks() -> Bool {
-                while p < end {
-                    switch buffer[p] {
-                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): p += 1
-                    case UInt8(ascii: "\n"):
-                        if jsonLines { return false }
-                        lineBreaks += 1
-                        p += 1
-                    default: return true
-                    }
-                }
-                return true
-            }
-            /// Skips blanks and then `byte`; nil when it is there, else what to return.
-            func expect(_ byte: UInt8) -> FlatScan? {
-                guard skipBlanks() else { return .other }
-                guard p < end else { return outOfBytes }
-                guard buffer[p] == byte else { return .other }
-                p += 1
-                return nil
-            }
-            func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-            func skipDigits() { while p < end && isDigit(buffer[p]) { p += 1 } }
-
-            /// The field the key at `p` names, past its closing quote: the field at this
-            /// position in the last object, or any; nil for any other key.
-            func key(at position: Int) -> Int? {
-                let start = p
-                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
-                guard p < end, buffer[p] == quote else { return nil }
-                let key = UnsafeBufferPointer(rebasing: buffer[start..<p])
-                p += 1
-                if position < scratch.layout.count, case let guess = scratch.layout[position], guess < fields.count,
-                   fields[guess].elementsEqual(key) { return guess }
-                guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
-                if position < scratch.layout.count { scratch.layout[position] = found } else { scratch.layout.append(found) }
-                return found
-            }
-
-            /// A string's contents, from past its opening quote to past its closing one: a
-            /// slice of the buffer, or undone into `scratch.unescaped` when it has escapes.
-            func string(for field: Int) -> FlatScan? {
-                let start = p
-                var ascii = true
-                while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 {
-                    if buffer[p] >= 0x80 { ascii = false }
-                    p += 1
-                }
-                guard p < end else { return outOfBytes }
-                if buffer[p] == quote {
-                    guard ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
-                    scratch.place(field, start..<p, escaped: false)
-                    p += 1
-                    return nil
-                }
-                let from = scratch.unescaped.count
-                scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
-                while p < end && buffer[p] != quote {
-                    let byte = buffer[p]
-                    if byte < 0x20 { return .other }
-                    if byte >= 0x80 { ascii = false }
-                    if byte == backslash {
-                        if let failure = escape() { return failure }
-                    } else {
-                        scratch.unescaped.append(byte)
-                        p += 1
-                    }
-                }
-                guard p < end else { return outOfBytes }
-                guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
-                scratch.place(field, from..<scratch.unescaped.count, escaped: true)
-                p += 1
-                return nil
-            }
-
-            /// The escape at `p` undone into `scratch.unescaped`, moving past it.
-            func escape() -> FlatScan? {
-                guard p + 1 < end else { return outOfBytes }
-                let byte: UInt8
-                switch buffer[p + 1] {
-                case quote, backslash, UInt8(ascii: "/"): byte = buffer[p + 1]
-                case UInt8(ascii: "b"): byte = 8
-                case UInt8(ascii: "f"): byte = 12
-                case UInt8(ascii: "n"): byte = 10
-                case UInt8(ascii: "r"): byte = 13
-                case UInt8(ascii: "t"): byte = 9
-                case UInt8(ascii: "u"):
-                    guard end - p >= 6 else { return outOfBytes }
-                    guard var scalar = hex4(buffer, at: p + 2) else { return .other }
-                    var length = 6
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        // A surrogate pair: \uD83D\uDE00.
-                        guard end - p >= 12 else { return outOfBytes }
-                        guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
-                              let low = hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        length = 12
-                    }
-                    guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
-                    scratch.unescaped.append(contentsOf: encoded)
-                    p += length
-                    return nil
-                default: return .other
-                }
-                scratch.unescaped.append(byte)
-                p += 2
-                return nil
-            }
-
-            /// A number as JSON writes it (the full parser's rules), as written.
-            func number(for field: Int) -> FlatScan? {
-                let start = p
-                if buffer[p] == minus { p += 1 }
-                let integer = p
-                skipDigits()
-                guard p < end else { return outOfBytes }
-                guard p > integer, p - integer == 1 || buffer[integer] != UInt8(ascii: "0") else { return .other }
-                if buffer[p] == UInt8(ascii: ".") {
-                    p += 1
-                    let fraction = p
-                    skipDigits()
-                    guard p < end else { return outOfBytes }
-                    guard p > fraction else { return .other }
-                }
-                if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
-                    p += 1
-                    guard p < end else { return outOfBytes }
-                    if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
-                    let exponent = p
-                    skipDigits()
-                    guard p < end else { return outOfBytes }
-                    guard p > exponent else { return .other }
-                }
-                scratch.place(field, start..<p, escaped: false)
-                return nil
-            }
-
-            /// true and false as written; null as nothing, like an absent field.
-            func literal(for field: Int) -> FlatScan? {
-                let word: StaticString
-                switch buffer[p] {
-                case UInt8(ascii: "t"): word = "true"
-                case UInt8(ascii: "f"): word = "false"
-                case UInt8(ascii: "n"): word = "null"
-                default: return .other
-                }
-                let length = word.utf8CodeUnitCount
-                guard end - p >= length else { return outOfBytes }
-                guard word.withUTF8Buffer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }) else { return .other }
-                scratch.place(field, buffer[p] == UInt8(ascii: "n") ? p..<p : p..<(p + length), escaped: false)
-                p += length
-                return nil
-            }
-
-            if let failure = expect(UInt8(ascii: "{")) { return failure }
-            guard skipBlanks() else { return .other }
-            guard p < end else { return outOfBytes }
-            if buffer[p] == UInt8(ascii: "}") {
-                p += 1
-            } else {
-                var position = 0
-                while true {
-                    // A key naming a field not seen yet in this object, then its value.
-                    if let failure = expect(quote) { return failure }
-                    guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
-                    position += 1
-                    if let failure = expect(UInt8(ascii: ":")) { return failure }
-                    guard skipBlanks() else { return .other }
-                    guard p < end else { return outOfBytes }
-                    let first = buffer[p]
-                    if first == quote { p += 1 }
-                    let failure = first == quote ? string(for: field)
-                        : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
-                    if let failure { return failure }
-                    guard skipBlanks() else { return .other }
-                    guard p < end else { return outOfBytes }
-                    p += 1
-                    if buffer[p - 1] == UInt8(ascii: ",") { continue }
-                    if buffer[p - 1] == UInt8(ascii: "}") { break }
-                    return .other
-                }
-            }
+            var scanner = FlatScanner(buffer: buffer, position: position, atEnd: atEnd, fields: fields, jsonLines: jsonLines)
+            // The scratch moves into the scanner for the scan, and back (a class's stored arrays
+            // would pay a dynamic exclusivity check at every use).
+            swap(&scanner.scratch, &flatScratch)
+            defer { swap(&scanner.scratch, &flatScratch) }
+            scanner.scratch.start(fieldCount: fields.count)
+            if let failure = scanner.object() { return failure }
             cells.removeAll(keepingCapacity: true)
             cellEnds.removeAll(keepingCapacity: true)
             for field in fields.indices {
-                let range = scratch.starts[field]..<scratch.ends[field]
-                if scratch.escaped[field] {
-                    cells.append(contentsOf: scratch.unescaped[range])
-                } else if scratch.isPlaced(field) {
+                let range = scanner.scratch.starts[field]..<scanner.scratch.ends[field]
+                if scanner.scratch.escaped[field] {
+                    cells.append(contentsOf: scanner.scratch.unescaped[range])
+                } else if scanner.scratch.isPlaced(field) {
                     cells.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[range]))
                 }
                 cellEnds.append(cells.count)
             }
-            source.position = p
-            line += lineBreaks
+            source.position = scanner.p
+            line += scanner.lineBreaks
             return .row
+        }
+    }
+
+    /// The scan of one flat object: the bytes, where it stands, and what it has found. A
+    /// struct whose methods change it in place, rather than local functions capturing local
+    /// variables: Swift checked every use of those at run time (exclusivity), about 4% of a
+    /// JSON Lines load's CPU; a struct's own fields are checked when compiled.
+    private struct FlatScanner {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let end: Int
+        let fields: [[UInt8]]
+        let jsonLines: Bool
+        /// What running out of bytes means: the file goes on, or it ends inside the object.
+        let outOfBytes: FlatScan
+        var p: Int
+        var lineBreaks = 0
+        var scratch = FlatScratch()
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), minus = UInt8(ascii: "-")
+
+        init(buffer: UnsafeBufferPointer<UInt8>, position: Int, atEnd: Bool, fields: [[UInt8]], jsonLines: Bool) {
+            self.buffer = buffer
+            end = buffer.count
+            p = position
+            outOfBytes = atEnd ? .other : .needMore
+            self.fields = fields
+            self.jsonLines = jsonLines
+        }
+
+        /// Skips blanks; false at a line break inside a JSON Lines record.
+        mutating func skipBlanks() -> Bool {
+            while p < end {
+                switch buffer[p] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): p += 1
+                case UInt8(ascii: "\n"):
+                    if jsonLines { return false }
+                    lineBreaks += 1
+                    p += 1
+                default: return true
+                }
+            }
+            return true
+        }
+        /// Skips blanks and then `byte`; nil when it is there, else what to return.
+        mutating func expect(_ byte: UInt8) -> FlatScan? {
+            guard skipBlanks() else { return .other }
+            guard p < end else { return outOfBytes }
+            guard buffer[p] == byte else { return .other }
+            p += 1
+            return nil
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        mutating func skipDigits() { while p < end && isDigit(buffer[p]) { p += 1 } }
+
+        /// The field the key at `p` names, past its closing quote: the field at this
+        /// position in the last object, or any; nil for any other key.
+        mutating func key(at position: Int) -> Int? {
+            let start = p
+            while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 { p += 1 }
+            guard p < end, buffer[p] == quote else { return nil }
+            let key = UnsafeBufferPointer(rebasing: buffer[start..<p])
+            p += 1
+            if position < scratch.layout.count, case let guess = scratch.layout[position], guess < fields.count,
+               fields[guess].elementsEqual(key) { return guess }
+            guard let found = fields.firstIndex(where: { $0.elementsEqual(key) }) else { return nil }
+            if position < scratch.layout.count { scratch.layout[position] = found } else { scratch.layout.append(found) }
+            return found
+        }
+
+        /// A string's contents, from past its opening quote to past its closing one: a
+        /// slice of the buffer, or undone into `scratch.unescaped` when it has escapes.
+        mutating func string(for field: Int) -> FlatScan? {
+            let start = p
+            var ascii = true
+            while p < end && buffer[p] != quote && buffer[p] != backslash && buffer[p] >= 0x20 {
+                if buffer[p] >= 0x80 { ascii = false }
+                p += 1
+            }
+            guard p < end else { return outOfBytes }
+            if buffer[p] == quote {
+                guard ascii || String(validating: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self) != nil else { return .other }
+                scratch.place(field, start..<p, escaped: false)
+                p += 1
+                return nil
+            }
+            let from = scratch.unescaped.count
+            scratch.unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<p]))
+            while p < end && buffer[p] != quote {
+                let byte = buffer[p]
+                if byte < 0x20 { return .other }
+                if byte >= 0x80 { ascii = false }
+                if byte == backslash {
+                    if let failure = escape() { return failure }
+                } else {
+                    scratch.unescaped.append(byte)
+                    p += 1
+                }
+            }
+            guard p < end else { return outOfBytes }
+            guard ascii || String(validating: scratch.unescaped[from...], as: UTF8.self) != nil else { return .other }
+            scratch.place(field, from..<scratch.unescaped.count, escaped: true)
+            p += 1
+            return nil
+        }
+
+        /// The escape at `p` undone into `scratch.unescaped`, moving past it.
+        mutating func escape() -> FlatScan? {
+            guard p + 1 < end else { return outOfBytes }
+            let byte: UInt8
+            switch buffer[p + 1] {
+            case quote, backslash, UInt8(ascii: "/"): byte = buffer[p + 1]
+            case UInt8(ascii: "b"): byte = 8
+            case UInt8(ascii: "f"): byte = 12
+            case UInt8(ascii: "n"): byte = 10
+            case UInt8(ascii: "r"): byte = 13
+            case UInt8(ascii: "t"): byte = 9
+            case UInt8(ascii: "u"):
+                guard end - p >= 6 else { return outOfBytes }
+                guard var scalar = JSONReader.hex4(buffer, at: p + 2) else { return .other }
+                var length = 6
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A surrogate pair: \uD83D\uDE00.
+                    guard end - p >= 12 else { return outOfBytes }
+                    guard buffer[p + 6] == backslash, buffer[p + 7] == UInt8(ascii: "u"),
+                          let low = JSONReader.hex4(buffer, at: p + 8), (0xDC00...0xDFFF).contains(low) else { return .other }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    length = 12
+                }
+                guard let unicode = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicode) else { return .other }
+                scratch.unescaped.append(contentsOf: encoded)
+                p += length
+                return nil
+            default: return .other
+            }
+            scratch.unescaped.append(byte)
+            p += 2
+            return nil
+        }
+
+        /// A number as JSON writes it (the full parser's rules), as written.
+        mutating func number(for field: Int) -> FlatScan? {
+            let start = p
+            if buffer[p] == minus { p += 1 }
+            let integer = p
+            skipDigits()
+            guard p < end else { return outOfBytes }
+            guard p > integer, p - integer == 1 || buffer[integer] != UInt8(ascii: "0") else { return .other }
+            if buffer[p] == UInt8(ascii: ".") {
+                p += 1
+                let fraction = p
+                skipDigits()
+                guard p < end else { return outOfBytes }
+                guard p > fraction else { return .other }
+            }
+            if buffer[p] == UInt8(ascii: "e") || buffer[p] == UInt8(ascii: "E") {
+                p += 1
+                guard p < end else { return outOfBytes }
+                if buffer[p] == UInt8(ascii: "+") || buffer[p] == minus { p += 1 }
+                let exponent = p
+                skipDigits()
+                guard p < end else { return outOfBytes }
+                guard p > exponent else { return .other }
+            }
+            scratch.place(field, start..<p, escaped: false)
+            return nil
+        }
+
+        /// true and false as written; null as nothing, like an absent field.
+        mutating func literal(for field: Int) -> FlatScan? {
+            let word: StaticString
+            switch buffer[p] {
+            case UInt8(ascii: "t"): word = "true"
+            case UInt8(ascii: "f"): word = "false"
+            case UInt8(ascii: "n"): word = "null"
+            default: return .other
+            }
+            let length = word.utf8CodeUnitCount
+            guard end - p >= length else { return outOfBytes }
+            guard word.withUTF8Buffer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: buffer[p..<(p + length)])) }) else { return .other }
+            scratch.place(field, buffer[p] == UInt8(ascii: "n") ? p..<p : p..<(p + length), escaped: false)
+            p += length
+            return nil
+        }
+
+        /// Scans the object at `p`: nil when it is a flat object, its fields in `scratch`.
+        mutating func object() -> FlatScan? {
+        if let failure = expect(UInt8(ascii: "{")) { return failure }
+        guard skipBlanks() else { return .other }
+        guard p < end else { return outOfBytes }
+        if buffer[p] == UInt8(ascii: "}") {
+            p += 1
+        } else {
+            var position = 0
+            while true {
+                // A key naming a field not seen yet in this object, then its value.
+                if let failure = expect(quote) { return failure }
+                guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
+                position += 1
+                if let failure = expect(UInt8(ascii: ":")) { return failure }
+                guard skipBlanks() else { return .other }
+                guard p < end else { return outOfBytes }
+                let first = buffer[p]
+                if first == quote { p += 1 }
+                let failure = first == quote ? string(for: field)
+                    : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
+                if let failure { return failure }
+                guard skipBlanks() else { return .other }
+                guard p < end else { return outOfBytes }
+                p += 1
+                if buffer[p - 1] == UInt8(ascii: ",") { continue }
+                if buffer[p - 1] == UInt8(ascii: "}") { break }
+                return .other
+            }
+        }
+            return nil
         }
     }
 
@@ -556,7 +580,7 @@ final class JSONReader {
     private func parseHex4() throws -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = try source.peek(), let digit = hexDigit(byte) else { throw error("invalid \\u escape") }
+            guard let byte = try source.peek(), let digit = Self.hexDigit(byte) else { throw error("invalid \\u escape") }
             source.position += 1
             value = value << 4 | digit
         }
@@ -564,16 +588,16 @@ final class JSONReader {
     }
 
     /// The four hex digits at `position`, or nil.
-    private func hex4(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+    private static func hex4(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
         var value: UInt32 = 0
         for offset in 0..<4 {
-            guard let digit = hexDigit(buffer[position + offset]) else { return nil }
+            guard let digit = Self.hexDigit(buffer[position + offset]) else { return nil }
             value = value << 4 | digit
         }
         return value
     }
 
-    private func hexDigit(_ byte: UInt8) -> UInt32? {
+    private static func hexDigit(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
