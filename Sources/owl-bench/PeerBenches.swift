@@ -169,16 +169,24 @@ struct AnalysesBench: ParsableCommand {
     /// database file of the same CSVs, best of `peerRuns`.
     static func measureCases(_ cases: [Case], _ options: BenchOptions, runs: Int, peerRuns: Int) throws -> Figures {
         let (path, _) = try preparedDatabase(options)
+        return try measureCases(cases, on: path, runs: runs, peer: peerRuns == 0 ? nil : { json in
+            try runDuckDB(options, ["analyses", options.folder, json, options.folder + "/duckdb-analyses.duckdb", String(peerRuns)])
+        })
+    }
+
+    /// The cases in process on the database at `path`, best of `runs`, then through `peer`,
+    /// which takes them as JSON (label, name, checksum columns, arguments) and returns
+    /// DuckDB's figures; none without it.
+    static func measureCases(_ cases: [Case], on path: String, runs: Int, peer: ((String) throws -> [String: Double])?) throws -> Figures {
         let warehouse = try Warehouse.openForReading(path: path)  // as `owl query` opens it
         let (owlTimes, owlSums) = try timeOwl(cases, on: warehouse, runs: runs)
-        guard peerRuns > 0 else { return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: [:]) }
+        guard let peer else { return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: [:]) }
         let peerCases = cases.map { test -> [String: Any] in
             ["label": test.label, "name": test.name, "checksum": test.checksum,
              "arguments": Dictionary(uniqueKeysWithValues: test.arguments.map { ($0.key.replacingOccurrences(of: "-", with: "_"), $0.value) })]
         }
         let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
-        let duck = try runDuckDB(options, ["analyses", options.folder, json, options.folder + "/duckdb-analyses.duckdb", String(peerRuns)])
-        return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: duck)
+        return Figures(path: path, owlTimes: owlTimes, owlSums: owlSums, duck: try peer(json))
     }
 
     /// The analyses with no DuckDB target, which must answer within 100 ms as a whole process.
@@ -230,13 +238,11 @@ struct AnalysesBench: ParsableCommand {
             guard run.status == 0 else { throw BenchError("owl could not load the forest") }
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
-        let warehouse = try Warehouse.openForReading(path: path)
-        let (owlTimes, owlSums) = try Self.timeOwl(cases, on: warehouse)
-        let peerCases = cases.map { ["label": $0.label, "checksum": $0.checksum, "arguments": $0.arguments] as [String: Any] }
-        let json = String(data: try JSONSerialization.data(withJSONObject: peerCases), encoding: .utf8)!
-        let duck = withoutPeer ? [:] : try runDuckDB(options, ["derivatives", forest.folder, json])
+        let figures = try Self.measureCases(cases, on: path, runs: 3, peer: withoutPeer ? nil : { [options] json in
+            try runDuckDB(options, ["derivatives", forest.folder, json])
+        })
         print("\nderivatives on \(forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")
-        Self.printComparison(cases.map(\.label), owlTimes: owlTimes, owlSums: owlSums, duck: duck)
+        Self.printComparison(cases.map(\.label), owlTimes: figures.owlTimes, owlSums: figures.owlSums, duck: figures.duck)
         print("  (target: --depth all and root at 2.00 or less, with equal checksums)")
     }
 }
