@@ -238,7 +238,7 @@ struct AnalysesBench: ParsableCommand {
             guard run.status == 0 else { throw BenchError("owl could not load the forest") }
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
-        let figures = try Self.measureCases(cases, on: path, runs: 3, peer: withoutPeer ? nil : { [options] json in
+        let figures = try Self.measureCases(cases, on: path, runs: 3, peer: withoutPeer ? nil : { json in
             try runDuckDB(options, ["derivatives", forest.folder, json])
         })
         print("\nderivatives on \(forest.models) models and \(relations) bases, chains up to \(Forest.maxDepth) deep (best of 3, warm, in-process)")

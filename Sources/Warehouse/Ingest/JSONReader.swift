@@ -248,7 +248,7 @@ final class JSONReader {
     /// JSON Lines load's CPU; a struct's own fields are checked when compiled.
     private struct FlatScanner {
         let buffer: UnsafeBufferPointer<UInt8>
-        let end: Int
+        var end: Int { buffer.count }
         let fields: [[UInt8]]
         let jsonLines: Bool
         /// What running out of bytes means: the file goes on, or it ends inside the object.
@@ -260,7 +260,6 @@ final class JSONReader {
 
         init(buffer: UnsafeBufferPointer<UInt8>, position: Int, atEnd: Bool, fields: [[UInt8]], jsonLines: Bool) {
             self.buffer = buffer
-            end = buffer.count
             p = position
             outOfBytes = atEnd ? .other : .needMore
             self.fields = fields
@@ -424,34 +423,34 @@ final class JSONReader {
 
         /// Scans the object at `p`: nil when it is a flat object, its fields in `scratch`.
         mutating func object() -> FlatScan? {
-        if let failure = expect(UInt8(ascii: "{")) { return failure }
-        guard skipBlanks() else { return .other }
-        guard p < end else { return outOfBytes }
-        if buffer[p] == UInt8(ascii: "}") {
-            p += 1
-        } else {
-            var position = 0
-            while true {
-                // A key naming a field not seen yet in this object, then its value.
-                if let failure = expect(quote) { return failure }
-                guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
-                position += 1
-                if let failure = expect(UInt8(ascii: ":")) { return failure }
-                guard skipBlanks() else { return .other }
-                guard p < end else { return outOfBytes }
-                let first = buffer[p]
-                if first == quote { p += 1 }
-                let failure = first == quote ? string(for: field)
-                    : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
-                if let failure { return failure }
-                guard skipBlanks() else { return .other }
-                guard p < end else { return outOfBytes }
+            if let failure = expect(UInt8(ascii: "{")) { return failure }
+            guard skipBlanks() else { return .other }
+            guard p < end else { return outOfBytes }
+            if buffer[p] == UInt8(ascii: "}") {
                 p += 1
-                if buffer[p - 1] == UInt8(ascii: ",") { continue }
-                if buffer[p - 1] == UInt8(ascii: "}") { break }
-                return .other
+            } else {
+                var position = 0
+                while true {
+                    // A key naming a field not seen yet in this object, then its value.
+                    if let failure = expect(quote) { return failure }
+                    guard let field = key(at: position), !scratch.isPlaced(field) else { return p < end ? .other : outOfBytes }
+                    position += 1
+                    if let failure = expect(UInt8(ascii: ":")) { return failure }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    let first = buffer[p]
+                    if first == quote { p += 1 }
+                    let failure = first == quote ? string(for: field)
+                        : first == minus || isDigit(first) ? number(for: field) : literal(for: field)
+                    if let failure { return failure }
+                    guard skipBlanks() else { return .other }
+                    guard p < end else { return outOfBytes }
+                    p += 1
+                    if buffer[p - 1] == UInt8(ascii: ",") { continue }
+                    if buffer[p - 1] == UInt8(ascii: "}") { break }
+                    return .other
+                }
             }
-        }
             return nil
         }
     }
