@@ -48,8 +48,8 @@ extension Ingester {
 
 /// The bulk path's rows between the reader and the database: each row it can check from its
 /// bytes alone waits to be inserted with the rows after it; any other goes the general way.
-/// A struct rather than local functions over captured variables, so that Swift checks its
-/// fields' exclusive access when compiling, not on every use while the load runs.
+/// What it remembers from row to row (the last ids looked up, the rows waiting, what each
+/// statement was bound to) is its state, so that each step is a method with a name.
 private struct ObservationFastPath {
     let load: Ingester.EntityLoad
     let state: Ingester.FileLoad
@@ -78,6 +78,7 @@ private struct ObservationFastPath {
         let row: PrefetchingRawRows.Row
         let model: Int64, metric: Int64, day: Int, value: Double
     }
+    /// Fills up to `rowsPerInsert` and is emptied keeping its capacity.
     var waiting: [Waiting] = []
 
     /// What each row of a many-row insert was last bound to, by statement. SQLite keeps a
@@ -88,13 +89,6 @@ private struct ObservationFastPath {
         var model: Int64, metric: Int64, sourceIsNull: Bool
     }
     var boundRows: [ObjectIdentifier: [BoundRow?]] = [:]
-
-    init(load: Ingester.EntityLoad, state: Ingester.FileLoad, insertOnly: Bool,
-         columns: (model: Int, metric: Int, date: Int, value: Int, source: Int?), width: Int,
-         record: @escaping (PrefetchingRawRows.Row) -> SourceRecord) {
-        (self.load, self.state, self.insertOnly, self.columns, self.width, self.record) = (load, state, insertOnly, columns, width, record)
-        waiting.reserveCapacity(Self.rowsPerInsert)
-    }
 
     /// Rows per insert statement on the fast path: 64 × 5 parameters, well under SQLite's
     /// limit; more rows per statement gain nothing measurable.
