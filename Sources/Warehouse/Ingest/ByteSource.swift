@@ -89,10 +89,17 @@ final class FileHashing: Sendable {
         let thread = Thread { [self] in
             var hasher = SHA256()
             let hashed: Result<String, Error>
+            // Into one buffer, used again: `FileHandle.read` makes a new `Data` for every
+            // chunk, and its pages are faulted in and copied into afresh each time.
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1), alignment: 4096)
+            defer { chunk.deallocate() }
             do {
-                while let chunk = try handle.read(upToCount: max(chunkSize, 1)), !chunk.isEmpty {
-                    if cancelled.load(ordering: .relaxed) { break }
-                    hasher.update(data: chunk)
+                while !cancelled.load(ordering: .relaxed) {
+                    let count = read(handle.fileDescriptor, chunk.baseAddress, chunk.count)
+                    if count < 0 && errno == EINTR { continue }
+                    guard count >= 0 else { throw WarehouseError("\(path): cannot be read: \(String(cString: strerror(errno)))") }
+                    if count == 0 { break }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[..<count]))
                 }
                 hashed = .success(hasher.finalize().hex)
             } catch {
