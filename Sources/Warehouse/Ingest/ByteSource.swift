@@ -97,7 +97,7 @@ final class FileHashing: Sendable {
                 while !cancelled.load(ordering: .relaxed) {
                     let count = read(handle.fileDescriptor, chunk.baseAddress, chunk.count)
                     if count < 0 && errno == EINTR { continue }
-                    guard count >= 0 else { throw WarehouseError("\(path): cannot be read: \(String(cString: strerror(errno)))") }
+                    guard count >= 0 else { throw WarehouseError("\(path): cannot be read: \(Paths.lastError)") }
                     if count == 0 { break }
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[..<count]))
                 }

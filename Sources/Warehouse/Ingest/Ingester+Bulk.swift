@@ -61,7 +61,6 @@ private struct ObservationFastPath {
     /// The row as a record for the general path.
     let record: (PrefetchingRawRows.Row) -> SourceRecord
     let converter = FieldConverter(entity: .observations)
-    let fieldCount = Int32(Entity.observations.fieldNames.count)
 
     /// The last id looked up and its key: a model's observations come together, so most rows
     /// repeat the row before's model and metric.
@@ -93,6 +92,7 @@ private struct ObservationFastPath {
     /// Rows per insert statement on the fast path: 64 × 5 parameters, well under SQLite's
     /// limit; more rows per statement gain nothing measurable.
     private static let rowsPerInsert = 64
+    private static let fieldCount = Int32(Entity.observations.fieldNames.count)
 
     /// Takes the file's next row: checked here and left waiting, or (after the rows waiting
     /// are written) handed to the general path.
@@ -119,7 +119,7 @@ private struct ObservationFastPath {
             let key = ObjectIdentifier(statement)
             var bound = boundRows.removeValue(forKey: key) ?? Array(repeating: nil, count: waiting.count)
             for (index, row) in waiting.enumerated() {
-                bound[index] = try bind(row, to: statement, from: Int32(index) * fieldCount + 1, was: bound[index])
+                bound[index] = try bind(row, to: statement, from: Int32(index) * Self.fieldCount + 1, was: bound[index])
             }
             boundRows[key] = bound
         }
