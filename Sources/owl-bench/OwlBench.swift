@@ -7,18 +7,18 @@ struct OwlBench: ParsableCommand {
         commandName: "owl-bench",
         abstract: "Benchmarks of owl against its peers, measured in the same run.",
         discussion: """
-            Generates a deterministic dataset (40,000 models of 1,000 organizations, up to 250
-            weekly observations each: about 5 million rows; --scale N makes N times the models and
-            organizations) in --folder, then times owl and its peer on the same files. Figures are
-            ratios against the peer, since machines differ.
+            Generates a deterministic dataset (40,000 models of 1,000 organizations, up to
+            250 weekly observations each: about 5 million rows; --scale N makes N times the
+            models and organizations) in --folder, then times owl and its peer on the same
+            files. Figures are ratios against the peer, since machines differ.
 
             Examples:
-              swift run -c release owl-bench ingest       # owl ingest vs sqlite3 .import and DuckDB
-              swift run -c release owl-bench ingest --scale 10 --pairs 1   # 50 million observations
-              swift run -c release owl-bench ingest --formats-only   # owl's CSV vs JSON Lines vs JSON
-              swift run -c release owl-bench analyses     # owl's analyses vs DuckDB
-              swift run -c release owl-bench export       # owl export vs sqlite3 -csv and DuckDB COPY
-              swift run -c release owl-bench scale        # ingest and analyses at 1× and 10×: the README's tables
+              swift run -c release owl-bench ingest      # vs sqlite3 .import and DuckDB
+              swift run -c release owl-bench ingest --scale 10 --pairs 1   # 50M rows
+              swift run -c release owl-bench ingest --formats-only  # CSV, JSONL, JSON
+              swift run -c release owl-bench analyses    # owl's analyses vs DuckDB
+              swift run -c release owl-bench export      # vs sqlite3 -csv, DuckDB COPY
+              swift run -c release owl-bench scale       # 1× and 10×: the README's tables
             """,
         subcommands: [IngestBench.self, AnalysesBench.self, ExportBench.self, ScaleBench.self]
     )

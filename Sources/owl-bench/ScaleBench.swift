@@ -9,12 +9,11 @@ struct ScaleBench: ParsableCommand {
         commandName: "scale",
         abstract: "Ingest and the analyses at 1× and 10× against the sqlite3 shell and DuckDB, in one run: the README's tables.",
         discussion: """
-            Runs what `ingest` runs at each scale (owl/sqlite3 pairs, DuckDB's load,
-            owl's JSON Lines and JSON loads), then what `analyses` runs (each case in
-            process and in DuckDB), and prints both scales side by side as Markdown,
-            with the growth of owl's figures and the targets missed. With the datasets
-            generated, 1× and 10× take about 10 minutes on two cores; the 10× folder
-            under $TMPDIR takes some 25 GB.
+            Runs what `ingest` runs at each scale (owl/sqlite3 pairs, DuckDB's load, owl's
+            JSON Lines and JSON loads), then what `analyses` runs (each case in process and
+            in DuckDB), and prints both scales side by side as Markdown, with the growth of
+            owl's figures and the targets missed. With the datasets generated, 1× and 10×
+            take about 15 minutes on two cores, and the 10× folder under $TMPDIR 25 GB.
             """)
 
     @Option(parsing: .upToNextOption, help: "The scales to run, smallest first; growth is measured against the first.")

@@ -7,12 +7,12 @@ struct Export: ParsableCommand {
         abstract: "Write a table or an analysis result to a file or standard output.",
         discussion: """
             TARGET is an entity (organizations, organization_aliases, releases, models,
-            metrics, observations), all, or a prepared analysis with its parameters. Entities are written in the
-            interchange format, so `owl ingest` reads them back unchanged; `all` writes
-            one file per entity into the --output folder (there --from and --to narrow the
-            observations only, so every model they refer to is written too). Files are
-            written to a temporary file and renamed into place when complete; an existing
-            file is kept unless --force is given.
+            metrics, observations), all, or a prepared analysis with its parameters.
+            Entities are written in the interchange format, so `owl ingest` reads them back
+            unchanged; `all` writes one file per entity into the --output folder (there
+            --from and --to narrow the observations only, so every model they refer to is
+            written too). Files are written to a temporary file and renamed into place when
+            complete; an existing file is kept unless --force is given.
 
             observations --partition-by month, metric or metric,month writes Hive-style
             partitions into the --output folder (metric=ID/month=YYYY-MM/part-0.csv, or
@@ -26,7 +26,8 @@ struct Export: ParsableCommand {
               owl export all --output backup/
               owl export observations --partition-by metric,month --output lake/
               owl export leaderboard --metric hf_likes --by organization --format markdown
-              owl export download-share --metric hf_downloads_30d --period month --chart --output share.html
+              owl export download-share --metric hf_downloads_30d --period month \\
+                  --chart --output share.html
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -7,17 +7,16 @@ struct Ingest: ParsableCommand {
         abstract: "Load files or directories of data into the database.",
         discussion: """
             Each file holds one entity, named by its base name (organizations.csv,
-            models.jsonl, …) or by --into. A directory loads its files in dependency
-            order: organizations, organization_aliases, releases, models, metrics,
-            observations. Formats: CSV
-            with a header row, a JSON array of objects, or JSON Lines; the field names are
-            those of the interchange format.
+            models.jsonl, …) or by --into. A directory loads its files in dependency order:
+            organizations, organization_aliases, releases, models, metrics, observations.
+            Formats: CSV with a header row, a JSON array of objects, or JSON Lines; the
+            field names are those of the interchange format.
 
             Every file loads in one transaction: a file with an invalid row loads nothing,
             and every problem is reported as FILE:LINE: field NAME: what is wrong (got
-            "VALUE"). Re-loading a file changes nothing; a changed row is updated (keyed
-            by id, or by model + metric + observed_on for observations). Each load is
-            recorded as a batch that `owl status` lists.
+            "VALUE"). Re-loading a file changes nothing; a changed row is updated (keyed by
+            id, or by model + metric + observed_on for observations). Each load is recorded
+            as a batch that `owl status` lists.
 
             Real-world files load through the same checks: Hugging Face Hub listings
             (--format hf-models, with --observed-on) and Epoch AI's models CSV (--format

@@ -20,8 +20,8 @@ struct OrganizationsCommand: ParsableCommand {
             discussion: """
                 Each organization with its Hugging Face namespaces, its number of models and
                 latest_downloads_30d: the sum over its models of each one's latest
-                hf_downloads_30d observation. --unknown keeps those whose country is ZZ,
-                most downloaded first: what to fill in next with `owl organizations set`.
+                hf_downloads_30d observation. --unknown keeps those whose country is ZZ, most
+                downloaded first: what to fill in next with `owl organizations set`.
 
                 Examples:
                   owl organizations list --unknown
@@ -56,8 +56,8 @@ struct OrganizationsCommand: ParsableCommand {
             discussion: """
                 Values are checked as `owl ingest` checks a row of organizations (country:
                 an ISO 3166-1 alpha-2 code, or ZZ; kind: company, academic, nonprofit,
-                community or government). The change is recorded as a batch that `owl
-                status` lists.
+                community or government). The change is recorded as a batch that `owl status`
+                lists.
 
                 Examples:
                   owl organizations set tiny-lab --country FR --kind company
@@ -104,8 +104,8 @@ struct OrganizationsCommand: ParsableCommand {
             abstract: "Merge one organization into another.",
             discussion: """
                 Moves FROM's releases, models, Hugging Face namespaces and aliases to INTO,
-                records FROM's id, name and namespaces as aliases of INTO, and removes FROM,
-                in one transaction. Importers resolve aliases first, so the next import of a file
+                records FROM's id, name and namespaces as aliases of INTO, and removes FROM, in
+                one transaction. Importers resolve aliases first, so the next import of a file
                 naming FROM adds to INTO. Merging again changes nothing.
 
                 Examples:

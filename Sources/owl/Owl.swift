@@ -18,11 +18,11 @@ struct Owl: ParsableCommand {
               owl status                   see what is stored
 
             Every command takes --db PATH (default: $OWL_DB, else owl.sqlite in this
-            folder) and brings the database to the latest schema before it runs. Only
-            init and ingest create a missing database.
+            folder) and brings the database to the latest schema before it runs. Only init
+            and ingest create a missing database.
 
-            Exit codes: 0 done; 1 the database, the data or a file failed; 2 the
-            command line is wrong (found before the database is opened).
+            Exit codes: 0 done; 1 the database, the data or a file failed; 2 the command
+            line is wrong (found before the database is opened).
             """,
         version: OwlVersion.string,
         subcommands: [Init.self, Migrate.self, Ingest.self, Pull.self, Analyses.self, Query.self, Export.self, Status.self, OrganizationsCommand.self, RejectsCommand.self, Metrics.self, ReportCommand.self]

@@ -17,17 +17,17 @@ struct PullHF: ParsableCommand {
         discussion: """
             Fetches GET {endpoint}/api/models with the filters given, following the Link
             header page by page until --limit models or the end. Every page is kept as
-            received in a folder of its own (--keep DIR, default
-            snapshots/hf/YYYY-MM-DD/HHMMSSZ/ beside the database) with manifest.json: each
-            page's URL, time, HTTP status and SHA-256. The pages are then loaded through
-            the hf-models format with the UTC date of the pull as --observed-on, one batch
-            a page, in one transaction: the pull loads whole or not at all. A second pull
-            on the same day updates that day's observations.
+            received in a folder of its own, snapshots/hf/YYYY-MM-DD/HHMMSSZ/ beside the
+            database (or --keep DIR), with a manifest.json of each page's URL, time, HTTP
+            status and SHA-256. The pages are then loaded through the hf-models format with
+            the UTC date of the pull as --observed-on, one batch a page, in one
+            transaction: the pull loads whole or not at all. A second pull on the same day
+            updates that day's observations.
 
             A 429 waits as its Retry-After says (at most --max-wait); a 5xx or a broken
-            connection is tried again with growing waits, 5 tries a page. A page that
-            fails for good stops the pull, naming it; the pages fetched stay, nothing is
-            loaded (unless --partial), and --resume continues from the last good page.
+            connection is tried again with growing waits, 5 tries a page. A page that fails
+            for good stops the pull, naming it; the pages fetched stay, nothing is loaded
+            (unless --partial), and --resume continues from the last good page.
 
             $HF_TOKEN is sent as a bearer token, over https or to this machine only, and
             never printed or stored. $HF_ENDPOINT sets the endpoint, as for the Hub's own
@@ -36,7 +36,8 @@ struct PullHF: ParsableCommand {
             Examples:
               owl pull hf --author deepseek-ai --author Qwen
               owl pull hf --authors-from-registry --limit 0
-              owl pull hf --sort createdAt --since 2025-11-01 --pipeline-tag text-generation
+              owl pull hf --sort createdAt --since 2025-11-01 \\
+                  --pipeline-tag text-generation
               owl pull hf --resume
             """)
 

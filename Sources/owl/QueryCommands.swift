@@ -150,12 +150,11 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a prepared analysis, or one read-only SQL statement.",
         discussion: """
-            A prepared analysis takes its own parameters as options, --NAME VALUE (see
-            `owl analyses NAME`), e.g. --metric hf_likes; its
-            SQL runs as a prepared statement with the values bound, never pasted in. --sql
-            runs one read-only statement on a read-only connection: statements that write,
-            ATTACH, and pragmas that set a value are refused. Named parameters (:name)
-            take --param name=value.
+            A prepared analysis takes its own parameters as options, --NAME VALUE (see `owl
+            analyses NAME`), e.g. --metric hf_likes; its SQL runs as a prepared statement
+            with the values bound, never pasted in. --sql runs one read-only statement on a
+            read-only connection: statements that write, ATTACH, and pragmas that set a
+            value are refused. Named parameters (:name) take --param name=value.
 
             Examples:
               owl query download-share --metric hf_downloads_30d --from 2025-01-01

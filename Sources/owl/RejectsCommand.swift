@@ -8,8 +8,8 @@ struct RejectsCommand: ParsableCommand {
         abstract: "List the rows that --skip-invalid kept aside, with their reasons.",
         discussion: """
             `owl ingest --skip-invalid` loads a file's valid rows and keeps each invalid
-            one in the rejects table: file, line, field, value and reason. Loading the
-            same path again replaces its rejects. `owl status` lists the batches.
+            one in the rejects table: file, line, field, value and reason. Loading the same
+            path again replaces its rejects. `owl status` lists the batches.
 
             Examples:
               owl rejects

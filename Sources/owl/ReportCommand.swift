@@ -8,10 +8,10 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write one self-contained HTML page of charts drawn from the prepared analyses.",
         discussion: """
             The page works offline: its style and its SVG charts are inline and it makes no
-            network request. Each chart has under it the `owl query` command that prints its
-            rows, the rows themselves (collapsed), and the observation sources and ingest
-            batches behind them. A section whose data is missing says why. The range is
-            --from to --to, by default the first to the last date stored.
+            network request. Each chart has under it the `owl query` command that prints
+            its rows, the rows themselves (collapsed), and the observation sources and
+            ingest batches behind them. A section whose data is missing says why. The range
+            is --from to --to, by default the first to the last date stored.
 
             Examples:
               owl report --output report.html

@@ -6,8 +6,8 @@ struct Init: ParsableCommand {
         abstract: "Create the database file and its schema.",
         discussion: """
             Creates the file if it does not exist and applies every migration. Running it
-            on an existing database is safe: it only applies what is pending. A SQLite
-            file of another application is refused unless --force adds owl's tables to it.
+            on an existing database is safe: it only applies what is pending. A SQLite file
+            of another application is refused unless --force adds owl's tables to it.
 
             Example:
               owl init --db research/owl.sqlite

@@ -155,4 +155,34 @@ import Testing
         #expect(wrong.stderr.contains("The value 'modles' is invalid for '--into <entity>'"), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: box.path("owl.sqlite")))
     }
+
+    /// Every command's --help, found by walking SUBCOMMANDS from `owl --help`, reads as
+    /// paragraphs: a prose line that stops short while its sentence goes on below means a
+    /// line break in the source that ArgumentParser kept ("Formats: CSV" / "with a header row").
+    /// ArgumentParser wraps at 79 columns.
+    @Test func helpProseIsWrappedAsParagraphs() throws {
+        let box = try Sandbox()
+        var pending: [[String]] = [[]], seen = 0
+        while let command = pending.popLast() {
+            let help = try box.run(command + ["--help"])
+            try #require(help.status == 0, "owl \(command.joined(separator: " ")) --help: \(help.stderr)")
+            seen += 1
+            let lines = help.stdout.components(separatedBy: "\n")
+            for (line, next) in zip(lines, lines.dropFirst())
+            where !line.isEmpty && !line.hasPrefix(" ") && !line.hasSuffix(":") && line.count < 60
+                && next.first.map({ $0.isLowercase || $0 == "(" }) == true {
+                Issue.record("owl \(command.joined(separator: " ")) --help breaks a paragraph after \"\(line)\"")
+            }
+            // An example too long for the line wraps to the margin instead of going on,
+            // indented, after a backslash.
+            for (line, next) in zip(lines, lines.dropFirst()) where line.hasPrefix("  ") && !next.isEmpty && !next.hasPrefix(" ") {
+                Issue.record("owl \(command.joined(separator: " ")) --help wraps an example: \"\(line)\" / \"\(next)\"")
+            }
+            let subcommands = lines.drop(while: { $0 != "SUBCOMMANDS:" }).dropFirst()
+                .prefix(while: { !$0.hasPrefix("  See ") })
+                .compactMap { $0.hasPrefix("  ") && !$0.hasPrefix("   ") ? $0.split(separator: " ").first.map(String.init) : nil }
+            pending += subcommands.filter { $0 != "help" }.map { command + [$0] }
+        }
+        #expect(seen > 15, "walked only \(seen) commands")
+    }
 }
