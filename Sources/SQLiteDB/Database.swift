@@ -25,12 +25,14 @@ public final class Database {
     /// The aggregate functions `defineAggregate` has defined here.
     var definedFunctions: Set<String> = []
 
-    /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
-    /// and WAL journaling for writable connections.
     /// Done once, before the first connection.
     private static let configureLibrary: Void = { _ = owl_sqlite3_disable_memory_statistics() }()
 
-    public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+    /// Opens `path` (a file name or a `file:` URI). Turns on foreign keys and a busy timeout,
+    /// and WAL journaling for writable connections. `pageSizeIfNew` (bytes, a power of two
+    /// from 512 to 65536) is the page size of a database that has no pages yet; a database
+    /// with pages keeps its own.
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5_000, pageSizeIfNew: Int? = nil) throws {
         Database.configureLibrary
         var flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
         switch mode {
@@ -52,6 +54,8 @@ public final class Database {
         do {
             try execute("PRAGMA foreign_keys = ON")
             if mode != .readOnly {
+                // Before WAL mode, which writes the first page and so fixes the page size.
+                if let pageSizeIfNew { try execute("PRAGMA page_size = \(pageSizeIfNew)") }
                 try execute("PRAGMA journal_mode = WAL")
                 try execute("PRAGMA synchronous = NORMAL")
             }

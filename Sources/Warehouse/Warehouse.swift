@@ -49,6 +49,14 @@ public final class Warehouse {
     public let db: Database
     public let path: String
 
+    /// The page size of a database owl creates: 16 KB, not SQLite's 4 KB. A load writes every
+    /// page it changes to the WAL as a frame (a header and the page, two writes) and finds
+    /// pages there through an index that grows with the WAL; a quarter as many pages makes a
+    /// quarter as many frames, and a B-tree a level shallower at tens of millions of rows.
+    /// Measured on the 40M-observation load: about 15% less time, a third less kernel time.
+    /// A database made before keeps its 4 KB pages (SQLite fixes them with the first page).
+    public static let pageSize = 16_384
+
     /// The entities of the interchange format, in dependency order.
     public static let entityTables = Entity.allCases.map(\.rawValue)
 
@@ -74,7 +82,7 @@ public final class Warehouse {
         }
         try Warehouse.checkWritable(path)
         self.path = path
-        db = try Warehouse.naming(path) { try Database(path: path, mode: .readWriteCreate) }
+        db = try Warehouse.naming(path) { try Database(path: path, mode: .readWriteCreate, pageSizeIfNew: Warehouse.pageSize) }
         let applied = try Warehouse.naming(path) { try migrator.migrate(db) }
         // 0003 replaced the yearly sums with monthly amounts, which only Swift computes.
         if applied.contains(where: { $0.version == 3 }) { try rebuildSummaries() }

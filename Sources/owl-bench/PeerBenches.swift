@@ -8,7 +8,7 @@ func preparedDatabase(_ options: BenchOptions) throws -> (path: String, dataset:
     let dataset = Dataset(folder: options.folder, scale: options.scale)
     try dataset.generate()
     let path = options.folder + "/owl-analyses.sqlite"
-    let marker = path + ".complete-v4"  // v4: observations store day numbers (0011)
+    let marker = path + ".complete-v5"  // v4: observations store day numbers (0011); v5: 16 KB pages
     if !FileManager.default.fileExists(atPath: marker) {
         print("loading the dataset into \(path) …")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -230,7 +230,7 @@ struct AnalysesBench: ParsableCommand {
         let forest = Forest(folder: options.folder + "/forest", scale: options.scale)
         let relations = try forest.generate()
         let path = options.folder + "/owl-forest.sqlite"
-        let marker = path + ".complete-v2"
+        let marker = path + ".complete-v3"  // v3: 16 KB pages
         if !FileManager.default.fileExists(atPath: marker) {
             print("loading \(forest.models) models and \(relations) bases into \(path) …")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

@@ -551,7 +551,7 @@ extension ReadOnlyStorage {
     func aFullDiskStillReadsAndSaysWhyAWriteFails() throws {
         let box = try Sandbox()
         try FileManager.default.createDirectory(atPath: box.path("full"), withIntermediateDirectories: true)
-        let mount = try box.relShell("mount -t tmpfs -o size=1m tmpfs full")
+        let mount = try box.relShell("mount -t tmpfs -o size=4m tmpfs full")
         try #require(mount.status == 0, "cannot mount a tmpfs: \(mount.stderr)")
         defer { _ = try? box.relShell("umount full") }
         try box.relOK(["init", "--db", "full/owl.sqlite"])

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 import Testing
 
 @Suite struct SchemaCommandTests {
@@ -17,6 +18,37 @@ import Testing
         #expect(status.status == 0)
         #expect(status.stdout.contains("schema version: "))
         #expect(status.stdout.contains("observations          0"))
+    }
+
+    /// owl makes its databases with 16 KB pages (see Warehouse.pageSize); one made before,
+    /// with SQLite's 4 KB, keeps its pages and loads and answers the same.
+    @Test func aNewDatabaseHas16KBPagesAndAnOlderOneWorksWithItsOwn() throws {
+        let box = try Sandbox()
+        try FileManager.default.createSymbolicLink(at: box.folder.appending(path: "Seeds"), withDestinationURL: packageRoot.appending(path: "Seeds"))
+        /// The page size in the file's header: bytes 16 and 17, big-endian.
+        func pageSize(_ name: String) throws -> Int {
+            let header = try Data(contentsOf: URL(fileURLWithPath: box.path(name))).prefix(18)
+            return Int(header[16]) << 8 | Int(header[17])
+        }
+        try #require(box.owl("init").status == 0)
+        #expect(try pageSize("owl.sqlite") == 16_384)
+
+        try Database(path: box.path("old.sqlite")).execute("CREATE TABLE earlier (v)")  // SQLite's default
+        let initOld = try box.owl("init", "--force", "--db", "old.sqlite")
+        #expect(initOld.status == 0, "\(initOld.stderr)")
+        #expect(try pageSize("old.sqlite") == 4096)
+
+        var answers: [String] = []
+        for name in ["owl.sqlite", "old.sqlite"] {
+            let load = try box.owl("ingest", "-q", "Seeds", "--db", name)
+            #expect(load.status == 0, "\(load.stderr)")
+            let share = try box.owl("query", "download-share", "--metric", "hf_downloads_30d", "--by", "country", "--db", name)
+            #expect(share.status == 0, "\(share.stderr)")
+            answers.append(share.stdout)
+        }
+        #expect(answers[0] == answers[1])
+        #expect(answers[0].contains("CN"), "\(answers[0])")
+        #expect(try pageSize("old.sqlite") == 4096)
     }
 
     @Test func migrateDoesNotCreateAMissingDatabase() throws {

@@ -398,3 +398,22 @@ extension AggregateFunctionTests {
         #expect(try t.db.scalar("SELECT weighted_mean(v, w) FROM t") == .real(2))
     }
 }
+
+@Suite struct PageSizeTests {
+    @Test func aNewFileTakesThePageSizeAndAFileWithPagesKeepsItsOwn() throws {
+        let t = try TemporaryDatabase()  // made with SQLite's default page size
+        try t.db.execute("CREATE TABLE t (v); INSERT INTO t VALUES (1)")
+        let defaultSize = try t.db.scalar("PRAGMA page_size")?.integerValue
+        #expect(defaultSize == 4096)
+
+        let fresh = t.folder.appending(path: "fresh.sqlite").path
+        let created = try Database(path: fresh, pageSizeIfNew: 16_384)
+        try created.execute("CREATE TABLE t (v)")
+        #expect(try created.scalar("PRAGMA page_size")?.integerValue == 16_384)
+        #expect(try created.scalar("PRAGMA journal_mode")?.textValue == "wal")
+
+        let reopened = try Database(path: t.path, pageSizeIfNew: 16_384)
+        #expect(try reopened.scalar("PRAGMA page_size")?.integerValue == defaultSize)
+        #expect(try reopened.scalar("SELECT v FROM t")?.integerValue == 1)
+    }
+}
