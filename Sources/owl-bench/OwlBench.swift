@@ -141,10 +141,10 @@ func owlLoad(_ options: BenchOptions, _ observations: String, into db: String) t
     return run
 }
 
-/// `pairs` rounds of owl's CSV, JSON Lines and JSON loads, each round with the sqlite3 shell's
-/// `.import` of the same CSV (unless `formatsOnly`), then DuckDB's load; each round's times
-/// are printed as it ends.
-func measureIngest(_ options: BenchOptions, pairs: Int, formatsOnly: Bool) throws -> IngestFigures {
+/// `pairs` rounds of owl's CSV load and the sqlite3 shell's `.import` of the same CSV (unless
+/// `formatsOnly`), the first `formatRounds` of them with owl's JSON Lines and JSON loads too,
+/// then DuckDB's load; each round's times are printed as it ends.
+func measureIngest(_ options: BenchOptions, pairs: Int, formatRounds: Int? = nil, formatsOnly: Bool) throws -> IngestFigures {
     let dataset = Dataset(folder: options.folder, scale: options.scale)
     var figures = IngestFigures(rows: try dataset.generate())
     print("observations.csv: \(figures.rows) rows, \(megabytes(fileSize(dataset.observationsPath))); "
@@ -154,12 +154,16 @@ func measureIngest(_ options: BenchOptions, pairs: Int, formatsOnly: Bool) throw
     for pair in 1...max(1, pairs) {
         let owlRun = try owlLoad(options, dataset.observationsPath, into: owlDB)
         figures.owl.append(owlRun)
-        let jsonLines = try owlLoad(options, dataset.observationsJSONLinesPath, into: formatDB)
-        let json = try owlLoad(options, dataset.observationsJSONPath, into: formatDB)
-        figures.jsonLines.append(jsonLines)
-        figures.json.append(json)
-        print(String(format: "  pair %d: owl CSV %.2f s (%@), JSON Lines %.2f s, JSON %.2f s", pair, owlRun.seconds,
-                     megabytes(owlRun.peakMemoryBytes), jsonLines.seconds, json.seconds))
+        if pair <= formatRounds ?? pairs {
+            let jsonLines = try owlLoad(options, dataset.observationsJSONLinesPath, into: formatDB)
+            let json = try owlLoad(options, dataset.observationsJSONPath, into: formatDB)
+            figures.jsonLines.append(jsonLines)
+            figures.json.append(json)
+            print(String(format: "  pair %d: owl CSV %.2f s (%@), JSON Lines %.2f s, JSON %.2f s", pair, owlRun.seconds,
+                         megabytes(owlRun.peakMemoryBytes), jsonLines.seconds, json.seconds))
+        } else {
+            print(String(format: "  pair %d: owl CSV %.2f s (%@)", pair, owlRun.seconds, megabytes(owlRun.peakMemoryBytes)))
+        }
         if formatsOnly { continue }
 
         try? FileManager.default.removeItem(atPath: plainDB)

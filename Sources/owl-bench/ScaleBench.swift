@@ -19,8 +19,11 @@ struct ScaleBench: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "The scales to run, smallest first; growth is measured against the first.")
     var scales = [1, 10]
 
-    @Option(help: "owl/sqlite3 pairs at the first scale (medians reported); larger scales run one.")
+    @Option(help: "owl/sqlite3 pairs at each scale (medians reported).")
     var pairs = 3
+
+    @Option(help: "Of those, how many at the larger scales also time owl's JSON Lines and JSON loads (about 80 s each at 10×).")
+    var formatRounds = 1
 
     @Option(help: "owl's runs of each analysis (the best is reported).")
     var runs = 5
@@ -41,7 +44,7 @@ struct ScaleBench: ParsableCommand {
         var ingests: [IngestFigures] = [], analyses: [AnalysesBench.Figures] = []
         for (index, option) in options.enumerated() {
             print("--- \(option.scale)×: ingest (\(timeOfDay(Date())), load average \(loadAverage()))")
-            ingests.append(try measureIngest(option, pairs: index == 0 ? pairs : 1, formatsOnly: false))
+            ingests.append(try measureIngest(option, pairs: pairs, formatRounds: index == 0 ? pairs : formatRounds, formatsOnly: false))
         }
         for (index, option) in options.enumerated() {
             print("--- \(option.scale)×: analyses (\(timeOfDay(Date())), load average \(loadAverage()))")
