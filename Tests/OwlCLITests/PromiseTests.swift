@@ -108,7 +108,7 @@ import Testing
         #expect(header.hasPrefix("id,organization,name,release,released_on,"), "\(header)")
         let migrate = try box.owl("migrate")
         #expect(migrate.status == 0)
-        #expect(migrate.stdout == "owl.sqlite: up to date at schema version 12\n", "\(migrate.stdout)")
+        #expect(migrate.stdout == "owl.sqlite: up to date at schema version 13\n", "\(migrate.stdout)")
     }
 
     /// The ingest progress bar is drawn on standard error when it is a terminal (here the

@@ -25,7 +25,7 @@ import Testing
             #expect(!html.contains(fetching), "the page holds \(fetching)")
         }
         // Twelve migrations; the seeds' first release is Meta's 2023-04-03 and the cut-off 2025-11-30.
-        #expect(html.contains("schema version 12"))
+        #expect(html.contains("schema version 13"))
         #expect(html.contains("Dates from 2023-04-03 to 2025-11-30"))
         #expect(html.contains("<details><summary>Data ("))
         // The seeds cite their download figures: the sources list links them.

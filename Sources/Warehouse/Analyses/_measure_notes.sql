@@ -11,9 +11,12 @@ WITH unmeasured AS (
 ),
 flags AS (
     SELECT coalesce(sum(early), 0) AS early, coalesce(sum(decreases), 0) AS decreases
-    FROM observation_months
+    -- Only the flagged rows (0013); the planner, counting rows it has no statistics of,
+    -- would read the range's whole slice by the primary key.
+    FROM observation_months INDEXED BY observation_months_flagged
     WHERE metric = :metric_key
       AND month BETWEEN substr(coalesce(:from, '0000-01-01'), 1, 7) AND substr(:to, 1, 7)
+      AND (early > 0 OR decreases > 0)
 )
 SELECT (SELECT sum(n) FROM unmeasured) || ' models released by ' || :to || ' have no observation of ' || :metric
        || ' and are not counted (' || (SELECT group_concat(grp || ' ' || n, ', ')
