@@ -6,7 +6,9 @@ WITH unmeasured AS (
            count(*) AS n
     FROM models AS m JOIN organizations AS org ON org.id = m.organization
     WHERE m.released_on <= :to
-      AND NOT EXISTS (SELECT 1 FROM observation_latest AS l WHERE l.metric = :metric_key AND l.model = m.key)
+      -- NOT IN reads the metric's slice of latest values once into a temporary index, where
+      -- NOT EXISTS sought into the file once per model: 0.33 s against 0.69 s at 10×.
+      AND m.key NOT IN (SELECT l.model FROM observation_latest AS l WHERE l.metric = :metric_key)
     GROUP BY grp
 ),
 flags AS (
