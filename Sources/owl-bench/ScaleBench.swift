@@ -13,7 +13,7 @@ struct ScaleBench: ParsableCommand {
             JSON Lines and JSON loads), then what `analyses` runs (each case in process and
             in DuckDB), and prints both scales side by side as Markdown, with the growth of
             owl's figures and the targets missed. With the datasets generated, 1× and 10×
-            take about 15 minutes on two cores, and the 10× folder under $TMPDIR 25 GB.
+            take about 17 minutes on two cores, and the 10× folder under $TMPDIR 25 GB.
             """)
 
     @Option(parsing: .upToNextOption, help: "The scales to run, smallest first; growth is measured against the first.")
