@@ -168,15 +168,16 @@ import Testing
             try #require(help.status == 0, "owl \(command.joined(separator: " ")) --help: \(help.stderr)")
             seen += 1
             let lines = help.stdout.components(separatedBy: "\n")
-            for (line, next) in zip(lines, lines.dropFirst())
-            where !line.isEmpty && !line.hasPrefix(" ") && !line.hasSuffix(":") && line.count < 60
-                && next.first.map({ $0.isLowercase || $0 == "(" }) == true {
-                Issue.record("owl \(command.joined(separator: " ")) --help breaks a paragraph after \"\(line)\"")
-            }
-            // An example too long for the line wraps to the margin instead of going on,
-            // indented, after a backslash.
-            for (line, next) in zip(lines, lines.dropFirst()) where line.hasPrefix("  ") && !next.isEmpty && !next.hasPrefix(" ") {
-                Issue.record("owl \(command.joined(separator: " ")) --help wraps an example: \"\(line)\" / \"\(next)\"")
+            for (line, next) in zip(lines, lines.dropFirst()) {
+                if !line.isEmpty && !line.hasPrefix(" ") && !line.hasSuffix(":") && line.count < 60
+                    && next.first.map({ $0.isLowercase || $0 == "(" }) == true {
+                    Issue.record("owl \(command.joined(separator: " ")) --help breaks a paragraph after \"\(line)\"")
+                }
+                // An example too long for the line wraps to the margin instead of going on,
+                // indented, after a backslash.
+                if line.hasPrefix("  ") && !next.isEmpty && !next.hasPrefix(" ") {
+                    Issue.record("owl \(command.joined(separator: " ")) --help wraps an example: \"\(line)\" / \"\(next)\"")
+                }
             }
             let subcommands = lines.drop(while: { $0 != "SUBCOMMANDS:" }).dropFirst()
                 .prefix(while: { !$0.hasPrefix("  See ") })
